@@ -1,0 +1,46 @@
+from pathlib import Path
+
+from setuptools import find_packages, setup
+
+here = Path(__file__).parent
+version = {}
+exec((here / "skmusic" / "_version.py").read_text(), version)
+
+setup(
+    name="skmusic",
+    version=version["__version__"],
+    description=(
+        "scikit-learn compatible toolkit for classifying and generating music "
+        "sequences: audio and symbolic features, skorch networks, slice voting."
+    ),
+    long_description=(here / "README.md").read_text(),
+    long_description_content_type="text/markdown",
+    packages=find_packages(include=["skmusic", "skmusic.*"]),
+    python_requires=">=3.10",
+    install_requires=[
+        "numpy>=1.24",
+        "scipy>=1.10",
+        "scikit-learn>=1.6",
+        "joblib>=1.3",
+        # 2.13.0 (the CPU build .ci/run installs first) satisfies this range.
+        "torch>=2.2,<3",
+        "skorch>=1.0",
+        "librosa>=0.10",
+        "soundfile>=0.12",
+        "music21>=9.1",
+        "symusic>=0.5",
+        "pandas>=2.0",
+        "openpyxl>=3.1",
+        "optuna>=3.6",
+        "optuna-integration>=3.6",
+        "tqdm>=4.60",
+        "matplotlib>=3.7",
+    ],
+    extras_require={
+        "dev": [
+            "pytest>=7.4",
+            "dask[distributed]>=2024.1",
+        ],
+    },
+    entry_points={"console_scripts": ["skmusic=skmusic.cli:main"]},
+)

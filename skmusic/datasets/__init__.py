@@ -1,0 +1,1 @@
+"""skmusic.datasets."""

@@ -1,0 +1,164 @@
+"""Walk skmusic for its public estimators and say how to check them.
+
+The test suite (``tests/test_common.py``) and anyone else run exactly the same
+checks from here:
+
+* :func:`all_estimators` lists ``(name, class)`` for every public estimator of
+  skmusic, found by walking the package as :func:`sklearn.utils.all_estimators`
+  walks sklearn, so a new estimator is checked from the day it appears;
+* :data:`INIT_PARAMS` gives tiny, fast constructor arguments per class (as
+  imbalanced-learn does), for networks that would otherwise train for minutes;
+* :data:`EXPECTED_FAILED_CHECKS` says, per class and check, why a check of
+  sklearn's cannot apply. Few entries, each with its reason.
+
+Estimators whose input is a list of file paths (the readers in
+:mod:`skmusic.io`) declare ``input_tags.two_d_array = False``; sklearn's checks
+need numeric 2D input, so :func:`path_estimator_checks` lists the API checks
+that do apply to them.
+
+Examples
+--------
+>>> from skmusic.utils.estimator_checks import all_estimators
+>>> names = [name for name, _ in all_estimators()]
+>>> "AudioLoader" in names
+True
+"""
+
+import importlib
+import inspect
+import pkgutil
+
+from sklearn.base import BaseEstimator
+from sklearn.utils import get_tags
+
+__all__ = [
+    "all_estimators",
+    "tested_estimators",
+    "expected_failed_checks",
+    "path_estimator_checks",
+    "INIT_PARAMS",
+    "EXPECTED_FAILED_CHECKS",
+]
+
+# Modules that hold no estimators or must not be imported by a walk.
+_SKIP_MODULES = {"skmusic.cli"}
+
+
+def all_estimators():
+    """Every public estimator class of skmusic.
+
+    Returns
+    -------
+    estimators : list of (str, type)
+        ``(class name, class)`` pairs sorted by name. Abstract and private
+        classes (leading underscore, or defined in a private module) are left out.
+    """
+    import skmusic
+
+    found = {}
+    for info in pkgutil.walk_packages(skmusic.__path__, prefix="skmusic."):
+        name = info.name
+        if name in _SKIP_MODULES or any(p.startswith("_") for p in name.split(".")):
+            continue
+        module = importlib.import_module(name)
+        for cls_name, cls in inspect.getmembers(module, inspect.isclass):
+            if (
+                issubclass(cls, BaseEstimator)
+                and not cls_name.startswith("_")
+                and cls.__module__.startswith("skmusic")
+                and not inspect.isabstract(cls)
+            ):
+                found[cls_name] = cls
+    return sorted(found.items())
+
+
+def _small_classifier():
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(max_iter=200)
+
+
+# Tiny, fast constructor arguments per class name. Values that are callables are
+# called for every instance, so each gets fresh sub-estimators.
+INIT_PARAMS = {
+    # --- io ---
+    # --- features ---
+    # --- nn ---
+    # --- ensemble ---
+    # --- generation ---
+    # --- model_selection ---
+}
+
+# {class name: {sklearn check name: why it cannot apply}}.
+EXPECTED_FAILED_CHECKS = {
+    # --- io ---
+    # --- features ---
+    # --- nn ---
+    # --- ensemble ---
+    # --- generation ---
+    # --- model_selection ---
+}
+
+
+def _instantiate(cls):
+    params = {
+        key: (value() if callable(value) and not isinstance(value, type) else value)
+        for key, value in INIT_PARAMS.get(cls.__name__, {}).items()
+    }
+    return cls(**params)
+
+
+def tested_estimators():
+    """An instance of every public estimator, built with :data:`INIT_PARAMS`.
+
+    Returns
+    -------
+    estimators : list of BaseEstimator
+    """
+    return [_instantiate(cls) for _, cls in all_estimators()]
+
+
+def expected_failed_checks(estimator):
+    """The expected failures of ``estimator``, for ``parametrize_with_checks``.
+
+    Parameters
+    ----------
+    estimator : BaseEstimator
+
+    Returns
+    -------
+    checks : dict of {str: str}
+        Check name to the reason it cannot apply.
+    """
+    return dict(EXPECTED_FAILED_CHECKS.get(type(estimator).__name__, {}))
+
+
+def takes_paths(estimator):
+    """Whether ``estimator`` reads file paths rather than numeric arrays."""
+    return not get_tags(estimator).input_tags.two_d_array
+
+
+def path_estimator_checks():
+    """sklearn's API checks that apply to estimators whose input is file paths.
+
+    sklearn skips every check for an estimator without 2D array input; these
+    need no data and so still apply.
+
+    Returns
+    -------
+    checks : list of callable
+        Each called as ``check(name, estimator)``.
+    """
+    from sklearn.utils import estimator_checks as ec
+
+    return [
+        ec.check_no_attributes_set_in_init,
+        ec.check_estimator_cloneable,
+        ec.check_estimator_repr,
+        ec.check_estimator_tags_renamed,
+        ec.check_valid_tag_types,
+        ec.check_get_params_invariance,
+        ec.check_set_params,
+        ec.check_parameters_default_constructible,
+    ]
+
