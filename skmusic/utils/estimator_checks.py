@@ -85,6 +85,7 @@ INIT_PARAMS = {
     # --- features ---
     # --- nn ---
     # --- ensemble ---
+    "VotingSliceClassifier": {"estimator": _small_classifier, "width": 2},
     # --- generation ---
     # --- model_selection ---
 }
