@@ -4,6 +4,32 @@ Every step takes a batch (a 3D array ``(n_sequences, n_channels, n_timesteps)``,
 a list of 2D arrays, or a 2D array of single-channel sequences) and returns one.
 """
 
-from .sequence import slice_sequences
+from .audio import MFCC, FrequencyCompressor, MelSpectrogram, Spectrogram
+from .sequence import ChannelScaler, PadSequences, SequenceStats, slice_sequences
+from .symbolic import (
+    NoteSequence,
+    NoteTokenizer,
+    PianoRoll,
+    ScoreFeatures,
+    notes_to_tokens,
+    score_features,
+    tokens_to_notes,
+)
 
-__all__ = ["slice_sequences"]
+__all__ = [
+    "Spectrogram",
+    "MelSpectrogram",
+    "MFCC",
+    "FrequencyCompressor",
+    "ChannelScaler",
+    "SequenceStats",
+    "PadSequences",
+    "NoteSequence",
+    "NoteTokenizer",
+    "PianoRoll",
+    "ScoreFeatures",
+    "notes_to_tokens",
+    "score_features",
+    "tokens_to_notes",
+    "slice_sequences",
+]
