@@ -83,6 +83,10 @@ def _small_classifier():
 INIT_PARAMS = {
     # --- io ---
     # --- features ---
+    # audio steps: windows short enough for the checks' 2D inputs (>= 2 samples)
+    "Spectrogram": {"n_fft": 2, "hop_length": 1},
+    "MelSpectrogram": {"sr": 8000, "n_fft": 2, "hop_length": 1, "n_mels": 2},
+    "MFCC": {"sr": 8000, "n_fft": 2, "hop_length": 1, "n_mels": 2, "n_mfcc": 2},
     # --- nn ---
     # --- ensemble ---
     "VotingSliceClassifier": {"estimator": _small_classifier, "width": 2},
