@@ -1,0 +1,327 @@
+"""Tests of the symbolic feature transformers (skmusic.features.symbolic)."""
+
+import joblib
+import numpy as np
+import pytest
+from music21 import corpus
+from sklearn.base import clone
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.inspection import permutation_importance
+from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_score
+from sklearn.pipeline import make_pipeline
+
+from skmusic.features import (
+    NoteSequence,
+    NoteTokenizer,
+    PianoRoll,
+    ScoreFeatures,
+    notes_to_tokens,
+    score_features,
+    tokens_to_notes,
+)
+from skmusic.io import ScoreLoader, list_tunes
+from skmusic.io.notes import NOTE_DTYPE, make_notes
+
+ALL = [NoteSequence, PianoRoll, NoteTokenizer, ScoreFeatures]
+
+
+def _saved_and_loaded(obj, tmp_path):
+    joblib.dump(obj, tmp_path / "model.joblib")
+    return joblib.load(tmp_path / "model.joblib")
+
+
+# ---------------------------------------------------------------- data
+
+
+@pytest.fixture(scope="module")
+def bach_paths():
+    paths = [str(p) for p in corpus.getComposer("bach") if str(p).endswith(".mxl")]
+    return paths[:10]
+
+
+@pytest.fixture(scope="module")
+def folk_paths():
+    tunes = []
+    for path in corpus.getComposer("ryansMammoth")[:10]:
+        tunes += list_tunes(path)
+    return tunes[:10]
+
+
+@pytest.fixture(scope="module")
+def two_styles(bach_paths, folk_paths):
+    """Ten Bach chorales and ten folk tunes of Ryan's Mammoth, read by ScoreLoader."""
+    paths = bach_paths + folk_paths
+    scores = ScoreLoader(n_jobs=2).fit_transform(paths)
+    y = np.array(["bach"] * len(bach_paths) + ["folk"] * len(folk_paths))
+    return scores, y, paths
+
+
+def _melody():
+    """A monophonic line with a rest and triplets, in part 0."""
+    pitch = [60, 62, 64, 65, 67, 69, 71, 72]
+    dur = [1.0, 0.5, 0.5, 1 / 3, 1 / 3, 1 / 3, 1.0, 2.0]
+    onset = np.cumsum([0.0] + dur[:-1])
+    onset[3:] += 1.0  # a quarter rest after the third note
+    return make_notes(pitch, onset, dur)
+
+
+def _chords():
+    """A chord, a note, a two-part passage (part 1 below part 0)."""
+    return make_notes(
+        pitch=[60, 64, 67, 62, 72, 48, 50],
+        onset=[0, 0, 0, 1, 2, 2, 3],
+        duration=[1, 1, 1, 1, 2, 1, 1],
+        velocity=[100, 90, 80, 70, 60, 50, 40],
+        part=[0, 0, 0, 0, 0, 1, 1],
+    )
+
+
+# ---------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize("Est", ALL)
+@pytest.mark.parametrize(
+    "X, match",
+    [
+        ([], "is empty"),
+        (_chords(), "single score"),
+        (["a.mid", "b.mid"], "is a path"),
+        ("a.mid", "is a path"),
+        (np.zeros((3, 10)), "numeric array"),
+        ([np.zeros((2, 5))], "not note events"),
+        ([np.zeros(0, dtype=NOTE_DTYPE)], "has 0 note"),
+        ([make_notes([60, 62], [0.0, np.nan], [1, 1])], "NaN or infinite"),
+        ([make_notes([60, 62], [0.0, 1.0], [1, -1])], "negative"),
+    ],
+)
+def test_bad_input_is_a_clear_value_error(Est, X, match):
+    with pytest.raises(ValueError, match=match):
+        Est().fit_transform(X)
+
+
+@pytest.mark.parametrize(
+    "est, match",
+    [
+        (NoteSequence(features=("pitch", "loudness")), "features must be"),
+        (NoteSequence(chords="middle"), "chords"),
+        (PianoRoll(pitch_range=(60, 40)), "pitch_range"),
+        (PianoRoll(fs=0), "fs"),
+        (ScoreFeatures(groups=("harmony",)), "groups must be"),
+        (ScoreFeatures(key_weights="Nonsense"), "key_weights"),
+        (NoteTokenizer(rests=True), "rests=True needs durations=True"),
+        (NoteTokenizer(max_tokens=1), "no room"),
+        (NoteTokenizer(min_frequency=100), "min_frequency"),
+        (NoteSequence(part=3), "no notes in part 3"),
+        (NoteTokenizer(part=3), "no notes in part 3"),
+    ],
+)
+def test_bad_parameters_are_clear_value_errors(est, match):
+    with pytest.raises(ValueError, match=match):
+        est.fit_transform([_chords()])
+
+
+def test_tags_declare_note_event_input():
+    for Est in ALL:
+        assert not Est().__sklearn_tags__().input_tags.two_d_array
+    assert not NoteSequence().__sklearn_tags__().requires_fit
+    assert NoteTokenizer().__sklearn_tags__().requires_fit
+
+
+# ---------------------------------------------------------------- NoteSequence
+
+
+def test_note_sequence_features_and_chord_rules():
+    score = _chords()
+    top = NoteSequence(features=("pitch", "interval", "ioi", "duration", "velocity")).transform(
+        [score]
+    )[0]
+    assert top.dtype == np.float32
+    np.testing.assert_array_equal(top[0], [67, 62, 72, 50])  # skyline over both parts
+    np.testing.assert_array_equal(top[1], [0, -5, 10, -22])
+    np.testing.assert_array_equal(top[2], [0, 1, 1, 1])
+    np.testing.assert_array_equal(top[4], [80, 70, 60, 40])
+    bottom = NoteSequence(chords="bottom").transform([score])[0]
+    np.testing.assert_array_equal(bottom[0], [60, 62, 48, 50])
+    every = NoteSequence(features=("pitch", "ioi", "part"), chords="all").transform([score])[0]
+    np.testing.assert_array_equal(every[0], [60, 64, 67, 62, 48, 72, 50])
+    np.testing.assert_array_equal(every[1], [0, 0, 0, 1, 1, 0, 1])
+    np.testing.assert_array_equal(every[2], [0, 0, 0, 0, 1, 0, 1])
+
+
+def test_note_sequence_part_selection_and_rests():
+    bass = NoteSequence(features=("pitch", "pitch_class", "octave"), part=1).transform(
+        [_chords()]
+    )[0]
+    np.testing.assert_array_equal(bass, [[48, 50], [0, 2], [3, 3]])
+    rest = NoteSequence(features=("rest", "onset")).transform([_melody()])[0]
+    np.testing.assert_allclose(rest[0], [0, 0, 0, 1, 0, 0, 0, 0], atol=1e-6)
+
+
+def test_note_sequence_in_pipeline_from_paths_to_slices(bach_paths, tmp_path):
+    from skmusic.features import slice_sequences
+
+    pipe = make_pipeline(ScoreLoader(), NoteSequence(features=("pitch", "duration")))
+    series = pipe.fit_transform(bach_paths[:3])
+    assert len(series) == 3 and all(s.shape[0] == 2 for s in series)
+    slices, index = slice_sequences(series, width=32, hop=16)
+    assert slices[0].shape == (2, 32) and index.max() == 2
+    # same series through n_jobs, after clone and a joblib round trip
+    again = _saved_and_loaded(clone(pipe).set_params(notesequence__n_jobs=2), tmp_path)
+    for a, b in zip(series, again.transform(bach_paths[:3])):
+        np.testing.assert_array_equal(a, b)
+
+
+# ---------------------------------------------------------------- PianoRoll
+
+
+def test_piano_roll_frames_and_values():
+    score = _chords()
+    roll = PianoRoll(fs=2, pitch_range=(48, 73)).fit_transform([score])[0]
+    assert roll.shape == (25, 8) and roll.dtype == np.float32
+    np.testing.assert_array_equal(roll[60 - 48], [1, 1, 0, 0, 0, 0, 0, 0])
+    np.testing.assert_array_equal(roll[72 - 48], [0, 0, 0, 0, 1, 1, 1, 1])
+    vel = PianoRoll(fs=1, values="velocity", part=1).fit_transform([score])[0]
+    assert vel.shape == (88, 4)
+    np.testing.assert_allclose(vel[48 - 21], [0, 0, 50 / 127, 0])
+    # notes outside the range are left out, short notes get a frame
+    tiny = PianoRoll(fs=1, pitch_range=(60, 61)).fit_transform(
+        [make_notes([60, 90], [0, 0], [0.1, 1])]
+    )[0]
+    np.testing.assert_array_equal(tiny, [[1]])
+
+
+# ---------------------------------------------------------------- NoteTokenizer
+
+
+def test_tokens_follow_the_paper_and_round_trip():
+    melody = _melody()
+    tokens = notes_to_tokens(melody, durations=True, rests=True)
+    assert tokens[:4] == ["C4_1.0", "D4_0.5", "E4_0.5", "R_1.0"]
+    assert tokens[4] == "F4_1/3"
+    back = tokens_to_notes(tokens)
+    for field in ("pitch", "onset", "duration"):
+        np.testing.assert_allclose(back[field], melody[field], atol=1e-9)
+    assert notes_to_tokens(_chords())[:2] == ["C4.E4.G4", "D4"]
+    # tokens music21 writes elsewhere are read as well
+    assert tokens_to_notes(["D#4.B-4_2.0"])["pitch"].tolist() == [63, 70]
+    with pytest.raises(ValueError, match="Cannot decode token 'H9'"):
+        tokens_to_notes(["H9"])
+
+
+def test_tokenizer_vocabulary_transform_and_inverse():
+    scores = [_melody(), _chords()]
+    tok = NoteTokenizer(durations=True, rests=True).fit(scores)
+    assert tok.tokens_[0] == "<unk>" and tok.unknown_id_ == 0
+    assert tok.n_tokens_ == len(tok.vocabulary_) == len(tok.tokens_)
+    assert all(tok.vocabulary_[t] == i for i, t in enumerate(tok.tokens_))
+    ids = tok.transform(scores)
+    assert ids[0].shape == (1, len(notes_to_tokens(_melody(), durations=True, rests=True)))
+    assert ids[0].dtype == np.int64
+    back = tok.inverse_transform(ids)[0]
+    np.testing.assert_allclose(back["onset"], _melody()["onset"], atol=1e-9)
+    # unknown tokens: <unk> by default, an error on request
+    new = [make_notes([30], [0], [1])]
+    assert tok.transform(new)[0].tolist() == [[0]]
+    strict = NoteTokenizer(handle_unknown="error").fit(scores)
+    assert "<unk>" not in strict.vocabulary_
+    with pytest.raises(ValueError, match="outside the vocabulary"):
+        strict.transform(new)
+    with pytest.raises(ValueError, match=r"Token ids must be integers in \[0,"):
+        tok.decode([0, tok.n_tokens_])
+
+
+def test_tokenizer_frequency_limits():
+    scores = [make_notes([60, 60, 60, 62, 62, 64], [0, 1, 2, 3, 4, 5], 1)]
+    assert NoteTokenizer(min_frequency=2).fit(scores).tokens_.tolist() == ["<unk>", "C4", "D4"]
+    small = NoteTokenizer(max_tokens=2).fit(scores)
+    assert small.tokens_.tolist() == ["<unk>", "C4"]
+    assert small.token_counts_.tolist() == [3, 3]
+    assert small.transform(scores)[0].tolist() == [[1, 1, 1, 0, 0, 0]]
+    # without durations every token decodes to default_duration
+    decoded = NoteTokenizer(default_duration=0.25).fit(scores).inverse_transform([[1, 2, 3]])
+    assert decoded[0]["onset"].tolist() == [0.0, 0.25, 0.5]
+
+
+def test_tokenizer_on_a_chorale_soprano_round_trips(two_styles, tmp_path):
+    scores, _, _ = two_styles
+    tok = NoteTokenizer(durations=True, rests=True, part=0)
+    ids = tok.fit_transform(scores[:4])
+    tok = _saved_and_loaded(tok, tmp_path)
+    soprano = scores[0][scores[0]["part"] == 0]
+    back = tok.decode(ids[0])
+    np.testing.assert_allclose(back["onset"], soprano["onset"], atol=1e-6)
+    np.testing.assert_array_equal(back["pitch"], soprano["pitch"])
+    # all parts merged: chords of the four voices become single tokens
+    merged = NoteTokenizer().fit(scores[:4])
+    assert any("." in t for t in merged.tokens_)
+
+
+# ---------------------------------------------------------------- ScoreFeatures
+
+
+def test_score_features_names_and_values():
+    sf = ScoreFeatures()
+    Xt = sf.fit_transform([_melody(), _chords()])
+    names = sf.get_feature_names_out()
+    assert Xt.shape == (2, len(names)) and len(set(names)) == len(names)
+    row = dict(zip(names, Xt[0]))
+    assert row["pitch_min"] == 60 and row["pitch_range"] == 12
+    assert row["n_parts"] == 1 and row["polyphony_max"] == 1
+    assert row["interval_2"] == pytest.approx(5 / 7) and row["interval_1"] == pytest.approx(2 / 7)
+    np.testing.assert_allclose(Xt[:, [n.startswith("pitch_class_") for n in names]].sum(1), 1)
+    assert dict(zip(names, Xt[1]))["polyphony_max"] == 3
+    only = ScoreFeatures(groups=("velocity",)).fit_transform([_chords()])
+    np.testing.assert_allclose(only, [[70, 20]])
+
+
+def test_key_estimate_agrees_with_music21(bach_paths):
+    """Our numpy Krumhansl-Schmuckler key equals music21's own on real chorales."""
+    names = ScoreFeatures(groups=("key",)).get_feature_names_out().tolist()
+    scores = ScoreLoader().fit_transform(bach_paths[:4])
+    for path, notes in zip(bach_paths[:4], scores):
+        tonic, major = score_features(notes, groups=("key",))[:2]
+        key = corpus.parse(path).analyze("KrumhanslSchmuckler")
+        assert (int(tonic), bool(major)) == (key.tonic.pitchClass, key.mode == "major"), path
+    assert names[:2] == ["key_tonic", "key_major"]
+    c_major = make_notes([60, 62, 64, 65, 67, 69, 71, 72], np.arange(8), 1)
+    assert score_features(c_major, groups=("key",))[:2].tolist() == [0.0, 1.0]
+
+
+def test_score_features_separate_styles_and_explain_why(two_styles):
+    scores, y, _ = two_styles
+    model = make_pipeline(
+        ScoreFeatures().set_output(transform="pandas"),
+        RandomForestClassifier(n_estimators=50, random_state=0),
+    )
+    cv = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
+    assert cross_val_score(model, scores, y, cv=cv).mean() >= 0.9
+    model.fit(scores, y)
+    frame = model[0].transform(scores)
+    assert list(frame.columns) == model[0].get_feature_names_out().tolist()
+    result = permutation_importance(model[-1], frame, y, n_repeats=3, random_state=0)
+    top = frame.columns[np.argsort(result.importances_mean)[::-1][:5]]
+    assert set(top) <= set(frame.columns) and len(top) == 5
+
+
+def test_score_features_grid_search_and_parallel(two_styles):
+    scores, y, _ = two_styles
+    grid = GridSearchCV(
+        make_pipeline(ScoreFeatures(), RandomForestClassifier(n_estimators=20, random_state=0)),
+        {"scorefeatures__groups": [("pitch_class",), ("rhythm", "polyphony")]},
+        cv=StratifiedKFold(n_splits=3, shuffle=True, random_state=0),
+    )
+    grid.fit(scores, y)
+    assert grid.best_score_ > 0.6
+    np.testing.assert_allclose(
+        ScoreFeatures(n_jobs=2).transform(scores[:4]), ScoreFeatures().transform(scores[:4])
+    )
+
+
+def test_full_pipeline_from_paths(two_styles, tmp_path):
+    _, y, paths = two_styles
+    model = make_pipeline(
+        ScoreLoader(), ScoreFeatures(), RandomForestClassifier(n_estimators=20, random_state=0)
+    )
+    model.fit(paths[::2], y[::2])
+    model = _saved_and_loaded(model, tmp_path)
+    assert (model.predict(paths[1::2]) == y[1::2]).mean() >= 0.8
