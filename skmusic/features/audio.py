@@ -29,7 +29,7 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
-from ..utils.validation import validate_batch
+from ..utils.validation import check_batch, is_tabular, validate_batch
 from .sequence import _check_input, _float32_tags, _layout, _restore_layout
 
 __all__ = ["Spectrogram", "MelSpectrogram", "MFCC", "FrequencyCompressor"]
@@ -129,7 +129,7 @@ class _AudioFeature(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None)
                 (n_waveforms, n_samples), or list of array-like of shape \
                 (n_channels, n_samples_i)
             Waveforms, each at least ``n_fft`` samples long. Channels are
-            averaged to mono.
+            averaged to mono, so their number may differ from ``fit``'s.
 
         Returns
         -------
@@ -139,13 +139,11 @@ class _AudioFeature(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None)
         """
         check_is_fitted(self)
         X = _check_input(X, self)
-        batch = validate_batch(
-            self,
-            X,
-            reset=False,
-            min_timesteps=self.n_fft,
-            min_timesteps_reason=f"n_fft={self.n_fft}",
-        )
+        lengths = dict(min_timesteps=self.n_fft, min_timesteps_reason=f"n_fft={self.n_fft}")
+        if is_tabular(X):
+            batch = validate_batch(self, X, reset=False, **lengths)
+        else:  # any number of channels: they are averaged to mono
+            batch = check_batch(X, **lengths)
         layout = _layout(X, batch)
         feature = self._feature_function()
         items = _map_items(lambda seq: feature(_mono(seq)), batch, self.n_jobs)
@@ -612,7 +610,8 @@ def _compression_bands(n_bins, n_low, n_groups, first_octave):
         k += 1
     # A last, partial octave with fewer than n_groups bins joins the one below.
     if len(octaves) > 1 and octaves[-1][1] - octaves[-1][0] < n_groups:
-        octaves[-2][1] = octaves.pop()[1]
+        top = octaves.pop()
+        octaves[-1][1] = top[1]
     elif octaves:
         octaves[-1][1] = n_bins
     for start, stop in octaves:

@@ -303,6 +303,24 @@ class ChannelScaler(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None)
         """
         return self._apply(X, inverse=True)
 
+    def get_feature_names_out(self, input_features=None):
+        """Names of the output channels: the input's, unchanged.
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            Channel names (default ``"ch0"``, ``"ch1"``, ...). For 2D array
+            input, the column names, as sklearn's scalers give them.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+        """
+        check_is_fitted(self)
+        if hasattr(self, "n_features_in_"):
+            return _check_feature_names_in(self, input_features)
+        return np.asarray(_channel_names(self, input_features), dtype=object)
+
     def __sklearn_tags__(self):
         return _float32_tags(super().__sklearn_tags__())
 
