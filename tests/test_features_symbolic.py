@@ -325,3 +325,18 @@ def test_full_pipeline_from_paths(two_styles, tmp_path):
     model.fit(paths[::2], y[::2])
     model = _saved_and_loaded(model, tmp_path)
     assert (model.predict(paths[1::2]) == y[1::2]).mean() >= 0.8
+
+
+def test_all_transformers_on_the_shared_corpus(corpus_scores):
+    """The session's real pieces (three styles) through every transformer."""
+    scores, y = corpus_scores.data, corpus_scores.target
+    series = NoteSequence(features=("pitch", "ioi"), chords="all").fit_transform(scores)
+    assert [s.shape[1] for s in series] == [len(s) for s in scores]
+    rolls = PianoRoll().fit_transform(scores)
+    assert all(r.shape[0] == 88 and r.any() for r in rolls)
+    tok = NoteTokenizer(durations=True, max_tokens=200).fit(scores)
+    assert tok.n_tokens_ == 200
+    assert all(ids.max() < 200 for ids in tok.transform(scores))
+    model = make_pipeline(ScoreFeatures(), RandomForestClassifier(n_estimators=50, random_state=0))
+    cv = StratifiedKFold(n_splits=4, shuffle=True, random_state=0)
+    assert cross_val_score(model, scores, y, cv=cv).mean() >= 0.75  # chance is 1/3

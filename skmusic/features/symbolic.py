@@ -1122,12 +1122,14 @@ def score_features(notes, *, groups=None, key_weights="KrumhanslSchmuckler"):
             hist = np.bincount(notes["pitch"] % 12, weights=weights, minlength=12)
             profiles = _key_profiles(key_weights)
             # correlation with the profile of every tonic: rotate the histogram
-            rotated = np.stack([np.roll(hist, -t) for t in range(12)])  # (tonic, pc)
+            rotated = hist[(np.arange(12)[:, None] + np.arange(12)) % 12]  # (tonic, pc)
             if np.ptp(hist) == 0:
                 corr = np.zeros((2, 12))
-            else:
-                corr = np.array(
-                    [[np.corrcoef(r, prof)[0, 1] for r in rotated] for prof in profiles]
+            else:  # Pearson correlation of every (mode, tonic) pair at once
+                r = rotated - rotated.mean(axis=1, keepdims=True)
+                q = profiles - profiles.mean(axis=1, keepdims=True)
+                corr = (q @ r.T) / np.outer(
+                    np.linalg.norm(q, axis=1), np.linalg.norm(r, axis=1)
                 )
             ranked = np.sort(corr.ravel())[::-1]
             mode, tonic = np.unravel_index(np.argmax(corr), corr.shape)
