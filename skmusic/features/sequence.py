@@ -112,7 +112,8 @@ def _check_input(X, estimator):
     """Settle the inputs :func:`validate_batch` leaves to the caller, as sklearn expects.
 
     A sparse matrix raises a ``TypeError`` and a 1D array a ``ValueError`` that
-    says how to reshape it; a list of equal-length 1D sequences (``X.tolist()``
+    says how to reshape it; an empty list a ``ValueError``; a list of
+    equal-length 1D sequences (``X.tolist()``
     of a table) is read as the 2D array it is.
     """
     name = type(estimator).__name__
@@ -126,7 +127,9 @@ def _check_input(X, estimator):
             "data: X.reshape(1, -1) for one single-channel sequence, "
             "X.reshape(-1, 1) for sequences of one timestep each."
         )
-    if isinstance(X, (list, tuple)) and len(X) and not isinstance(X[0], (str, bytes)):
+    if isinstance(X, (list, tuple)) and not len(X):
+        raise ValueError(f"X is empty: {name} needs at least one sequence.")
+    if isinstance(X, (list, tuple)) and not isinstance(X[0], (str, bytes)):
         if all(np.ndim(item) == 1 for item in X) and len({len(item) for item in X}) == 1:
             return np.asarray(X)
     return X
