@@ -35,6 +35,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
+from scipy.sparse import issparse
 from scipy.special import softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.preprocessing import LabelEncoder
@@ -223,6 +224,28 @@ def check_sizes(name, value, *, allow_empty=False):
     return tuple(int(v) for v in values)
 
 
+def _check_input_kind(X, name):
+    """Shapes :func:`validate_batch` does not settle the way sklearn expects.
+
+    A sparse matrix and a 1D array get clear errors; a list of equal-length 1D
+    sequences (``X.tolist()`` of a table) is read as the table it is.
+    """
+    if issparse(X):
+        raise TypeError(
+            f"{name} does not accept sparse input: pass dense sequences, e.g. X.toarray()."
+        )
+    if isinstance(X, np.ndarray) and X.ndim == 1 and X.dtype.kind in "biuf":
+        raise ValueError(
+            "Expected a batch of sequences, got a 1D array. Reshape your data: "
+            "X.reshape(1, -1) for one single-channel sequence, X.reshape(-1, 1) for "
+            "sequences of one timestep each."
+        )
+    if isinstance(X, (list, tuple)) and len(X) and not isinstance(X[0], (str, bytes)):
+        if all(np.ndim(item) == 1 for item in X) and len({len(item) for item in X}) == 1:
+            return np.asarray(X)
+    return X
+
+
 # ---------------------------------------------------------------------------
 # estimators
 # ---------------------------------------------------------------------------
@@ -265,6 +288,7 @@ class BaseNeuralEstimator(BaseEstimator):
 
     # --- shared machinery -------------------------------------------------
     def _validate_X(self, X, *, reset):
+        X = _check_input_kind(X, type(self).__name__)
         min_len, reason = self._min_timesteps()
         batch = validate_batch(
             self, X, reset=reset, min_timesteps=min_len, min_timesteps_reason=reason
@@ -320,12 +344,16 @@ class BaseNeuralEstimator(BaseEstimator):
             **net_params,
         )
 
-    def _fit_net(self, module, dataset, y=None, **net_params):
-        """Build the skorch net around ``module`` as ``net_`` and train it.
+    def _fit_net(self, build_module, dataset, y=None, **net_params):
+        """Build the module and the skorch net around it (``net_``); train it.
+
+        Both happen under torch's generator seeded from ``random_state`` (and
+        restored afterwards), so weights, shuffling and dropout repeat exactly.
 
         Parameters
         ----------
-        module : torch.nn.Module
+        build_module : callable
+            Called without arguments; returns the ``torch.nn.Module``.
         dataset : SequenceDataset
             Holds inputs and targets.
         y : array-like, default=None
@@ -339,6 +367,7 @@ class BaseNeuralEstimator(BaseEstimator):
         with torch.random.fork_rng(devices=cuda):
             if seed is not None:
                 torch.manual_seed(seed)
+            module = build_module()
             self.net_ = self._make_net(module, seed=seed, **net_params)
             self.net_.fit(dataset, y)
         return self.net_
@@ -359,6 +388,7 @@ class BaseNeuralEstimator(BaseEstimator):
         tags.input_tags.three_d_array = True
         tags.input_tags.two_d_array = True
         tags.input_tags.allow_nan = False
+        tags.input_tags.sparse = False
         return tags
 
 
@@ -412,10 +442,13 @@ class BaseNeuralClassifier(ClassifierMixin, BaseNeuralEstimator):
                 f"y has only one class ({self.classes_[0]!r}); a classifier needs "
                 "sequences of at least 2 classes."
             )
-        module = self._build_module(self.n_channels_in_, len(self.classes_))
+        n_channels, n_classes = self.n_channels_in_, len(self.classes_)
         dataset = self._make_dataset(batch, torch.from_numpy(y_enc.astype(np.int64)))
         self._fit_net(
-            module, dataset, y_enc, classes=list(range(len(self.classes_)))
+            lambda: self._build_module(n_channels, n_classes),
+            dataset,
+            y_enc,
+            classes=list(range(n_classes)),
         )
         return self
 
@@ -448,4 +481,5 @@ class BaseNeuralClassifier(ClassifierMixin, BaseNeuralEstimator):
         -------
         y : ndarray of shape (n_sequences,)
         """
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
