@@ -1,0 +1,310 @@
+"""Tests of skmusic.nn: the papers' networks as sklearn classifiers.
+
+sklearn's own estimator checks run over these classes in tests/test_common.py
+(with the tiny INIT_PARAMS of skmusic.utils.estimator_checks); here they are
+used the way a data scientist would use them.
+"""
+
+import subprocess
+import sys
+
+import joblib
+import numpy as np
+import pytest
+import torch
+from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV, cross_val_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer
+from skorch.callbacks import LRScheduler
+
+from skmusic.features import slice_sequences
+from skmusic.nn import (
+    CRNNClassifier,
+    LSTMClassifier,
+    RCNNClassifier,
+    ResNet1DClassifier,
+    SpectrogramCNNClassifier,
+)
+from skmusic.nn.modules import CRNNNet, LSTMNet
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_thread():
+    """Tiny networks run fastest on one thread (and do not fight parallel tests)."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+TINY = {
+    LSTMClassifier: dict(hidden_size=8, dense=(8,)),
+    CRNNClassifier: dict(conv_channels=(4, 4), hidden_size=4, kernel_size=3, pool_size=2,
+                         dense=()),
+    ResNet1DClassifier: dict(n_filters=4, n_blocks=2, max_epochs=20),
+    SpectrogramCNNClassifier: dict(channels=(4, 4), dropout=0.0),
+    RCNNClassifier: dict(channels=(4,), n_recurrent=1, n_steps=2, dropout=0.0),
+}
+COMMON = dict(max_epochs=12, lr=0.02, batch_size=16, random_state=0)
+
+
+def tiny(cls, **params):
+    return cls(**{**COMMON, **TINY[cls], **params})
+
+
+def easy_data(n=48, n_channels=4, n_timesteps=24, seed=0):
+    """Three string classes told apart by which band of channels is raised."""
+    rng = np.random.RandomState(seed)
+    X = rng.randn(n, n_channels, n_timesteps).astype(np.float32)
+    y = np.array(["bach", "chopin", "liszt"])[np.arange(n) % 3]
+    for k, label in enumerate(["bach", "chopin", "liszt"]):
+        X[y == label, (k * n_channels) // 3 : ((k + 1) * n_channels) // 3 or 1] += 2.0
+    return X, y
+
+
+@pytest.mark.parametrize("cls", list(TINY), ids=lambda c: c.__name__)
+def test_learns_string_labels_and_probabilities(cls):
+    X, y = easy_data()
+    clf = tiny(cls).fit(X, y)
+    assert list(clf.classes_) == ["bach", "chopin", "liszt"]
+    assert clf.n_channels_in_ == 4
+    assert clf.score(X, y) > 0.9
+    proba = clf.predict_proba(X[:5])
+    assert proba.shape == (5, 3)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-12)
+    assert len(clf.net_.history) == clf.max_epochs
+    assert clf.history_[-1, "train_loss"] < clf.history_[0, "train_loss"]
+    assert str(clf.net_.device) == "cpu"  # device="auto" without a GPU
+
+
+@pytest.mark.parametrize("cls", list(TINY), ids=lambda c: c.__name__)
+def test_same_seed_same_predictions(cls):
+    X, y = easy_data()
+    a = tiny(cls, max_epochs=3).fit(X, y).predict_proba(X)
+    b = tiny(cls, max_epochs=3).fit(X, y).predict_proba(X)
+    c = tiny(cls, max_epochs=3, random_state=1).fit(X, y).predict_proba(X)
+    np.testing.assert_array_equal(a, b)
+    assert not np.allclose(a, c)
+
+
+@pytest.mark.parametrize("cls", [LSTMClassifier, CRNNClassifier, ResNet1DClassifier],
+                         ids=lambda c: c.__name__)
+def test_ragged_list_input(cls):
+    rng = np.random.RandomState(0)
+    X = [rng.randn(3, n).astype(np.float32) for n in rng.randint(20, 40, 36)]
+    y = np.arange(36) % 2
+    for seq, label in zip(X, y):
+        seq[0] += 2.0 * label
+    clf = tiny(cls).fit(X, y)
+    assert clf.score(X, y) > 0.9
+    assert not hasattr(clf, "n_features_in_")  # no fixed length for a ragged batch
+
+
+def test_lstm_reads_each_sequence_at_its_true_end():
+    """Padding never reaches the output used: seed 001's remembered lengths."""
+    torch.manual_seed(0)
+    net = LSTMNet(2, 3, (5, 4), bidirectional=True, dense=(6,)).eval()
+    short = torch.randn(1, 2, 7)
+    padded = torch.cat([short, torch.zeros(1, 2, 5)], dim=2)
+    other = torch.randn(1, 2, 12)
+    batch = torch.cat([padded, other])
+    out = net(batch, torch.tensor([7, 12]))
+    torch.testing.assert_close(out[0], net(short)[0])
+    torch.testing.assert_close(out[1], net(other)[0])
+    # without lengths the padded zeros do change the output
+    assert not torch.allclose(net(padded)[0], net(short)[0])
+
+
+def test_crnn_carries_true_lengths_through_convolutions():
+    torch.manual_seed(0)
+    for layout in ("alternating", "sequential"):
+        net = CRNNNet(1, 2, (3, 3), (4, 4), layout=layout, kernel_size=3, pool_size=2,
+                      dense=(5,)).eval()
+        short = torch.randn(1, 1, 30)
+        batch = torch.cat([torch.cat([short, torch.zeros(1, 1, 14)], 2), torch.randn(1, 1, 44)])
+        out = net(batch, torch.tensor([30, 44]))
+        torch.testing.assert_close(out[0], net(short)[0])
+
+
+def test_ragged_predictions_equal_one_by_one():
+    rng = np.random.RandomState(1)
+    X = [rng.randn(2, n) for n in (15, 30, 22, 9, 30)]
+    y = [0, 1, 0, 1, 1]
+    clf = tiny(LSTMClassifier, max_epochs=2).fit(X, y)
+    whole = clf.predict_proba(X)
+    single = np.vstack([clf.predict_proba([x]) for x in X])
+    np.testing.assert_allclose(whole, single, atol=1e-6)
+
+
+def _n_params(module):
+    return sum(p.numel() for p in module.parameters())
+
+
+def _lstm_extra_bias(hidden_sizes, bidirectional=True):
+    """PyTorch's LSTM keeps two bias vectors (b_ih, b_hh), Keras one: 4 * h more per
+    direction and layer."""
+    return sum(4 * h for h in hidden_sizes) * (2 if bidirectional else 1)
+
+
+@pytest.mark.parametrize(
+    "make, keras_total, hidden",
+    [
+        # seed 000, Figure 1 (Bi-NN1): input (800, 1), 5 classes
+        (lambda: LSTMClassifier.from_preset("nn1"), 1_374_213, (256, 128, 64)),
+        # Figure 2 (Bi-NN2): input (15000, 1)
+        (lambda: CRNNClassifier.from_preset("nn2"), 2_042_437, (256, 128, 64)),
+        # Figure 3 (Bi-NN3): input (15000, 1)
+        (lambda: CRNNClassifier.from_preset("nn3"), 90_053, (16,)),
+    ],
+    ids=["NN1", "NN2", "NN3"],
+)
+def test_parameter_counts_match_the_papers_keras_tables(make, keras_total, hidden):
+    module = make().make_module(n_channels=1, n_outputs=5)
+    # The Keras tables count one LSTM bias; PyTorch's LSTM has a second one.
+    assert _n_params(module) == keras_total + _lstm_extra_bias(hidden)
+    if keras_total == 90_053:
+        assert _n_params(module) == 90_181
+
+
+def test_nn3_shapes_follow_figure_3():
+    clf = CRNNClassifier.from_preset("nn3")
+    assert clf._min_timesteps()[0] == 211
+    module = clf.make_module(1, 5).eval()
+    x = torch.zeros(2, 1, 15000)
+    assert module(x).shape == (2, 5)
+    # after three (conv 8, pool 4) blocks: 14993 -> 3748 -> 3741 -> 935 -> 928 -> 232
+    h = x
+    for conv in module.convs:
+        h = module.pool(conv(h))
+    assert h.shape == (2, 32, 232)
+
+
+def test_presets_and_hidden_size_per_layer():
+    assert LSTMClassifier.from_preset("gtzan").make_module(72, 10).lstm.output_size == 80
+    uni = CRNNClassifier.from_preset("nn2-uni", max_epochs=3)
+    assert uni.bidirectional is False and uni.max_epochs == 3
+    assert CRNNClassifier.from_preset("nn3-uni").get_params()["hidden_size"] == 16
+    with pytest.raises(ValueError, match="Unknown preset 'nn4'.*nn2"):
+        CRNNClassifier.from_preset("nn4")
+    module = LSTMClassifier(hidden_size=64, num_layers=3).make_module(1, 3)
+    assert [lstm.hidden_size for lstm in module.lstm.lstms] == [64, 64, 64]
+    with pytest.raises(ValueError, match="num_layers=2 does not match"):
+        LSTMClassifier(hidden_size=(8, 4, 2), num_layers=2).fit(*easy_data())
+
+
+def test_grid_search_over_hidden_size_in_a_pipeline():
+    X, y = easy_data(n=36)
+    model = make_pipeline(
+        FunctionTransformer(lambda X: X * 0.5), tiny(LSTMClassifier, max_epochs=4)
+    )
+    search = GridSearchCV(model, {"lstmclassifier__hidden_size": [4, (8, 4)]}, cv=2)
+    search.fit(X, y)
+    assert search.best_params_["lstmclassifier__hidden_size"] in (4, (8, 4))
+    assert search.predict(X[:3]).dtype.kind == "U"
+    assert clone(search.best_estimator_).get_params()["lstmclassifier__max_epochs"] == 4
+
+
+def test_cross_val_score_on_2d_tabular_input():
+    rng = np.random.RandomState(0)
+    X = rng.randn(40, 16)
+    y = (X[:, :4].mean(axis=1) > 0).astype(int)
+    scores = cross_val_score(tiny(ResNet1DClassifier, max_epochs=5), X, y, cv=2)
+    assert scores.shape == (2,)
+    clf = tiny(ResNet1DClassifier, max_epochs=1).fit(X, y)
+    assert clf.n_features_in_ == 16
+    with pytest.raises(ValueError, match="X has 15 features"):
+        clf.predict(X[:, :15])
+
+
+def test_joblib_round_trip_in_a_fresh_process(tmp_path):
+    X, y = easy_data(n=24)
+    clf = tiny(CRNNClassifier, max_epochs=2).fit(X, y)
+    joblib.dump(clf, tmp_path / "model.joblib")
+    np.save(tmp_path / "X.npy", X)
+    code = (
+        "import joblib, numpy as np; "
+        f"clf = joblib.load({str(tmp_path / 'model.joblib')!r}); "
+        f"np.save({str(tmp_path / 'proba.npy')!r}, "
+        f"clf.predict_proba(np.load({str(tmp_path / 'X.npy')!r})))"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+    np.testing.assert_array_equal(np.load(tmp_path / "proba.npy"), clf.predict_proba(X))
+
+
+def test_validation_split_early_stopping_and_history():
+    X, y = easy_data(n=60)
+    clf = tiny(LSTMClassifier, max_epochs=40, lr=0.05, validation_fraction=0.25, patience=3)
+    clf.fit(X, y)
+    history = clf.net_.history
+    assert "valid_loss" in history[-1] and "valid_acc" in history[-1]
+    assert len(history) < 40  # stopped early
+    best = int(np.argmin(history[:, "valid_loss"]))
+    assert history[best, "valid_loss_best"]
+    early = dict(clf.net_.callbacks_)["early_stopping"]
+    assert early.load_best  # the best-validation weights were put back
+
+
+def test_callbacks_are_copied_not_mutated():
+    scheduler = LRScheduler("StepLR", step_size=2)
+    clf = tiny(LSTMClassifier, max_epochs=4, callbacks=[scheduler]).fit(*easy_data(n=24))
+    assert not hasattr(scheduler, "lr_scheduler_")  # the user's instance is untouched
+    assert clf.net_.optimizer_.param_groups[0]["lr"] == pytest.approx(0.02 * 0.1**2)
+
+
+@pytest.mark.parametrize(
+    "clf, X, match",
+    [
+        (tiny(LSTMClassifier), np.full((6, 2, 5), np.nan), "NaN or infinity"),
+        (tiny(LSTMClassifier), np.zeros((6, 2, 5, 1)), "4 dimension"),
+        (tiny(LSTMClassifier), np.zeros(6), "1D array. Reshape"),
+        (CRNNClassifier.from_preset("nn3"), np.zeros((6, 1, 200)),
+         r"200 timesteps, fewer than the 211 .*3 convolutions of kernel_size=8"),
+        (tiny(ResNet1DClassifier, n_blocks=3), np.zeros((6, 1, 3)),
+         r"fewer than the 4 .*2 max-poolings of pool_size=2"),
+        (tiny(SpectrogramCNNClassifier, channels=(4, 4, 4)), np.zeros((6, 4, 64)),
+         r"frequency pooling .* needs at least 8 channels"),
+        (tiny(RCNNClassifier), np.zeros((6, 8, 1)), r"fewer than the 2"),
+    ],
+    ids=["nan", "4d", "1d", "crnn-short", "resnet-short", "cnn-few-bins", "rcnn-short"],
+)
+def test_bad_input_gets_a_clear_error(clf, X, match):
+    y = np.arange(6) % 2
+    with pytest.raises(ValueError, match=match):
+        clf.fit(X, y)
+
+
+def test_bad_targets_and_parameters():
+    X, y = easy_data(n=12)
+    with pytest.raises(ValueError, match="only one class"):
+        tiny(LSTMClassifier).fit(X, np.full(12, "bach"))
+    with pytest.raises(ValueError, match="requires y to be passed"):
+        tiny(LSTMClassifier).fit(X, None)
+    with pytest.raises(ValueError, match="12 sequences but y has 11"):
+        tiny(LSTMClassifier).fit(X, y[:-1])
+    with pytest.raises(ValueError, match="hidden_size must be a positive integer"):
+        tiny(LSTMClassifier, hidden_size=(8, 0)).fit(X, y)
+    with pytest.raises(ValueError, match="'optimizer' parameter"):
+        tiny(LSTMClassifier, optimizer="lbfgs").fit(X, y)
+    with pytest.raises(ValueError, match="one hidden_size per convolution"):
+        tiny(CRNNClassifier, layout="alternating", hidden_size=(4, 4, 4)).fit(X, y)
+    with pytest.raises(ValueError, match="pool_size must be"):
+        tiny(SpectrogramCNNClassifier, pool_size=[(2, 2)]).fit(X, y)
+    clf = tiny(LSTMClassifier, max_epochs=1).fit(X, y)
+    with pytest.raises(ValueError, match="fitted on 4 channel"):
+        clf.predict(X[:, :3])
+
+
+def test_on_real_corpus_pitch_slices(corpus_scores):
+    """Pitch series of real music21-corpus pieces, cut into 32-note slices."""
+    songs = [notes["pitch"].astype(np.float32)[None, :] / 127.0 for notes in corpus_scores.data]
+    slices, index = slice_sequences(songs, width=32, hop=32)
+    y = np.asarray(corpus_scores.target)[index]
+    clf = LSTMClassifier(16, dense=(), max_epochs=3, lr=0.01, random_state=0)
+    clf.fit(slices, y)
+    assert set(clf.classes_) == set(corpus_scores.target)
+    assert clf.predict(slices[:7]).shape == (7,)
+    cnn = tiny(SpectrogramCNNClassifier, max_epochs=1).fit(
+        np.stack(slices).reshape(len(slices), 4, 8), y
+    )
+    assert cnn.predict_proba(np.stack(slices[:3]).reshape(3, 4, 8)).shape == (3, 3)
