@@ -356,3 +356,22 @@ def test_real_corpus_pitch_series(corpus_scores):
     # held-out songs: better than chance (1/3); 0.75 with the 12 pieces of conftest
     scores = cross_val_score(clf, songs, y, cv=StratifiedKFold(4, shuffle=True, random_state=0))
     assert scores.mean() > 0.4
+
+
+def test_sequence_stats_pipeline_and_network_inside():
+    from skmusic.features import SequenceStats
+    from skmusic.nn import LSTMClassifier
+
+    songs, y = _blob_songs(n_songs=16, n_channels=2)
+    stats_rf = make_pipeline(SequenceStats(), RandomForestClassifier(n_estimators=20, random_state=0))
+    clf = VotingSliceClassifier(stats_rf, width=20, hop=10, voting="soft").fit(songs, y)
+    # SequenceStats got (n_slices, 2, 20) slices: 4 statistics of each of the 2 channels
+    assert clf.estimator_[-1].n_features_in_ == 8
+    assert clf.score(songs, y) == 1.0
+
+    net = LSTMClassifier(4, dense=(), max_epochs=2, lr=0.05, random_state=0)
+    clf = VotingSliceClassifier(net, width=20, voting="soft", min_votes=0.5)
+    clf.fit(songs[:8], y[:8])
+    assert clf.predict_proba(songs).shape == (16, 2)
+    assert 0.0 <= clf.score_slices(songs, y) <= 1.0
+    assert clf.get_params()["estimator__hidden_size"] == 4
