@@ -239,5 +239,5 @@ def test_paths_to_compressed_spectrogram_with_cache_and_grid(audio_files, tmp_pa
         MFCC(sr=audio_files.sr, n_mfcc=13), SequenceStats(), LogisticRegression(max_iter=500)
     )
     grid = GridSearchCV(model, {"mfcc__delta_order": [0, 1]}, cv=StratifiedKFold(2))
-    grid.fit(audio_files.data, y)
+    grid.fit([wave[:, : 2 * audio_files.sr] for wave in audio_files.data], y)  # 2 s each
     assert grid.best_params_["mfcc__delta_order"] in (0, 1)

@@ -1,5 +1,6 @@
 """Sequence-level steps: slicing, padding, summary statistics, per-channel scaling."""
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -336,12 +337,19 @@ def _q75(x, axis):
     return np.percentile(x, 75, axis=axis)
 
 
+def _moment_stat(func, x, axis):
+    # a constant channel has no skew or kurtosis: 0 (scipy gives NaN and warns)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nan_to_num(func(x, axis=axis))
+
+
 def _skew(x, axis):
-    return np.nan_to_num(_scipy_stats.skew(x, axis=axis))
+    return _moment_stat(_scipy_stats.skew, x, axis)
 
 
 def _kurtosis(x, axis):
-    return np.nan_to_num(_scipy_stats.kurtosis(x, axis=axis))
+    return _moment_stat(_scipy_stats.kurtosis, x, axis)
 
 
 def _first(x, axis):
