@@ -204,7 +204,7 @@ def load_corpus(
     --------
     >>> from skmusic.datasets import load_corpus
     >>> songs = load_corpus("composers", max_per_class=2, verbose=False)
-    >>> sorted(set(songs.target))
+    >>> songs.target_names
     ['bach', 'oneills', 'palestrina', 'ryans_mammoth', 'trecento']
     >>> len(songs.data), songs.data[0].dtype.names[:3]
     (10, ('pitch', 'onset', 'duration'))

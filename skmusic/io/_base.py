@@ -199,6 +199,24 @@ class FileReader(TransformerMixin, BaseEstimator):
         )
         return items
 
+    def set_output(self, *, transform=None):
+        """Accept a Pipeline's ``set_output``; a list of arrays stays a list.
+
+        Readers return one array per file, which no table format can hold, so
+        this changes nothing; it lets ``Pipeline.set_output(transform="pandas")``
+        configure the tabular steps that follow.
+
+        Parameters
+        ----------
+        transform : {"default", "pandas", "polars"} or None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+        """
+        return self
+
     def __sklearn_is_fitted__(self):
         return True  # stateless
 
