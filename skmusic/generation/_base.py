@@ -3,8 +3,42 @@
 from numbers import Real
 
 import numpy as np
+from scipy.sparse import issparse
 
-from ..utils.validation import validate_batch
+from ..utils.validation import is_tabular, validate_batch
+
+
+def check_dense_batch(estimator, X):
+    """Refuse, with sklearn's wording, what no generator takes: sparse
+    matrices, and a single 1D array where a batch is expected."""
+    name = type(estimator).__name__
+    if issparse(X):
+        raise TypeError(
+            f"{name} does not accept sparse input: pass dense sequences, e.g. X.toarray()."
+        )
+    if isinstance(X, np.ndarray) and X.ndim == 1 and X.dtype != object:
+        raise ValueError(
+            f"{name} expects a batch of sequences, got a 1D array. Reshape your data: "
+            "X.reshape(1, -1) for one single-channel sequence."
+        )
+
+
+def check_min_length(X, batch, min_timesteps, reason):
+    """A ValueError if a sequence of the validated ``batch`` is too short; for
+    tabular ``X`` it speaks of features, as sklearn does (columns are timesteps)."""
+    lengths = [s.shape[-1] for s in batch]
+    if min(lengths) >= min_timesteps:
+        return
+    i = int(np.argmin(lengths))
+    if is_tabular(X):
+        raise ValueError(
+            f"X has {lengths[i]} feature(s) (timesteps per sequence), fewer than the "
+            f"{min_timesteps} needed ({reason}). Use longer sequences."
+        )
+    raise ValueError(
+        f"Sequence {i} of X has {lengths[i]} timesteps, fewer than the {min_timesteps} "
+        f"needed ({reason}). Use longer sequences or change the parameters."
+    )
 
 
 def check_temperature(temperature):

@@ -1,6 +1,7 @@
 """One generator per class (seed 003 trains one network per genre)."""
 
 import numpy as np
+from scipy.sparse import issparse
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, _fit_context, clone
 from sklearn.preprocessing import LabelEncoder
@@ -35,7 +36,9 @@ class ClassConditionalGenerator(MetaEstimatorMixin, BaseEstimator):
     Parameters
     ----------
     generator : estimator
-        Has ``fit(X)`` and ``sample``; cloned once per class.
+        Has ``fit(X)`` and ``sample``; cloned once per class. A token model
+        (one with an ``n_tokens`` parameter) left at ``n_tokens=None`` gets the
+        vocabulary size of all of ``X``, so every class model knows every token.
     n_jobs : int, default=None
         Classes fitted in parallel through joblib (``None`` is 1).
 
@@ -80,6 +83,11 @@ class ClassConditionalGenerator(MetaEstimatorMixin, BaseEstimator):
         -------
         self : object
         """
+        if issparse(X):
+            raise TypeError(
+                "ClassConditionalGenerator does not accept sparse input: pass dense "
+                "sequences, e.g. X.toarray()."
+            )
         if y is None:
             raise ValueError(
                 "ClassConditionalGenerator requires y to be passed, but the target y is None."
@@ -96,8 +104,17 @@ class ClassConditionalGenerator(MetaEstimatorMixin, BaseEstimator):
         encoder = LabelEncoder().fit(y)
         self.classes_ = encoder.classes_
         codes = encoder.transform(y)
+        template = clone(self.generator)
+        params = template.get_params(deep=False)
+        if "n_tokens" in params and params["n_tokens"] is None:
+            # token models: one vocabulary for all classes, so that every class
+            # model can score every sequence
+            from ._note_lstm import _validate_tokens
+
+            seqs = _validate_tokens(clone(self.generator), X, reset=True)
+            template.set_params(n_tokens=int(max(ids.max() for ids in seqs)) + 1)
         fitted = Parallel(n_jobs=self.n_jobs)(
-            delayed(_fit_one)(clone(self.generator), _take(X, np.flatnonzero(codes == k)))
+            delayed(_fit_one)(clone(template), _take(X, np.flatnonzero(codes == k)))
             for k in range(len(self.classes_))
         )
         self.generators_ = dict(zip(self.classes_.tolist(), fitted))
@@ -161,7 +178,8 @@ class ClassConditionalGenerator(MetaEstimatorMixin, BaseEstimator):
         -------
         y : ndarray of shape (n_sequences,)
         """
-        return self.classes_[np.argmax(self.score_samples(X), axis=1)]
+        scores = self.score_samples(X)
+        return self.classes_[np.argmax(scores, axis=1)]
 
     def score(self, X, y):
         """Mean over sequences of their own class generator's ``score_samples``.

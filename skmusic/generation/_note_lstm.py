@@ -14,7 +14,13 @@ from sklearn.utils.validation import check_is_fitted
 from ..nn._base import BaseNeuralEstimator, SequenceDataset, check_sizes
 from ..nn.generative import TokenLSTMNet
 from ..utils.validation import validate_batch
-from ._base import check_positive_int, check_temperature, window_starts
+from ._base import (
+    check_dense_batch,
+    check_min_length,
+    check_positive_int,
+    check_temperature,
+    window_starts,
+)
 
 __all__ = ["NoteLSTMGenerator", "NGramTokenGenerator", "write_tokens_midi"]
 
@@ -23,13 +29,10 @@ _IGNORE = -100  # CrossEntropyLoss's ignore_index: padded targets
 
 def _validate_tokens(estimator, X, *, reset, name="X"):
     """A list of 1D int64 id arrays from a batch of single-channel id sequences."""
-    batch = validate_batch(
-        estimator,
-        X,
-        reset=reset,
-        dtype=np.float64,
-        min_timesteps=2,
-        min_timesteps_reason="every token after the first is predicted from those before it",
+    check_dense_batch(estimator, X)
+    batch = validate_batch(estimator, X, reset=reset, dtype=np.float64)
+    check_min_length(
+        X, batch, 2, "every token after the first is predicted from those before it"
     )
     if batch[0].shape[0] != 1:
         raise ValueError(
@@ -39,7 +42,13 @@ def _validate_tokens(estimator, X, *, reset, name="X"):
     seqs = []
     for i, seq in enumerate(batch):
         ids = seq[0]
-        if (ids < 0).any() or (ids != np.round(ids)).any():
+        if (ids < 0).any():
+            raise ValueError(
+                f"Negative values in data passed to {type(estimator).__name__}: "
+                f"{name}[{i}] holds negative values, but token ids are non-negative "
+                "integers. Encode scores with skmusic.features.NoteTokenizer first."
+            )
+        if (ids != np.round(ids)).any():
             raise ValueError(
                 f"{name}[{i}] holds values that are not token ids (non-negative "
                 "integers). Encode scores with skmusic.features.NoteTokenizer first."
@@ -413,6 +422,7 @@ default="adam"
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.categorical = True  # token ids
+        tags.input_tags.positive_only = True
         tags.input_tags.three_d_array = True
         return tags
 
@@ -583,6 +593,7 @@ class NGramTokenGenerator(DensityMixin, BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.categorical = True
+        tags.input_tags.positive_only = True
         tags.input_tags.three_d_array = True
         tags.input_tags.allow_nan = False
         return tags

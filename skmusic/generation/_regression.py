@@ -10,7 +10,14 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..nn._base import BaseNeuralEstimator, SequenceDataset
 from ..nn.generative import ConvBiGRUWaveNet, ConvLSTMForecastNet
-from ._base import check_positive_int, regression_windows, validate_prompt
+from ..utils.validation import validate_batch
+from ._base import (
+    check_dense_batch,
+    check_min_length,
+    check_positive_int,
+    regression_windows,
+    validate_prompt,
+)
 
 __all__ = ["SequenceForecaster", "WaveformGenerator", "plot_forecast"]
 
@@ -64,6 +71,14 @@ class _WindowGenerator(BaseNeuralEstimator):
 
     def _check_params(self):
         pass
+
+    def _validate_X(self, X, *, reset):
+        check_dense_batch(self, X)
+        batch = validate_batch(self, X, reset=reset)
+        check_min_length(X, batch, *self._min_timesteps())
+        if reset:
+            self._check_n_channels(batch[0].shape[0])
+        return batch
 
     def _scaled(self, arr):
         return (arr - self.mean_[:, None]) / self.scale_[:, None]
@@ -170,6 +185,7 @@ class _WindowGenerator(BaseNeuralEstimator):
         y : ndarray of shape (n_sequences, n_channels, horizon)
         """
         check_is_fitted(self, "net_")
+        check_dense_batch(self, X)
         prompts, _ = validate_prompt(
             self, X, min_length=self._window, what=f"{self._window_param}={self._window}"
         )

@@ -78,6 +78,12 @@ def _small_classifier():
     return LogisticRegression(max_iter=200)
 
 
+def _small_generator():
+    from skmusic.generation import NGramTokenGenerator
+
+    return NGramTokenGenerator()
+
+
 # Tiny, fast constructor arguments per class name. Values that are callables are
 # called for every instance, so each gets fresh sub-estimators.
 INIT_PARAMS = {
@@ -103,6 +109,15 @@ INIT_PARAMS = {
     # --- ensemble ---
     "VotingSliceClassifier": {"estimator": _small_classifier, "width": 2},
     # --- generation ---
+    # tiny networks, 2 epochs; windows short enough for the checks' 2D inputs
+    "NoteLSTMGenerator": {"seq_len": 2, "hidden_size": 4, "num_layers": 1, "embedding_dim": 4,
+                          "dense": (), "dropout": 0.0, "max_epochs": 2, "random_state": 0},
+    "SequenceForecaster": {"window": 1, "conv_channels": 2, "hidden_size": 4, "max_epochs": 2,
+                           "random_state": 0},
+    "WaveformGenerator": {"context": 1, "horizon": 1, "sr": 100, "kernel_size": 1,
+                          "conv_stride": 1, "conv_channels": 2, "hidden_size": 4,
+                          "max_epochs": 2, "random_state": 0},
+    "ClassConditionalGenerator": {"generator": _small_generator},
     # --- model_selection ---
 }
 
