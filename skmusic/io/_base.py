@@ -107,7 +107,7 @@ def read_files(paths, read, *, on_error="raise", n_jobs=None, verbose=False, des
             delayed(_read_one)(read, path) for path in paths
         )
     results = []
-    with tqdm(total=len(paths), desc=desc, unit="file", disable=not verbose) as bar:
+    with tqdm(total=len(paths), desc=desc, unit="file", disable=not verbose, delay=0.5) as bar:
         for ok, value in outcomes:
             if not ok and on_error == "raise":
                 raise ReadError(value)
