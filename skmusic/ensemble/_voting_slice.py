@@ -62,9 +62,10 @@ def _takes_sequences(estimator):
 def _check_songs_input(X):
     """Input shapes :func:`validate_batch` does not settle the way sklearn expects.
 
-    A sparse matrix and a 1D array get clear errors; a list of equal-length 1D
-    sequences (``X.tolist()`` of a table) is read as the table it is, so that
-    ``n_features_in_`` is set for it as for the array.
+    A sparse matrix and a 1D array get clear errors; a list of equal-length
+    lists of numbers (``X.tolist()`` of a table) is read as the table it is, so
+    that ``n_features_in_`` is set for it as for the array. (A list of 1D
+    *arrays* stays a ragged batch of single-channel songs.)
     """
     if issparse(X):
         raise TypeError(
@@ -77,8 +78,9 @@ def _check_songs_input(X):
             "X.reshape(1, -1) for one single-channel song, X.reshape(-1, 1) for "
             "songs of one timestep each."
         )
-    if isinstance(X, (list, tuple)) and len(X) and not isinstance(X[0], (str, bytes)):
-        if all(np.ndim(item) == 1 for item in X) and len({len(item) for item in X}) == 1:
+    if isinstance(X, (list, tuple)) and len(X) and all(isinstance(r, (list, tuple)) for r in X):
+        rows = {len(r) for r in X}
+        if len(rows) == 1 and all(np.isscalar(v) and not isinstance(v, str) for r in X for v in r):
             return np.asarray(X)
     return X
 
