@@ -16,6 +16,7 @@ does. Every input sets ``n_channels_in_``.
 from numbers import Integral
 
 import numpy as np
+from scipy.sparse import issparse
 from sklearn.utils.validation import validate_data
 
 __all__ = ["check_batch", "validate_batch", "batch_lengths", "is_tabular"]
@@ -159,8 +160,37 @@ def check_batch(
     return batch
 
 
+def _settle_input(X, name):
+    """Settle what :func:`check_batch` alone would misread, as sklearn expects.
+
+    A sparse matrix raises a ``TypeError``; a 1D numeric array a ``ValueError``
+    that says how to reshape it; an empty list a ``ValueError``; a list of
+    equal-length 1D sequences (``X.tolist()`` of a table) is the 2D array it is.
+    """
+    if issparse(X):
+        raise TypeError(
+            f"{name} does not accept sparse input: pass dense sequences, e.g. X.toarray()."
+        )
+    if isinstance(X, np.ndarray) and X.ndim == 1 and X.dtype.kind in "biuf":
+        raise ValueError(
+            f"{name} expects a batch of sequences, got a 1D array. Reshape your "
+            "data: X.reshape(1, -1) for one single-channel sequence, "
+            "X.reshape(-1, 1) for sequences of one timestep each."
+        )
+    if isinstance(X, (list, tuple)):
+        if not len(X):
+            raise ValueError(f"X is empty: {name} needs at least one sequence.")
+        if not isinstance(X[0], (str, bytes)) and all(np.ndim(item) == 1 for item in X):
+            if len({len(item) for item in X}) == 1:
+                return np.asarray(X)
+    return X
+
+
 def validate_batch(estimator, X, *, reset, **check_params):
     """Validate ``X`` for ``estimator`` and record or check its input shape.
+
+    Sparse input raises a ``TypeError``, a 1D array a ``ValueError`` saying how
+    to reshape it, and a list of equal-length 1D sequences is read as a table.
 
     With ``reset=True`` (in ``fit``) it sets ``n_channels_in_``, and for tabular
     input also sklearn's ``n_features_in_`` / ``feature_names_in_``. With
@@ -177,6 +207,7 @@ def validate_batch(estimator, X, *, reset, **check_params):
     -------
     batch : ndarray of shape (n_sequences, n_channels, n_timesteps) or list of ndarray
     """
+    X = _settle_input(X, type(estimator).__name__)
     if is_tabular(X):
         X = validate_data(
             estimator,
