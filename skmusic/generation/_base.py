@@ -16,6 +16,10 @@ def check_dense_batch(estimator, X):
         raise TypeError(
             f"{name} does not accept sparse input: pass dense sequences, e.g. X.toarray()."
         )
+    if isinstance(X, (list, tuple)) and len(X) == 0:
+        raise ValueError(
+            f"X is empty: {name} needs at least one sequence to fit or score."
+        )
     if isinstance(X, np.ndarray) and X.ndim == 1 and X.dtype != object:
         raise ValueError(
             f"{name} expects a batch of sequences, got a 1D array. Reshape your data: "

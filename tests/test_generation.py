@@ -1,0 +1,293 @@
+"""Generators used as a data scientist would: fit, sample, score, search, save."""
+
+import os
+
+import joblib
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV, train_test_split
+from sklearn.pipeline import make_pipeline
+
+from skmusic.features import NoteTokenizer
+from skmusic.generation import (
+    ClassConditionalGenerator,
+    NGramTokenGenerator,
+    NoteLSTMGenerator,
+    SequenceForecaster,
+    WaveformGenerator,
+    plot_forecast,
+    write_tokens_midi,
+)
+from skmusic.io import ScoreLoader, read_audio, write_wav
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_torch_thread():
+    """Tiny networks run faster on one thread (and much faster on a busy machine)."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+TINY_LSTM = dict(seq_len=8, embedding_dim=8, hidden_size=16, num_layers=1, dense=(),
+                 dropout=0.0, max_epochs=30, lr=0.05, random_state=0)
+
+
+def _pattern_sequences(n, length=24, seed=0):
+    """Sequences that cycle 1 2 3 4 from a random phase (ids 0..4, 0 unused)."""
+    rng = np.random.RandomState(seed)
+    cycle = np.array([1, 2, 3, 4])
+    return [np.roll(np.resize(cycle, length), -rng.randint(4)).reshape(1, -1) for _ in range(n)]
+
+
+@pytest.fixture(scope="module")
+def pattern_lstm():
+    X = _pattern_sequences(12)
+    return NoteLSTMGenerator(**TINY_LSTM).fit(X)
+
+
+# --- NoteLSTMGenerator ------------------------------------------------------
+
+
+def test_note_lstm_learns_a_repeating_pattern(pattern_lstm):
+    held_out = _pattern_sequences(6, seed=1)
+    uniform = np.log(1 / pattern_lstm.n_tokens_)
+    score = pattern_lstm.score(held_out)
+    assert score > uniform + 1.0
+    assert pattern_lstm.perplexity(held_out) < 1.5
+    ids = pattern_lstm.sample(12, prompt=[3, 4], temperature=0.2)
+    assert ids.shape == (1, 1, 12)
+    assert ids[0, 0].tolist() == [1, 2, 3, 4] * 3
+    assert pattern_lstm.score_samples(held_out).shape == (6,)
+
+
+def test_note_lstm_random_state_gives_identical_samples():
+    X = _pattern_sequences(6)
+    params = {**TINY_LSTM, "max_epochs": 3}
+    a = NoteLSTMGenerator(**params).fit(X)
+    b = NoteLSTMGenerator(**params).fit(X)
+    assert np.array_equal(a.sample(20, n_samples=3), b.sample(20, n_samples=3))
+    assert a.score(X) == pytest.approx(b.score(X))
+    # an explicit seed in sample overrides the estimator's
+    assert not np.array_equal(a.sample(50, random_state=1), a.sample(50, random_state=2))
+
+
+def test_note_lstm_joblib_round_trip(pattern_lstm, tmp_path):
+    path = tmp_path / "gen.joblib"
+    joblib.dump(pattern_lstm, path)
+    loaded = joblib.load(path)
+    X = _pattern_sequences(3, seed=5)
+    assert loaded.score(X) == pytest.approx(pattern_lstm.score(X))
+    assert np.array_equal(loaded.sample(10, random_state=0), pattern_lstm.sample(10, random_state=0))
+
+
+def test_grid_search_tunes_a_generator_by_held_out_score():
+    X = _pattern_sequences(8)
+    search = GridSearchCV(
+        NoteLSTMGenerator(**{**TINY_LSTM, "max_epochs": 15}),
+        {"hidden_size": [1, 16]},
+        cv=2,
+    ).fit(X)
+    assert search.best_params_ == {"hidden_size": 16}
+    assert search.cv_results_["mean_test_score"][1] > search.cv_results_["mean_test_score"][0]
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"temperature": 0}, "temperature must be a positive"),
+        ({"temperature": -1.0}, "temperature must be a positive"),
+        ({"prompt": [1, 99]}, "unknown to this model"),
+        ({"prompt": []}, "prompt is empty"),
+        ({"n_steps": 0}, "n_steps must be a positive integer"),
+    ],
+)
+def test_note_lstm_sample_bad_input(pattern_lstm, kwargs, match):
+    kwargs = {"n_steps": 5, **kwargs}
+    with pytest.raises(ValueError, match=match):
+        pattern_lstm.sample(**kwargs)
+
+
+def test_note_lstm_bad_training_and_scoring_input(pattern_lstm):
+    gen = NoteLSTMGenerator(**TINY_LSTM)
+    with pytest.raises(ValueError, match="empty"):
+        gen.fit([])
+    with pytest.raises(ValueError, match="not token ids"):
+        gen.fit([np.array([[0.5, 1.0, 2.0]])])
+    with pytest.raises(ValueError, match="Negative values"):
+        gen.fit([np.array([[1, -2, 3]])])
+    with pytest.raises(ValueError, match="fewer than the 2"):
+        gen.fit([np.array([[1, 2, 3]]), np.array([[4]])])
+    with pytest.raises(ValueError, match="unknown to this model"):
+        pattern_lstm.score([np.array([[1, 2, 7]])])
+    with pytest.raises(ValueError, match="n_tokens must exceed"):
+        NoteLSTMGenerator(**{**TINY_LSTM, "n_tokens": 3}).fit([np.array([[1, 2, 5]])])
+
+
+def test_pipeline_tokenizer_generator_on_bach_chorales(corpus_scores, tmp_path):
+    """Real chorales: tokenizer + LSTM in a Pipeline, sampled back to a MIDI file."""
+    bach = [s for s, t in zip(corpus_scores.data, corpus_scores.target) if t == "bach"]
+    pipe = make_pipeline(
+        NoteTokenizer(durations=True, rests=True, part=0),
+        NoteLSTMGenerator(**{**TINY_LSTM, "seq_len": 32, "max_epochs": 10, "lr": 0.02}),
+    ).fit(bach[:3])
+    tok, gen = pipe[0], pipe[-1]
+    assert np.isfinite(pipe.score(bach[3:]))  # unseen tokens map to <unk>
+    assert pipe.score(bach[:3]) > np.log(1 / gen.n_tokens_)
+    ids = gen.sample(40, n_samples=2, random_state=0)
+    scores = tok.inverse_transform(ids)
+    assert len(scores) == 2 and scores[0].dtype.names[0] == "pitch"
+    path = write_tokens_midi(ids[0], tok, tmp_path / "chorale.mid", bpm=90)
+    notes = ScoreLoader().transform([path])[0]
+    assert notes.shape[0] > 0
+    decoded = tok.decode(ids[0])
+    np.testing.assert_array_equal(notes["pitch"], decoded["pitch"])
+
+
+# --- NGramTokenGenerator -------------------------------------------------------
+
+
+def test_ngram_scores_match_hand_counts():
+    X = [np.array([[1, 2, 1, 2, 1]])]
+    bigram = NGramTokenGenerator(2, alpha=1.0).fit(X)
+    # p(2|1) = (2 + 1) / (2 + 3), p(1|2) = (2 + 1) / (2 + 3): n_tokens_ = 3
+    assert bigram.score(X) == pytest.approx(np.log(3 / 5))
+    unigram = NGramTokenGenerator(1, alpha=1.0).fit(X)
+    # predicted tokens 2 1 2 1: p(1) = (2 + 1) / (4 + 3), p(2) = (2 + 1) / (4 + 3)
+    assert unigram.score(X) == pytest.approx(np.log(3 / 7))
+    assert unigram.perplexity(X) == pytest.approx(7 / 3)
+
+
+def test_lstm_beats_unigram_and_bigram_on_a_pattern_they_cannot_hold(pattern_lstm):
+    # a pattern where the next token depends on two tokens back: 1 1 2 2 1 1 2 2
+    X = [np.resize([1, 1, 2, 2], 24).reshape(1, -1)] * 8
+    held = [np.resize([1, 2, 2, 1], 24).reshape(1, -1)] * 2
+    lstm = NoteLSTMGenerator(**TINY_LSTM).fit(X)
+    unigram = NGramTokenGenerator(1).fit(X)
+    bigram = NGramTokenGenerator(2).fit(X)
+    assert lstm.score(held) > max(bigram.score(held), unigram.score(held)) + 0.3
+
+
+# --- SequenceForecaster -------------------------------------------------------
+
+
+def test_forecaster_follows_a_periodic_melody_and_plots(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    t = np.arange(200)
+    X = [60 + 6 * np.sin(2 * np.pi * (t + p) / 12) for p in range(0, 12, 2)]
+    model = SequenceForecaster(window=12, conv_channels=8, hidden_size=16, hop=2,
+                               max_epochs=40, lr=0.01, random_state=0).fit(X)
+    assert model.score(X) > -1.0  # semitones^2
+    truth = 60 + 6 * np.sin(2 * np.pi * (t + 5) / 12)
+    forecast = model.forecast(truth[:24], n_steps=24)
+    assert forecast.shape == (1, 24)
+    assert np.abs(forecast[0] - truth[24:48]).mean() < 2.0
+    assert model.predict([truth[:24], truth[:30]]).shape == (2, 1, 1)
+    ax = plot_forecast(truth[:48], forecast, start=24)
+    assert len(ax.lines) == 3
+    ax.figure.savefig(tmp_path / "forecast.png")
+    with pytest.raises(ValueError, match="shorter than the 12"):
+        model.forecast(truth[:5], n_steps=3)
+    with pytest.raises(ValueError, match="Reshape your data"):
+        model.predict(truth)
+
+
+# --- WaveformGenerator --------------------------------------------------------
+
+
+def _tones(n, sr=1000, seconds=2.0, freq=50.0, seed=0):
+    rng = np.random.RandomState(seed)
+    t = np.arange(int(sr * seconds)) / sr
+    return np.stack(
+        [0.5 * np.sin(2 * np.pi * freq * t + rng.uniform(0, 2 * np.pi)) for _ in range(n)]
+    )[:, np.newaxis, :].astype(np.float32)
+
+
+def test_waveform_generator_rolls_forward_and_writes_wav(tmp_path):
+    X = _tones(6)
+    gen = WaveformGenerator(context=90, horizon=10, sr=1000, hop=20, kernel_size=8,
+                            conv_stride=4, conv_channels=8, hidden_size=16, max_epochs=10,
+                            lr=0.01, random_state=0).fit(X)
+    held = _tones(2, seed=1)
+    # better than repeating the last 10 samples (which is off-phase for 50 Hz at 1 kHz)
+    windows = held[:, :, :100]
+    repeat_mse = float(((windows[..., 80:90] - windows[..., 90:100]) ** 2).mean())
+    assert -gen.score(held) < repeat_mse
+    clip = gen.sample(held[0, :, :90], seconds=0.3)
+    assert clip.shape == (1, 300) and np.isfinite(clip).all()
+    batch = gen.sample(held[:, :, :120], seconds=0.05)
+    assert batch.shape == (2, 1, 50)
+    path = write_wav(clip, tmp_path / "gen.wav", sr=gen.sr)
+    wave = read_audio(path, sr=None)
+    np.testing.assert_allclose(wave, clip, atol=1e-6)
+    with pytest.raises(ValueError, match="shorter than the 90"):
+        gen.sample(held[0, :, :50], seconds=0.1)
+    with pytest.raises(ValueError, match="seconds must be a positive"):
+        gen.sample(held[0, :, :90], seconds=0)
+    with pytest.raises(ValueError, match="mono"):
+        clone(gen).fit(np.zeros((2, 2, 200)))
+
+
+def test_waveform_generator_on_rendered_corpus_audio(audio_files):
+    import librosa
+
+    waves = [librosa.resample(w, orig_sr=audio_files.sr, target_sr=2000) for w in audio_files.data[:4]]
+    gen = WaveformGenerator(context=180, horizon=20, sr=2000, hop=100, kernel_size=16,
+                            conv_stride=8, conv_channels=4, hidden_size=8, max_epochs=2,
+                            random_state=0).fit(waves[:3])
+    assert np.isfinite(gen.score(waves[3:]))
+    assert gen.sample(waves[3][:, :180], seconds=0.1).shape == (1, 200)
+
+
+# --- ClassConditionalGenerator ------------------------------------------------
+
+
+def test_class_conditional_generator_samples_each_class_and_classifies():
+    duple = [np.resize([1, 2], 12).reshape(1, -1)] * 4
+    triple = [np.resize([3, 4, 5], 12).reshape(1, -1)] * 4
+    X, y = duple + triple, np.array(["duple"] * 4 + ["triple"] * 4)
+    model = ClassConditionalGenerator(NGramTokenGenerator(alpha=0.01)).fit(X, y)
+    assert model.classes_.tolist() == ["duple", "triple"]
+    assert set(model.generators_) == {"duple", "triple"}
+    assert model.generators_["duple"].n_tokens_ == 6  # one vocabulary for all classes
+    assert set(model.sample("triple", 9, prompt=[3], random_state=0).ravel()) == {3, 4, 5}
+    assert model.predict([np.array([[2, 1, 2, 1]]), np.array([[5, 3, 4]])]).tolist() == [
+        "duple", "triple"]
+    assert model.score(X, y) > np.log(0.9)
+    with pytest.raises(ValueError, match="Unknown class 'waltz'"):
+        model.sample("waltz", 5)
+    with pytest.raises(ValueError, match="one label per sequence"):
+        clone(model).fit(X, y[:3])
+
+
+def test_class_conditional_lstm_per_class_is_repeatable(tmp_path):
+    X = _pattern_sequences(4) + [np.resize([4, 3, 2, 1], 24).reshape(1, -1)] * 4
+    y = [0] * 4 + [1] * 4
+    params = {**TINY_LSTM, "max_epochs": 15}
+    model = ClassConditionalGenerator(NoteLSTMGenerator(**params)).fit(X, y)
+    again = joblib.load(joblib.dump(model, tmp_path / "m.joblib")[0])
+    np.testing.assert_array_equal(model.sample(1, 8, prompt=[4]), again.sample(1, 8, prompt=[4]))
+    assert model.sample(1, 4, prompt=[4], temperature=0.1)[0, 0].tolist() == [3, 2, 1, 4]
+    assert model.predict(X).tolist() == y
+
+
+@pytest.mark.slow
+def test_note_lstm_beats_bigram_on_held_out_bach_chorales():
+    from skmusic.datasets import load_corpus
+
+    songs = load_corpus("bach", max_per_class=120, verbose=False)
+    train, test = train_test_split(songs.data, test_size=0.25, random_state=0)
+    tok = NoteTokenizer(durations=True, rests=True, part=0).fit(train)
+    X_train = [x for x in tok.transform(train) if x.shape[1] > 1]
+    X_test = [x for x in tok.transform(test) if x.shape[1] > 1]
+    V = tok.n_tokens_
+    bigram = NGramTokenGenerator(2, alpha=0.1, n_tokens=V).fit(X_train)
+    lstm = NoteLSTMGenerator(seq_len=64, n_tokens=V, hidden_size=64, dense=(), max_epochs=40,
+                             lr=0.005, random_state=0).fit(X_train)
+    assert lstm.score(X_test) > bigram.score(X_test)
+    assert os.path.exists(write_tokens_midi(lstm.sample(64)[0], tok, "/tmp/skmusic_bach.mid"))
