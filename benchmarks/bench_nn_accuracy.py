@@ -135,7 +135,9 @@ def main():
         "(pitch, interval, duration, inter-onset interval; melody line on top), "
         f"per-channel scaled, {WIDTH}-note slices with hop {HOP}; soft vote per song "
         "(VotingSliceClassifier). Each network trains until its wall-clock budget is "
-        f"spent (checked after every epoch). Majority-class song accuracy: {majority:.3f}.",
+        f"spent (checked after every epoch). Majority-class song accuracy: {majority:.3f}. "
+        "Slice accuracy weights every slice, so long songs (many slices) count more "
+        "than short ones (e.g. chorales); song accuracy weights every song once.",
         "",
         "| network | epochs | fit time (s) | slice accuracy | song accuracy |",
         "|---|---:|---:|---:|---:|",
