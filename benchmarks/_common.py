@@ -72,10 +72,12 @@ def md_table(headers, rows, align=None):
 
 
 def write_result(name, title, setup_text, tables, comparison, elapsed, extra=""):
-    """Write benchmarks/results/<name>.md and print where it went.
+    """Write benchmarks/results/<name>.md (``<name>_quick.md`` under --quick).
 
     ``tables`` is a list of (heading or None, markdown table).
     """
+    if "--quick" in sys.argv[1:]:
+        name = f"{name}_quick"
     parts = [f"# {title}", "", f"Command: `{command_line()}`", "", machine_note(elapsed), "",
              setup_text, ""]
     for heading, table in tables:
