@@ -1,1 +1,35 @@
-"""skmusic.model_selection."""
+"""Deep and classical models compared in one search; Optuna helpers.
+
+make_candidates
+    The standard classical (on ScoreFeatures / MFCC statistics) and deep (in a
+    VotingSliceClassifier) pipelines for note events or waveforms.
+compare_models
+    Song-level CV of every candidate (GridSearchCV or OptunaSearchCV) into one
+    tidy table, seed 000's Tables 1 and 2 side by side.
+one_search, table_from_search
+    The same competition as one GridSearchCV that swaps the model step.
+search_space, make_study, optimize_study, optuna_search
+    Optuna search spaces per model; studies in SQLite (or any RDB URL) that
+    resume after a crash and can be shared by workers on several machines.
+"""
+
+from ._candidates import CLASSICAL_MODELS, DATA_KINDS, DEEP_MODELS, Candidate, make_candidates
+from ._compare import compare_models, one_search, out_of_fold, table_from_search
+from ._optuna import DEFAULT_STORAGE, make_study, optimize_study, optuna_search, search_space
+
+__all__ = [
+    "Candidate",
+    "make_candidates",
+    "compare_models",
+    "one_search",
+    "table_from_search",
+    "out_of_fold",
+    "search_space",
+    "make_study",
+    "optimize_study",
+    "optuna_search",
+    "CLASSICAL_MODELS",
+    "DEEP_MODELS",
+    "DATA_KINDS",
+    "DEFAULT_STORAGE",
+]

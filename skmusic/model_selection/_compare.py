@@ -1,0 +1,310 @@
+"""Deep and classical models compared on the same songs, with song-level CV."""
+
+import time
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV, ParameterGrid, StratifiedKFold, check_cv, cross_validate
+from sklearn.pipeline import Pipeline
+from sklearn.utils import Bunch
+
+from ._candidates import make_candidates
+
+__all__ = ["compare_models", "one_search", "table_from_search", "out_of_fold"]
+
+_COLUMNS = ["model", "family", "mean_score", "std_score", "mean_fit_time", "n_settings", "params"]
+
+
+def _song_cv(cv, y, random_state):
+    if isinstance(cv, (int, np.integer)):
+        return StratifiedKFold(int(cv), shuffle=True, random_state=random_state)
+    return check_cv(cv, y, classifier=True)
+
+
+def _short(params):
+    """Readable parameters: estimators by class name, grid prefixes kept."""
+    return {k: (type(v).__name__ if hasattr(v, "get_params") else v) for k, v in params.items()}
+
+
+def _check_songs(X, y):
+    y = np.asarray(y)
+    if len(X) != len(y):
+        raise ValueError(f"X has {len(X)} songs but y has {len(y)} labels.")
+    if len(X) == 0:
+        raise ValueError("No songs to compare models on: X is empty.")
+    classes, counts = np.unique(y, return_counts=True)
+    if len(classes) < 2:
+        raise ValueError(f"y has a single class ({classes[0]!r}); comparing classifiers needs two or more.")
+    return y, dict(zip(classes.tolist(), counts.tolist()))
+
+
+def _frame(rows):
+    import pandas as pd
+
+    table = pd.DataFrame(rows, columns=_COLUMNS)
+    table = table.sort_values("mean_score", ascending=False, kind="stable").reset_index(drop=True)
+    return table
+
+
+def out_of_fold(estimator, X, y, *, cv, n_jobs=None):
+    """Fit ``estimator`` on every training fold; predict each held-out fold.
+
+    Parameters
+    ----------
+    estimator : estimator instance
+    X : list or array of songs
+    y : array-like of shape (n_songs,)
+    cv : CV splitter or int
+        Song-level folds.
+    n_jobs : int, default=None
+
+    Returns
+    -------
+    result : Bunch
+        ``scores`` (accuracy per fold), ``fit_time`` per fold, ``y_pred``
+        (each song predicted by the model that did not see it),
+        ``estimators`` (the fitted fold models, e.g. for training curves).
+    """
+    y = np.asarray(y)
+    cv = _song_cv(cv, y, 0)
+    res = cross_validate(estimator, X, y, cv=cv, n_jobs=n_jobs, return_estimator=True,
+                         return_indices=True, error_score="raise")
+    y_pred = np.empty_like(y)
+    for est, test in zip(res["estimator"], res["indices"]["test"]):
+        y_pred[test] = est.predict([X[i] for i in test] if isinstance(X, list) else X[test])
+    return Bunch(scores=res["test_score"], fit_time=res["fit_time"], y_pred=y_pred,
+                 estimators=res["estimator"])
+
+
+def compare_models(X, y, *, kind="symbolic", candidates=None, models=None, cv=5, quick=False,
+                   engine="grid", n_trials=10, storage=None, study_prefix="skmusic-",
+                   scoring="accuracy", n_jobs=None, keep_predictions=False, progress=False,
+                   random_state=0):
+    """Compare classical and deep models on the same songs with song-level CV.
+
+    Every candidate is a full pipeline from the dataset's items (note-event
+    arrays or waveforms) to one label per song (see :func:`make_candidates`).
+    Folds are stratified folds *of songs*; the networks slice the songs inside
+    :class:`~skmusic.ensemble.VotingSliceClassifier`, so no slice of a test
+    song is ever trained on. Each candidate is tuned on its own small grid
+    (``engine="grid"``: :class:`~sklearn.model_selection.GridSearchCV`) or by
+    an Optuna study (``engine="optuna"``:
+    :class:`optuna_integration.OptunaSearchCV` over :func:`search_space`),
+    and its best setting becomes one row of the table -- seed 000's Tables 1
+    (networks) and 2 (classical models) side by side.
+
+    Parameters
+    ----------
+    X : list of songs
+        Note-event arrays (``kind="symbolic"``) or ``(1, n_samples)``
+        waveforms (``kind="audio"``).
+    y : array-like of shape (n_songs,)
+        Song labels (strings work).
+    kind : {"symbolic", "audio"}, default="symbolic"
+    candidates : list of Candidate, default=None
+        ``None``: ``make_candidates(kind, models=models, quick=quick)``.
+    models : list of str, default=None
+        Passed to :func:`make_candidates`.
+    cv : int or CV splitter, default=5
+        An int: that many stratified, shuffled folds over songs.
+    quick : bool, default=False
+        Passed to :func:`make_candidates`.
+    engine : {"grid", "optuna"}, default="grid"
+    n_trials : int, default=10
+        Optuna trials per candidate (``engine="optuna"``).
+    storage : str, default=None
+        Optuna storage URL (``None``: in memory); a study per candidate,
+        named ``study_prefix + name``, resumable.
+    study_prefix : str, default="skmusic-"
+    scoring : str or callable, default="accuracy"
+    n_jobs : int, default=None
+        Parallel fits within each search (joblib; use
+        ``joblib.parallel_config(backend="dask")`` to spread them over a cluster).
+    keep_predictions : bool, default=False
+        Also keep, per candidate, out-of-fold predictions of its best setting
+        and the fitted fold models (:func:`out_of_fold`); a candidate tuned
+        over more than one setting is cross-validated once more for it.
+    progress : bool, default=False
+        A progress bar over candidates.
+    random_state : int, default=0
+        Seeds the folds and the candidates.
+
+    Returns
+    -------
+    result : Bunch
+        ``table`` (pandas DataFrame, best first: ``model``, ``family``,
+        ``mean_score``, ``std_score``, ``mean_fit_time`` in seconds per fold,
+        ``n_settings`` tried, ``params`` of the best setting),
+        ``searches`` (name -> fitted search, or None when a candidate had a
+        single setting), ``details`` (name -> :func:`out_of_fold` Bunch, with
+        ``keep_predictions``), ``best`` (name of the best model),
+        ``estimators`` (name -> unfitted pipeline with the best setting),
+        ``cv``, ``wall_time``.
+
+    Examples
+    --------
+    >>> from skmusic.datasets import load_corpus
+    >>> from skmusic.model_selection import compare_models
+    >>> songs = load_corpus(classes=["bach", "oneills"], max_per_class=6, verbose=False)
+    >>> result = compare_models(songs.data, songs.target, models=["knn", "svm"], cv=3,
+    ...                         quick=True)
+    >>> result.table.columns.tolist()[:4]
+    ['model', 'family', 'mean_score', 'std_score']
+    """
+    start = time.perf_counter()
+    y, counts = _check_songs(X, y)
+    if engine not in ("grid", "optuna"):
+        raise ValueError(f"engine must be 'grid' or 'optuna', got {engine!r}.")
+    if isinstance(cv, (int, np.integer)) and min(counts.values()) < cv:
+        raise ValueError(
+            f"cv={cv} folds need at least {cv} songs per class, but "
+            f"{min(counts, key=counts.get)!r} has {min(counts.values())}. Use a smaller cv "
+            "or more songs."
+        )
+    if candidates is None:
+        candidates = make_candidates(kind, models=models, quick=quick, random_state=random_state)
+    splitter = _song_cv(cv, y, random_state)
+    folds = list(splitter.split(np.zeros(len(y)), y))
+    rows, searches, details, estimators = [], {}, {}, {}
+    iterator = candidates
+    if progress:
+        from tqdm.auto import tqdm
+
+        iterator = tqdm(candidates, desc="models", unit="model")
+    for cand in iterator:
+        if progress:
+            iterator.set_postfix_str(cand.name)
+        n_settings = len(ParameterGrid(cand.param_grid)) if cand.param_grid else 1
+        if engine == "grid" and n_settings == 1:
+            params = {k: v[0] for k, v in cand.param_grid.items()}
+            est = clone(cand.estimator).set_params(**params)
+            res = out_of_fold(est, X, y, cv=folds, n_jobs=n_jobs) if keep_predictions else None
+            if res is None:
+                cvres = cross_validate(est, X, y, cv=folds, n_jobs=n_jobs, scoring=scoring,
+                                       error_score="raise")
+                scores, fit_times = cvres["test_score"], cvres["fit_time"]
+            else:
+                scores, fit_times = res.scores, res.fit_time
+                details[cand.name] = res
+            searches[cand.name] = None
+            best_params = params
+        else:
+            if engine == "grid":
+                search = GridSearchCV(cand.estimator, cand.param_grid, cv=folds, scoring=scoring,
+                                      n_jobs=n_jobs, refit=False, error_score="raise")
+                search.fit(X, y)
+                results = search.cv_results_
+                i = int(np.argmax(results["mean_test_score"]))
+                best_params = results["params"][i]
+                scores = np.array([results[f"split{k}_test_score"][i] for k in range(len(folds))])
+                fit_times = np.array([results["mean_fit_time"][i]])
+            else:
+                from ._optuna import optuna_search, search_space
+
+                search = optuna_search(
+                    cand.estimator, X, y, param_distributions=search_space(cand.estimator),
+                    n_trials=n_trials, cv=folds, scoring=scoring,
+                    study_name=study_prefix + cand.name, storage=storage, n_jobs=n_jobs,
+                    refit=False, random_state=random_state,
+                )
+                best = search.study_.best_trial
+                best_params = dict(best.params)
+                scores = np.array([best.user_attrs[f"split{k}_test_score"]
+                                   for k in range(len(folds))])
+                fit_times = np.array([best.user_attrs["mean_fit_time"]])
+                n_settings = len(search.trials_)
+            searches[cand.name] = search
+            if keep_predictions:
+                est = clone(cand.estimator).set_params(**best_params)
+                details[cand.name] = out_of_fold(est, X, y, cv=folds, n_jobs=n_jobs)
+        estimators[cand.name] = clone(cand.estimator).set_params(**best_params)
+        rows.append({
+            "model": cand.name,
+            "family": cand.family,
+            "mean_score": float(np.mean(scores)),
+            "std_score": float(np.std(scores)),
+            "mean_fit_time": float(np.mean(fit_times)),
+            "n_settings": n_settings,
+            "params": _short(best_params),
+        })
+    table = _frame(rows)
+    return Bunch(table=table, searches=searches, details=details, estimators=estimators,
+                 best=table["model"].iloc[0], cv=folds,
+                 wall_time=time.perf_counter() - start)
+
+
+def one_search(candidates, *, cv=5, scoring="accuracy", n_jobs=None, refit=True,
+               random_state=0, **kwargs):
+    """One GridSearchCV over every candidate: sklearn's swap-the-step pattern.
+
+    The returned search holds a one-step Pipeline whose step ``"model"`` is
+    swapped by the grid -- ``[{"model": [rf_pipeline], "model__clf__max_features":
+    [...]}, {"model": [lstm_pipeline], ...}]`` -- so deep and classical models
+    compete in a single search (and a single joblib/Dask job queue). Read it
+    per model with :func:`table_from_search`.
+
+    Parameters
+    ----------
+    candidates : list of Candidate
+    cv : int or CV splitter, default=5
+        An int: stratified shuffled folds over songs.
+    scoring : str, default="accuracy"
+    n_jobs : int, default=None
+    refit : bool, default=True
+    random_state : int, default=0
+    **kwargs
+        More GridSearchCV parameters.
+
+    Returns
+    -------
+    search : GridSearchCV
+        Unfitted.
+    """
+    if not candidates:
+        raise ValueError("candidates is empty.")
+    grid = []
+    for cand in candidates:
+        entry = {"model": [cand.estimator]}
+        entry.update({f"model__{k}": v for k, v in cand.param_grid.items()})
+        grid.append(entry)
+    if isinstance(cv, (int, np.integer)):
+        cv = StratifiedKFold(int(cv), shuffle=True, random_state=random_state)
+    pipe = Pipeline([("model", candidates[0].estimator)])
+    search = GridSearchCV(pipe, grid, cv=cv, scoring=scoring, n_jobs=n_jobs, refit=refit, **kwargs)
+    search.candidates_ = list(candidates)  # kept to name the rows (not a fitted attribute)
+    return search
+
+
+def table_from_search(search, candidates=None):
+    """Per-model rows (best setting of each) from a fitted :func:`one_search`.
+
+    Parameters
+    ----------
+    search : fitted GridSearchCV from :func:`one_search`
+    candidates : list of Candidate, default=None
+        ``None``: those the search was made from.
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        Columns as in :func:`compare_models`, best first.
+    """
+    candidates = candidates if candidates is not None else search.candidates_
+    res = search.cv_results_
+    rows = []
+    for cand in candidates:
+        mine = [i for i, p in enumerate(res["params"]) if p["model"] is cand.estimator]
+        if not mine:
+            continue
+        best = max(mine, key=lambda i: res["mean_test_score"][i])
+        params = {k[len("model__"):]: v for k, v in res["params"][best].items() if k != "model"}
+        rows.append({
+            "model": cand.name,
+            "family": cand.family,
+            "mean_score": float(res["mean_test_score"][best]),
+            "std_score": float(res["std_test_score"][best]),
+            "mean_fit_time": float(res["mean_fit_time"][best]),
+            "n_settings": len(mine),
+            "params": _short(params),
+        })
+    return _frame(rows)
