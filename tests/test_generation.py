@@ -210,8 +210,8 @@ def _tones(n, sr=1000, seconds=2.0, freq=50.0, seed=0):
 
 def test_waveform_generator_rolls_forward_and_writes_wav(tmp_path):
     X = _tones(6)
-    gen = WaveformGenerator(context=90, horizon=10, sr=1000, hop=20, kernel_size=8,
-                            conv_stride=4, conv_channels=8, hidden_size=16, max_epochs=10,
+    gen = WaveformGenerator(context=90, horizon=10, sr=1000, hop=30, kernel_size=8,
+                            conv_stride=4, conv_channels=8, hidden_size=16, max_epochs=5,
                             lr=0.01, random_state=0).fit(X)
     held = _tones(2, seed=1)
     # better than repeating the last 10 samples (which is off-phase for 50 Hz at 1 kHz)
