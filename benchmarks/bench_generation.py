@@ -103,18 +103,18 @@ def symbolic(quick, lines):
 
     lstm = NoteLSTMGenerator(
         seq_len=100,
-        stride=50,
+        stride=25,
         n_tokens=V,
         embedding_dim=64,
         hidden_size=128,
         num_layers=3,
-        dropout=0.3,
+        dropout=0.2,
         dense=(128,),
-        max_epochs=3 if quick else 40,
-        batch_size=32,
-        lr=0.003,
+        max_epochs=3 if quick else 30,
+        batch_size=16,
+        lr=0.005,
         validation_fraction=0.1,
-        patience=6,
+        patience=5,
         random_state=0,
     )
     t = time.perf_counter()
@@ -245,15 +245,20 @@ def main(argv=None):
         "",
     ]
     start = time.perf_counter()
+    os.makedirs(RESULTS, exist_ok=True)
+    name = "generation.md" if args.part == "all" else f"generation_{args.part}.md"
+
+    def save():
+        with open(os.path.join(RESULTS, name), "w") as fh:
+            fh.write("\n".join(lines) + "\n")
+
     if args.part in ("all", "symbolic"):
         symbolic(args.quick, lines)
+        save()  # keep the first part should the second fail
     if args.part in ("all", "waveform"):
         waveform(args.quick, lines)
     lines.append(f"Total time: {time.perf_counter() - start:.0f} s.")
-    os.makedirs(RESULTS, exist_ok=True)
-    name = "generation.md" if args.part == "all" else f"generation_{args.part}.md"
-    with open(os.path.join(RESULTS, name), "w") as fh:
-        fh.write("\n".join(lines) + "\n")
+    save()
     print(lines[-1])
     return 0
 
