@@ -29,8 +29,8 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
-from ..utils.validation import check_batch, is_tabular, validate_batch
-from .sequence import _check_input, _float32_tags, _layout, _restore_layout
+from ..utils.validation import check_batch, is_tabular, settle_input, validate_batch
+from .sequence import _float32_tags, _layout, _restore_layout
 
 __all__ = ["Spectrogram", "MelSpectrogram", "MFCC", "FrequencyCompressor"]
 
@@ -117,7 +117,7 @@ class _AudioFeature(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None)
         self : object
         """
         self._check_stft_params()
-        validate_batch(self, _check_input(X, self), reset=True)
+        validate_batch(self, settle_input(X, type(self).__name__), reset=True)
         return self
 
     def transform(self, X):
@@ -138,7 +138,7 @@ class _AudioFeature(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None)
             A list for list input, else a 3D array.
         """
         check_is_fitted(self)
-        X = _check_input(X, self)
+        X = settle_input(X, type(self).__name__)
         lengths = dict(min_timesteps=self.n_fft, min_timesteps_reason=f"n_fft={self.n_fft}")
         if is_tabular(X):
             batch = validate_batch(self, X, reset=False, **lengths)
@@ -706,7 +706,7 @@ class FrequencyCompressor(TransformerMixin, BaseEstimator, auto_wrap_output_keys
                 f"first grouped octave (2**first_octave = {2**self.first_octave}). "
                 "Raise n_low or lower first_octave."
             )
-        X = _check_input(X, self)
+        X = settle_input(X, type(self).__name__)
         batch = validate_batch(self, X, reset=True)
         n_bins = batch[0].shape[0]
         self.bands_ = _compression_bands(
@@ -734,7 +734,7 @@ class FrequencyCompressor(TransformerMixin, BaseEstimator, auto_wrap_output_keys
             Same layout as ``X``.
         """
         check_is_fitted(self)
-        X = _check_input(X, self)
+        X = settle_input(X, type(self).__name__)
         batch = validate_batch(self, X, reset=False)
         layout = _layout(X, batch)
         if layout == "list":

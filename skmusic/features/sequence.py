@@ -6,13 +6,12 @@ from numbers import Integral, Real
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from scipy import stats as _scipy_stats
-from scipy.sparse import issparse
-from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin, _fit_context
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.preprocessing import StandardScaler
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
-from ..utils.validation import batch_lengths, check_batch, is_tabular, validate_batch
+from ..utils.validation import batch_lengths, check_batch, is_tabular, settle_input, validate_batch
 
 __all__ = ["slice_sequences", "ChannelScaler", "SequenceStats", "PadSequences"]
 
@@ -107,33 +106,6 @@ def slice_sequences(X, width, hop=None, *, pad=None, validate=True):
 # --------------------------------------------------------------------------
 # Helpers shared by the sequence-to-sequence steps of skmusic.features
 # --------------------------------------------------------------------------
-
-
-def _check_input(X, estimator):
-    """Settle the inputs :func:`validate_batch` leaves to the caller, as sklearn expects.
-
-    A sparse matrix raises a ``TypeError`` and a 1D array a ``ValueError`` that
-    says how to reshape it; an empty list a ``ValueError``; a list of
-    equal-length 1D sequences (``X.tolist()``
-    of a table) is read as the 2D array it is.
-    """
-    name = type(estimator).__name__
-    if issparse(X):
-        raise TypeError(
-            f"{name} does not accept sparse input: pass dense sequences, e.g. X.toarray()."
-        )
-    if isinstance(X, np.ndarray) and X.ndim == 1 and X.dtype.kind in "biuf":
-        raise ValueError(
-            f"{name} expects a batch of sequences, got a 1D array. Reshape your "
-            "data: X.reshape(1, -1) for one single-channel sequence, "
-            "X.reshape(-1, 1) for sequences of one timestep each."
-        )
-    if isinstance(X, (list, tuple)) and not len(X):
-        raise ValueError(f"X is empty: {name} needs at least one sequence.")
-    if isinstance(X, (list, tuple)) and not isinstance(X[0], (str, bytes)):
-        if all(np.ndim(item) == 1 for item in X) and len({len(item) for item in X}) == 1:
-            return np.asarray(X)
-    return X
 
 
 def _layout(X, batch):
@@ -253,7 +225,7 @@ class ChannelScaler(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None)
         -------
         self : object
         """
-        X = _check_input(X, self)
+        X = settle_input(X, type(self).__name__)
         batch = validate_batch(self, X, reset=True)
         scaler = StandardScaler(with_mean=self.with_mean, with_std=self.with_std)
         if isinstance(batch, list):
@@ -270,7 +242,7 @@ class ChannelScaler(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None)
 
     def _apply(self, X, inverse):
         check_is_fitted(self)
-        X = _check_input(X, self)
+        X = settle_input(X, type(self).__name__)
         batch = validate_batch(self, X, reset=False)
         layout = _layout(X, batch)
         shift = 0.0 if self.mean_ is None else self.mean_.astype(np.float32)[:, None]
@@ -447,7 +419,7 @@ class SequenceStats(TransformerMixin, BaseEstimator):
         self : object
         """
         self._check_stats()
-        validate_batch(self, _check_input(X, self), reset=True)
+        validate_batch(self, settle_input(X, type(self).__name__), reset=True)
         return self
 
     def transform(self, X):
@@ -462,7 +434,7 @@ class SequenceStats(TransformerMixin, BaseEstimator):
         Xt : ndarray of shape (n_sequences, n_channels * n_stats), float32
         """
         check_is_fitted(self)
-        X = _check_input(X, self)
+        X = settle_input(X, type(self).__name__)
         batch = validate_batch(self, X, reset=False)
         funcs = [_STATS[s] for s in self.stats]
         if isinstance(batch, list):
@@ -577,7 +549,7 @@ class PadSequences(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         -------
         self : object
         """
-        X = _check_input(X, self)
+        X = settle_input(X, type(self).__name__)
         batch = validate_batch(self, X, reset=True)
         longest = int(batch_lengths(batch).max())
         self.max_len_ = longest if self.max_len is None else int(self.max_len)
@@ -596,7 +568,7 @@ class PadSequences(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
             ``min(n_timesteps_i, max_len_)``.
         """
         check_is_fitted(self)
-        X = _check_input(X, self)
+        X = settle_input(X, type(self).__name__)
         batch = validate_batch(self, X, reset=False, ensure_all_finite=False, dtype=None)
         return np.minimum(batch_lengths(batch), self.max_len_)
 
@@ -613,7 +585,7 @@ class PadSequences(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
             2D ``(n_sequences, max_len_)`` for 2D input without indicator.
         """
         check_is_fitted(self)
-        X = _check_input(X, self)
+        X = settle_input(X, type(self).__name__)
         batch = validate_batch(self, X, reset=False)
         layout = _layout(X, batch)
         n_out = batch[0].shape[0] + int(self.add_indicator)

@@ -35,7 +35,6 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from scipy.sparse import issparse
 from scipy.special import softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.preprocessing import LabelEncoder
@@ -224,28 +223,6 @@ def check_sizes(name, value, *, allow_empty=False):
     return tuple(int(v) for v in values)
 
 
-def _check_input_kind(X, name):
-    """Shapes :func:`validate_batch` does not settle the way sklearn expects.
-
-    A sparse matrix and a 1D array get clear errors; a list of equal-length 1D
-    sequences (``X.tolist()`` of a table) is read as the table it is.
-    """
-    if issparse(X):
-        raise TypeError(
-            f"{name} does not accept sparse input: pass dense sequences, e.g. X.toarray()."
-        )
-    if isinstance(X, np.ndarray) and X.ndim == 1 and X.dtype.kind in "biuf":
-        raise ValueError(
-            "Expected a batch of sequences, got a 1D array. Reshape your data: "
-            "X.reshape(1, -1) for one single-channel sequence, X.reshape(-1, 1) for "
-            "sequences of one timestep each."
-        )
-    if isinstance(X, (list, tuple)) and len(X) and not isinstance(X[0], (str, bytes)):
-        if all(np.ndim(item) == 1 for item in X) and len({len(item) for item in X}) == 1:
-            return np.asarray(X)
-    return X
-
-
 # ---------------------------------------------------------------------------
 # estimators
 # ---------------------------------------------------------------------------
@@ -288,7 +265,6 @@ class BaseNeuralEstimator(BaseEstimator):
 
     # --- shared machinery -------------------------------------------------
     def _validate_X(self, X, *, reset):
-        X = _check_input_kind(X, type(self).__name__)
         min_len, reason = self._min_timesteps()
         batch = validate_batch(
             self, X, reset=reset, min_timesteps=min_len, min_timesteps_reason=reason

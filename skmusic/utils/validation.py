@@ -19,7 +19,7 @@ import numpy as np
 from scipy.sparse import issparse
 from sklearn.utils.validation import validate_data
 
-__all__ = ["check_batch", "validate_batch", "batch_lengths", "is_tabular"]
+__all__ = ["check_batch", "validate_batch", "settle_input", "batch_lengths", "is_tabular"]
 
 
 def is_tabular(X):
@@ -160,7 +160,7 @@ def check_batch(
     return batch
 
 
-def _settle_input(X, name):
+def settle_input(X, name):
     """Settle what :func:`check_batch` alone would misread, as sklearn expects.
 
     A sparse matrix raises a ``TypeError``; a 1D numeric array a ``ValueError``
@@ -207,7 +207,7 @@ def validate_batch(estimator, X, *, reset, **check_params):
     -------
     batch : ndarray of shape (n_sequences, n_channels, n_timesteps) or list of ndarray
     """
-    X = _settle_input(X, type(estimator).__name__)
+    X = settle_input(X, type(estimator).__name__)
     if is_tabular(X):
         X = validate_data(
             estimator,
