@@ -1,13 +1,12 @@
 """Whole-song decisions from the votes of fixed-width slices."""
 
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 from joblib import Parallel, delayed, effective_n_jobs
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, _fit_context, clone
 from sklearn.metrics import accuracy_score
 from sklearn.pipeline import Pipeline
-from scipy.sparse import issparse
 from sklearn.utils import get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, RealNotInt, StrOptions
 from sklearn.utils.metaestimators import available_if
@@ -21,7 +20,7 @@ from sklearn.utils.validation import (
 )
 
 from ..features.sequence import slice_sequences
-from ..utils.validation import batch_lengths, is_tabular, validate_batch
+from ..utils.validation import batch_lengths, is_tabular, settle_input, validate_batch
 
 __all__ = ["VotingSliceClassifier"]
 
@@ -57,32 +56,6 @@ def _takes_sequences(estimator):
         pass
     # skmusic's own steps all take batches of sequences by convention.
     return type(first).__module__.startswith("skmusic.")
-
-
-def _check_songs_input(X):
-    """Input shapes :func:`validate_batch` does not settle the way sklearn expects.
-
-    A sparse matrix and a 1D array get clear errors; a list of equal-length
-    lists of numbers (``X.tolist()`` of a table) is read as the table it is, so
-    that ``n_features_in_`` is set for it as for the array. (A list of 1D
-    *arrays* stays a ragged batch of single-channel songs.)
-    """
-    if issparse(X):
-        raise TypeError(
-            "VotingSliceClassifier does not accept sparse input: pass dense songs, e.g. "
-            "X.toarray()."
-        )
-    if isinstance(X, np.ndarray) and X.ndim == 1 and X.dtype.kind in "biuf":
-        raise ValueError(
-            "Expected a batch of songs, got a 1D array. Reshape your data: "
-            "X.reshape(1, -1) for one single-channel song, X.reshape(-1, 1) for "
-            "songs of one timestep each."
-        )
-    if isinstance(X, (list, tuple)) and len(X) and all(isinstance(r, (list, tuple)) for r in X):
-        rows = {len(r) for r in X}
-        if len(rows) == 1 and all(np.isscalar(v) and not isinstance(v, str) for r in X for v in r):
-            return np.asarray(X)
-    return X
 
 
 def _approx_n_slices(lengths, width, hop):
@@ -260,7 +233,7 @@ class VotingSliceClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self : VotingSliceClassifier
             The fitted classifier.
         """
-        X = _check_songs_input(X)
+        X = settle_input(X, type(self).__name__)
         batch = validate_batch(self, X, reset=True)
         if y is None:
             raise ValueError(
@@ -344,7 +317,7 @@ class VotingSliceClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
 
     def _validate_songs(self, X):
         check_is_fitted(self)
-        X = _check_songs_input(X)
+        X = settle_input(X, type(self).__name__)
         batch = validate_batch(self, X, reset=False)
         self._check_long_enough(batch, X)
         return batch

@@ -3,28 +3,13 @@
 from numbers import Real
 
 import numpy as np
-from scipy.sparse import issparse
-
-from ..utils.validation import is_tabular, validate_batch
+from ..utils.validation import is_tabular, settle_input, validate_batch
 
 
 def check_dense_batch(estimator, X):
-    """Refuse, with sklearn's wording, what no generator takes: sparse
-    matrices, and a single 1D array where a batch is expected."""
-    name = type(estimator).__name__
-    if issparse(X):
-        raise TypeError(
-            f"{name} does not accept sparse input: pass dense sequences, e.g. X.toarray()."
-        )
-    if isinstance(X, (list, tuple)) and len(X) == 0:
-        raise ValueError(
-            f"X is empty: {name} needs at least one sequence to fit or score."
-        )
-    if isinstance(X, np.ndarray) and X.ndim == 1 and X.dtype != object:
-        raise ValueError(
-            f"{name} expects a batch of sequences, got a 1D array. Reshape your data: "
-            "X.reshape(1, -1) for one single-channel sequence."
-        )
+    """Refuse sparse matrices, an empty list and a lone 1D array with sklearn's
+    wording; see :func:`skmusic.utils.validation.settle_input`."""
+    settle_input(X, type(estimator).__name__)
 
 
 def check_min_length(X, batch, min_timesteps, reason):

@@ -165,7 +165,8 @@ def settle_input(X, name):
 
     A sparse matrix raises a ``TypeError``; a 1D numeric array a ``ValueError``
     that says how to reshape it; an empty list a ``ValueError``; a list of
-    equal-length 1D sequences (``X.tolist()`` of a table) is the 2D array it is.
+    equal-length lists of numbers (``X.tolist()`` of a table) is the 2D array it
+    is. (A list of 1D *arrays* stays a batch of single-channel sequences.)
     """
     if issparse(X):
         raise TypeError(
@@ -180,8 +181,8 @@ def settle_input(X, name):
     if isinstance(X, (list, tuple)):
         if not len(X):
             raise ValueError(f"X is empty: {name} needs at least one sequence.")
-        if not isinstance(X[0], (str, bytes)) and all(np.ndim(item) == 1 for item in X):
-            if len({len(item) for item in X}) == 1:
+        if all(isinstance(row, (list, tuple)) for row in X) and len({len(r) for r in X}) == 1:
+            if all(np.isscalar(v) and not isinstance(v, str) for row in X for v in row):
                 return np.asarray(X)
     return X
 
@@ -190,7 +191,7 @@ def validate_batch(estimator, X, *, reset, **check_params):
     """Validate ``X`` for ``estimator`` and record or check its input shape.
 
     Sparse input raises a ``TypeError``, a 1D array a ``ValueError`` saying how
-    to reshape it, and a list of equal-length 1D sequences is read as a table.
+    to reshape it, and a list of equal-length lists of numbers is read as a table.
 
     With ``reset=True`` (in ``fit``) it sets ``n_channels_in_``, and for tabular
     input also sklearn's ``n_features_in_`` / ``feature_names_in_``. With
