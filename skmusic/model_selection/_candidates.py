@@ -120,8 +120,10 @@ def _networks(max_epochs, random_state):
     }
 
 
-def _deep(kind, name, quick, random_state, width, hop):
-    net = _networks(15 if quick else 40, random_state)[name]
+def _deep(kind, name, quick, random_state, width, hop, max_epochs, deep_grid):
+    if max_epochs is None:
+        max_epochs = 15 if quick else 30
+    net = _networks(max_epochs, random_state)[name]
     if kind == "symbolic":
         steps = [("notes", NoteSequence(features=NOTE_FEATURES)), ("scale", ChannelScaler())]
     else:
@@ -129,12 +131,12 @@ def _deep(kind, name, quick, random_state, width, hop):
         if name in ("spectrogram_cnn", "rcnn"):
             net.set_params(pool_size=2)
     voting = VotingSliceClassifier(net, width=width, hop=hop, voting="soft", pad="constant")
-    grid = {"clf__estimator__lr": [0.003]} if quick else {"clf__estimator__lr": [0.001, 0.003]}
+    grid = {} if deep_grid is None else dict(deep_grid)
     return Pipeline([*steps, ("clf", voting)]), grid
 
 
 def make_candidates(kind="symbolic", *, models=None, quick=False, width=None, hop=None,
-                    random_state=0):
+                    max_epochs=None, deep_grid=None, random_state=0):
     """The standard classical and deep candidates for a kind of data.
 
     Classical models (random forest, SVM, KNN, logistic regression, gradient
@@ -157,10 +159,16 @@ def make_candidates(kind="symbolic", *, models=None, quick=False, width=None, ho
         Names to keep (from ``CLASSICAL_MODELS`` and ``DEEP_MODELS``), also
         ``"classical"`` or ``"deep"`` for a whole family; ``None`` keeps all.
     quick : bool, default=False
-        Smaller grids and fewer epochs.
+        Smaller grids of the classical models, fewer epochs of the networks.
     width, hop : int, default=None
         Slice width and hop of the networks: notes for scores (default 64 and
         32), mel frames for audio (default 86, about 2 s, and 43).
+    max_epochs : int, default=None
+        Epochs of every network; ``None``: 15 with ``quick``, else 30.
+    deep_grid : dict, default=None
+        Grid of every network, keys for the candidate pipeline, e.g.
+        ``{"clf__estimator__lr": [0.001, 0.003]}``; ``None``: a single
+        setting (lr 0.003), since each setting costs a full CV of a network.
     random_state : int, default=0
 
     Returns
@@ -188,7 +196,8 @@ def make_candidates(kind="symbolic", *, models=None, quick=False, width=None, ho
             est, grid = _classical(kind, name, quick, random_state)
             out.append(Candidate(name, "classical", est, grid))
         else:
-            est, grid = _deep(kind, name, quick, random_state, width, hop)
+            est, grid = _deep(kind, name, quick, random_state, width, hop, max_epochs,
+                              deep_grid)
             out.append(Candidate(name, "deep", est, grid))
     return out
 

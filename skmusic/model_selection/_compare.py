@@ -190,11 +190,17 @@ def compare_models(X, y, *, kind="symbolic", candidates=None, models=None, cv=5,
             best_params = params
         else:
             if engine == "grid":
+                # a setting that cannot fit (e.g. more neighbours than songs) scores
+                # NaN with sklearn's warning; the others still compete
                 search = GridSearchCV(cand.estimator, cand.param_grid, cv=folds, scoring=scoring,
-                                      n_jobs=n_jobs, refit=False, error_score="raise")
+                                      n_jobs=n_jobs, refit=False, error_score=np.nan)
                 search.fit(X, y)
                 results = search.cv_results_
-                i = int(np.argmax(results["mean_test_score"]))
+                if np.all(np.isnan(results["mean_test_score"])):
+                    raise ValueError(
+                        f"Every setting of {cand.name} failed to fit; see the warnings."
+                    )
+                i = int(np.nanargmax(results["mean_test_score"]))
                 best_params = results["params"][i]
                 scores = np.array([results[f"split{k}_test_score"][i] for k in range(len(folds))])
                 fit_times = np.array([results["mean_fit_time"][i]])
@@ -207,6 +213,13 @@ def compare_models(X, y, *, kind="symbolic", candidates=None, models=None, cv=5,
                     study_name=study_prefix + cand.name, storage=storage, n_jobs=n_jobs,
                     refit=False, random_state=random_state,
                 )
+                from optuna.trial import TrialState
+
+                if not search.study_.get_trials(states=(TrialState.COMPLETE,)):
+                    raise ValueError(
+                        f"No Optuna trial of {cand.name} completed (every one failed to "
+                        "fit; see the warnings). Give more songs or a narrower space."
+                    )
                 best = search.study_.best_trial
                 best_params = dict(best.params)
                 scores = np.array([best.user_attrs[f"split{k}_test_score"]

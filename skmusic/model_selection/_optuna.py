@@ -27,7 +27,7 @@ def _spaces():
                                    "max_features": Float(0.05, 1.0),
                                    "min_samples_leaf": Int(1, 5)},
         "SVC": {"C": Float(1e-2, 1e3, log=True), "gamma": Float(1e-4, 1.0, log=True)},
-        "KNeighborsClassifier": {"n_neighbors": Int(1, 15), "weights": Cat(["uniform", "distance"])},
+        "KNeighborsClassifier": {"n_neighbors": Int(1, 10), "weights": Cat(["uniform", "distance"])},
         "LogisticRegression": {"C": Float(1e-3, 1e2, log=True)},
         "GradientBoostingClassifier": {"learning_rate": Float(0.01, 0.3, log=True),
                                        "n_estimators": Int(50, 300, log=True),
@@ -66,8 +66,11 @@ def search_space(estimator):
     >>> sorted(search_space(make_pipeline(ScoreFeatures(), SVC())))
     ['svc__C', 'svc__gamma']
     """
+    spaces = _spaces()
     prefix, inner = "", estimator
     for _ in range(10):
+        if type(inner).__name__ in spaces:
+            break
         if isinstance(inner, Pipeline):
             name, inner = inner.steps[-1]
             prefix += f"{name}__"
@@ -78,7 +81,6 @@ def search_space(estimator):
             prefix += "estimator__"
         else:
             break
-    spaces = _spaces()
     name = type(inner).__name__
     if name not in spaces:
         raise ValueError(

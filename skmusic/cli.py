@@ -1,0 +1,401 @@
+"""The ``skmusic`` command: compare models, fit, predict, generate.
+
+Run ``skmusic --help`` (or ``python -m skmusic --help``). Every sub-command
+works on the embedded music21 corpus when no data is given.
+"""
+
+import argparse
+import os
+import sys
+import time
+import warnings
+from pathlib import Path
+
+__all__ = ["main", "build_parser"]
+
+PROG = "skmusic"
+CORPUS = "corpus"
+
+
+class CommandError(Exception):
+    """An error to show the user as one line (exit status 2)."""
+
+
+# --------------------------------------------------------------------- data
+def _detect_kind(root):
+    from .io.audio import AUDIO_EXTENSIONS
+    from .io.scores import SCORE_EXTENSIONS
+
+    root = Path(root)
+    if not root.exists():
+        raise CommandError(f"data folder '{root}' does not exist")
+    if not root.is_dir():
+        raise CommandError(
+            f"'{root}' is a file; --data takes a folder with one sub-folder per class "
+            "(e.g. data/jazz/a.wav, data/rock/b.wav)"
+        )
+    n_audio = n_score = 0
+    for path in root.rglob("*"):
+        ext = path.suffix.lower()
+        n_audio += ext in AUDIO_EXTENSIONS
+        n_score += ext in SCORE_EXTENSIONS
+    if n_audio == n_score == 0:
+        raise CommandError(
+            f"no audio ({', '.join(sorted(AUDIO_EXTENSIONS))}) or score "
+            f"({', '.join(sorted(SCORE_EXTENSIONS))}) files in '{root}'"
+        )
+    if n_audio and n_score:
+        warnings.warn(f"'{root}' holds both audio ({n_audio}) and score ({n_score}) files; "
+                      f"using the {'audio' if n_audio > n_score else 'score'} files.")
+    return "audio" if n_audio > n_score else "symbolic"
+
+
+def _load(data, *, classes=None, max_per_class=None, verbose=True, name="composers"):
+    """(bunch, kind) for ``--data``: the corpus or a user's folder."""
+    from .datasets import load_audio_folder, load_corpus, load_score_folder
+
+    if data in (None, CORPUS, "composers", "bach"):
+        corpus_name = "bach" if data == "bach" else name
+        cap = "default" if max_per_class is None else max_per_class
+        bunch = load_corpus(corpus_name, classes=classes, max_per_class=cap, verbose=verbose,
+                            n_jobs=2)
+        return bunch, "symbolic"
+    kind = _detect_kind(data)
+    loader = load_audio_folder if kind == "audio" else load_score_folder
+    bunch = loader(data, verbose=verbose, n_jobs=2)
+    if max_per_class is not None:
+        import numpy as np
+
+        keep = np.concatenate([np.flatnonzero(bunch.target == c)[:max_per_class]
+                               for c in np.unique(bunch.target)])
+        keep.sort()
+        bunch.data = [bunch.data[i] for i in keep]
+        bunch.target, bunch.filenames = bunch.target[keep], bunch.filenames[keep]
+    return bunch, kind
+
+
+def _limit_threads(n):
+    """Torch threads of this process: OpenMP spinning on a busy 2-core machine
+    makes 2+ threads many times slower than 1 for these small networks."""
+    if n:
+        import torch
+
+        torch.set_num_threads(n)
+
+
+# ------------------------------------------------------------------ compare
+def _cmd_compare(args):
+    import numpy as np
+
+    from .model_selection import compare_models, make_candidates
+    from .plotting import plot_confusion_matrix, plot_training_curves
+
+    start = time.perf_counter()
+    _limit_threads(args.torch_threads)
+    cv = args.cv or (3 if args.quick else 5)
+    max_per_class = args.max_per_class or (20 if args.quick else 40)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+
+    classes = args.classes.split(",") if args.classes else None
+    bunch, kind = _load(args.data, classes=classes, max_per_class=max_per_class,
+                        verbose=not args.silent)
+    y = np.asarray(bunch.target)
+    labels, counts = np.unique(y, return_counts=True)
+    if len(labels) < 2:
+        raise CommandError(f"the data has a single class ({labels[0]}); give two or more")
+    if counts.min() < cv:
+        raise CommandError(
+            f"class '{labels[np.argmin(counts)]}' has {counts.min()} songs, fewer than "
+            f"--cv {cv} folds; use a smaller --cv or more songs"
+        )
+    _say(args, f"{len(y)} songs ({kind}), classes: "
+               + ", ".join(f"{c} ({n})" for c, n in zip(labels, counts)))
+    candidates = make_candidates(kind, models=args.models, quick=args.quick,
+                                 max_epochs=args.epochs, random_state=args.seed)
+    result = compare_models(
+        bunch.data, y, candidates=candidates, cv=cv, engine=args.engine,
+        n_trials=args.n_trials, storage=args.storage, n_jobs=args.n_jobs,
+        keep_predictions=True, progress=not args.silent, random_state=args.seed,
+    )
+    table = result.table
+    csv = out / "results.csv"
+    table.assign(params=table["params"].astype(str)).to_csv(csv, index=False)
+
+    best = result.best
+    figures = []
+    cm_path = out / "confusion_matrix.png"
+    acc = table.loc[0, "mean_score"]
+    plot_confusion_matrix(y, result.details[best].y_pred, labels=list(labels), path=cm_path,
+                          title=f"{best}: out-of-fold song predictions (accuracy {acc:.2f})")
+    figures.append(cm_path)
+    for name, det in result.details.items():
+        fam = table.loc[table["model"] == name, "family"].iloc[0]
+        if fam != "deep":
+            continue
+        path = out / f"training_curves_{name}.png"
+        plot_training_curves(det.estimators[0], path=path,
+                             title=f"{name} (fold 1 of {len(result.cv)})")
+        figures.append(path)
+    _close_figures()
+
+    wall = time.perf_counter() - start
+    print(_format_table(table, cv=cv, n_songs=len(y), wall=wall))
+    print(f"\nwrote {csv}")
+    for f in figures:
+        print(f"wrote {f}")
+    return 0
+
+
+def _format_table(table, *, cv, n_songs, wall):
+    lines = [f"Song accuracy, {cv}-fold song-level CV over {n_songs} songs "
+             f"({wall:.0f} s in all):", ""]
+    shown = table.assign(
+        accuracy=[f"{m:.3f} ± {s:.3f}" for m, s in zip(table.mean_score, table.std_score)],
+        fit_s=table.mean_fit_time.round(2),
+        params=table.params.astype(str),
+    )[["model", "family", "accuracy", "fit_s", "n_settings", "params"]]
+    lines.append(shown.to_string(index=False))
+    deep = table[table.family == "deep"]
+    classical = table[table.family == "classical"]
+    if len(deep) and len(classical):
+        d, c = deep.iloc[0], classical.iloc[0]
+        verdict = "at least as accurate as" if d.mean_score >= c.mean_score else "less accurate than"
+        lines.append(f"\nBest network {d.model} ({d.mean_score:.3f}) is {verdict} the best "
+                     f"classical model {c.model} ({c.mean_score:.3f}).")
+    return "\n".join(lines)
+
+
+def _close_figures():
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+def _say(args, text):
+    if not args.silent:
+        print(text, file=sys.stderr)
+
+
+# ---------------------------------------------------------------------- fit
+def _cmd_fit(args):
+    import joblib
+    from sklearn.pipeline import Pipeline
+
+    from .io import AudioLoader, ScoreLoader
+    from .model_selection import make_candidates
+
+    _limit_threads(args.torch_threads)
+    classes = args.classes.split(",") if args.classes else None
+    bunch, kind = _load(args.data, classes=classes, max_per_class=args.max_per_class,
+                        verbose=not args.silent)
+    (cand,) = make_candidates(kind, models=[args.model], quick=args.quick,
+                              max_epochs=args.epochs, random_state=args.seed)
+    model = cand.estimator
+    _say(args, f"fitting {args.model} on {len(bunch.target)} songs ...")
+    model.fit(bunch.data, bunch.target)
+    loader = AudioLoader(sr=getattr(bunch, "sr", 22050)) if kind == "audio" else ScoreLoader()
+    # The fitted steps, behind a (stateless) loader: predicts from file paths.
+    full = Pipeline([("load", loader.fit(None)), *model.steps])
+    save = Path(args.save)
+    if save.parent and not save.parent.exists():
+        save.parent.mkdir(parents=True, exist_ok=True)
+    joblib.dump(full, save)
+    acc = float((model.predict(bunch.data) == bunch.target).mean())
+    print(f"saved {args.model} ({kind}, classes: {', '.join(map(str, model.classes_))}) "
+          f"to {save}; training accuracy {acc:.3f}")
+    return 0
+
+
+# ------------------------------------------------------------------ predict
+def _cmd_predict(args):
+    import joblib
+    import numpy as np
+
+    from .io._base import _tune_suffix
+
+    _limit_threads(args.torch_threads)
+    if not os.path.exists(args.model):
+        raise CommandError(f"model file '{args.model}' does not exist (make one with "
+                           "'skmusic fit ... --save model.joblib')")
+    try:
+        model = joblib.load(args.model)
+    except Exception as exc:  # joblib raises many kinds for a bad file
+        raise CommandError(f"cannot read model '{args.model}': {exc}") from None
+    if not hasattr(model, "predict"):
+        raise CommandError(f"'{args.model}' does not hold a fitted model")
+    for f in args.files:
+        if not os.path.exists(_tune_suffix(f)[0]):
+            raise CommandError(f"file '{f}' does not exist")
+    y_pred = model.predict(list(args.files))
+    proba = model.predict_proba(list(args.files)) if hasattr(model, "predict_proba") else None
+    classes = [str(c) for c in model.classes_]
+    width = max(len(f) for f in args.files)
+    header = f"{'file':<{width}}  {'label':<14}" + (
+        "  " + "  ".join(f"{c[:10]:>10}" for c in classes) if proba is not None else "")
+    print(header)
+    for i, f in enumerate(args.files):
+        row = f"{f:<{width}}  {str(y_pred[i]):<14}"
+        if proba is not None:
+            row += "  " + "  ".join(f"{p:>10.3f}" for p in np.asarray(proba[i]))
+        print(row)
+    return 0
+
+
+# ----------------------------------------------------------------- generate
+def _cmd_generate(args):
+    import numpy as np
+
+    from .features import NoteTokenizer
+    from .generation import NoteLSTMGenerator, write_tokens_midi
+    from .plotting import plot_piano_roll
+
+    _limit_threads(args.torch_threads)
+    data = args.data
+    bunch, _ = _load(data, max_per_class=args.max_pieces, verbose=not args.silent)
+    notes = list(bunch.data)
+    if args.max_pieces:
+        notes = notes[: args.max_pieces]
+    tokenizer = NoteTokenizer(durations=True, min_frequency=2).fit(notes)
+    ids = tokenizer.transform(notes)
+    lengths = [x.shape[-1] for x in ids]
+    ids = [x for x in ids if x.shape[-1] >= 2]
+    if not ids:
+        raise CommandError("the pieces are too short to learn from (fewer than 2 notes each)")
+    gen = NoteLSTMGenerator(seq_len=args.seq_len, hidden_size=args.hidden_size, num_layers=2,
+                            dense=(), dropout=0.1, max_epochs=args.epochs, lr=0.005,
+                            batch_size=64, random_state=args.seed, verbose=0)
+    _say(args, f"training a note LSTM on {len(ids)} pieces ({sum(lengths)} tokens, "
+               f"vocabulary {tokenizer.n_tokens_}) for {args.epochs} epochs ...")
+    gen.fit(ids)
+    sample = gen.sample(args.steps, temperature=args.temperature, random_state=args.seed)[0]
+    out = Path(args.out)
+    if out.parent and not out.parent.exists():
+        out.parent.mkdir(parents=True, exist_ok=True)
+    write_tokens_midi(sample, tokenizer, out)
+    roll = out.with_suffix(".png")
+    plot_piano_roll(tokenizer.decode(sample), path=roll,
+                    title=f"Generated from {data or 'bach'} ({args.steps} tokens)")
+    _close_figures()
+    loss = -gen.score(ids)
+    print(f"wrote {out} ({args.steps} tokens) and its piano roll {roll}; "
+          f"training cross-entropy {loss:.2f} nats/token")
+    return 0
+
+
+# ------------------------------------------------------------------- parser
+def build_parser():
+    """The argparse parser of the ``skmusic`` command."""
+    from ._version import __version__
+
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Classify and generate music with scikit-learn, skorch and music21.",
+    )
+    parser.add_argument("--version", action="version", version=f"skmusic {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def common(p):
+        p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+        p.add_argument("--torch-threads", type=int, default=1,
+                       help="torch threads per process (default 1; 0 leaves torch's default)")
+        p.add_argument("--silent", action="store_true", help="no progress bars or notes")
+
+    p = sub.add_parser(
+        "compare", help="compare classical and deep models with song-level CV",
+        description="Compare classical models (random forest, SVM, KNN, logistic regression, "
+        "gradient boosting, AdaBoost) and networks (LSTM, CRNN NN2/NN3, ResNet-1D, 2D CNN, "
+        "RCNN) on the same songs with song-level cross-validation. Without --data it uses "
+        "the music21 corpus (5 composers/collections). Writes results.csv, "
+        "confusion_matrix.png and training_curves_<model>.png into --out.")
+    p.add_argument("--data", default=CORPUS,
+                   help="'corpus' (default) or a folder with one sub-folder of audio or "
+                        "score files per class")
+    p.add_argument("--classes", help="corpus classes to use, comma-separated (default: all: "
+                   "bach,palestrina,trecento,ryans_mammoth,oneills)")
+    p.add_argument("--models", help="comma-separated model names, or 'classical'/'deep' "
+                   "(default: all 12)")
+    p.add_argument("--cv", type=int, help="song-level folds (default 5; 3 with --quick)")
+    p.add_argument("--quick", action="store_true",
+                   help="20 songs per class, 3 folds, 15 epochs, small grids")
+    p.add_argument("--max-per-class", type=int,
+                   help="songs per class (default 40; 20 with --quick)")
+    p.add_argument("--epochs", type=int, help="epochs per network (default 30; 15 with --quick)")
+    p.add_argument("--engine", choices=["grid", "optuna"], default="grid",
+                   help="GridSearchCV per model (default) or an Optuna study per model")
+    p.add_argument("--n-trials", type=int, default=10, help="Optuna trials per model")
+    p.add_argument("--storage", default=None,
+                   help="Optuna storage URL, e.g. sqlite:///skmusic_study.db (resumable)")
+    p.add_argument("--n-jobs", type=int, default=2, help="parallel CV fits (default 2)")
+    p.add_argument("--out", default="skmusic_results", help="output folder")
+    common(p)
+    p.set_defaults(func=_cmd_compare)
+
+    p = sub.add_parser("fit", help="fit one model and save it (predicts from file paths)")
+    p.add_argument("--data", default=CORPUS, help="'corpus' or a folder of labelled files")
+    p.add_argument("--model", default="random_forest", help="model name (see compare)")
+    p.add_argument("--save", default="model.joblib", help="where to write the model")
+    p.add_argument("--classes", help="corpus classes, comma-separated")
+    p.add_argument("--max-per-class", type=int, help="songs per class")
+    p.add_argument("--epochs", type=int, help="epochs for a network")
+    p.add_argument("--quick", action="store_true", help="fewer epochs")
+    common(p)
+    p.set_defaults(func=_cmd_fit)
+
+    p = sub.add_parser("predict", help="whole-song label and probabilities per file")
+    p.add_argument("model", help="a model saved by 'skmusic fit'")
+    p.add_argument("files", nargs="+", help="audio or score files")
+    common(p)
+    p.set_defaults(func=_cmd_predict)
+
+    p = sub.add_parser("generate", help="train a note LSTM and write a new MIDI piece")
+    p.add_argument("--data", default="bach",
+                   help="'bach' (default: the Bach chorales) or a folder of scores")
+    p.add_argument("--out", default="generated.mid", help="MIDI file to write")
+    p.add_argument("--steps", type=int, default=200, help="tokens to generate")
+    p.add_argument("--epochs", type=int, default=8, help="training epochs")
+    p.add_argument("--max-pieces", type=int, default=60, help="pieces to learn from")
+    p.add_argument("--seq-len", type=int, default=32, help="tokens of context per window")
+    p.add_argument("--hidden-size", type=int, default=128, help="LSTM units")
+    p.add_argument("--temperature", type=float, default=0.8, help="sampling temperature")
+    common(p)
+    p.set_defaults(func=_cmd_generate)
+    return parser
+
+
+def main(argv=None):
+    """Run the ``skmusic`` command; return its exit status.
+
+    Parameters
+    ----------
+    argv : list of str, default=None
+        Arguments (``None``: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    status : int
+        0 on success, 2 on a user error (printed as one line; set the
+        environment variable ``SKMUSIC_DEBUG=1`` for the traceback).
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    from .io import ReadError
+
+    try:
+        return args.func(args)
+    except (CommandError, FileNotFoundError, ReadError, ValueError, PermissionError) as exc:
+        if os.environ.get("SKMUSIC_DEBUG"):
+            raise
+        msg = " ".join(str(exc).split())
+        print(f"{PROG}: error: {msg}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,245 @@
+"""skmusic.model_selection: candidates, song-level comparison, Optuna studies, Dask."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import numpy as np
+import pytest
+import torch
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.svm import SVC
+
+from skmusic.ensemble import VotingSliceClassifier
+from skmusic.features import ScoreFeatures
+from skmusic.model_selection import (
+    CLASSICAL_MODELS,
+    DEEP_MODELS,
+    compare_models,
+    make_candidates,
+    make_study,
+    one_search,
+    optimize_study,
+    optuna_search,
+    search_space,
+    table_from_search,
+)
+from skmusic.nn import LSTMClassifier
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_torch_thread():
+    # Small networks on a busy 2-core machine: OpenMP spinning makes 2 threads
+    # many times slower than 1.
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+# ---------------------------------------------------------------- candidates
+def test_make_candidates_families_and_pipelines():
+    cands = make_candidates("symbolic")
+    assert [c.name for c in cands] == list(CLASSICAL_MODELS + DEEP_MODELS)
+    for c in cands:
+        assert c.family == ("classical" if c.name in CLASSICAL_MODELS else "deep")
+        assert isinstance(c.estimator, Pipeline) and c.estimator.steps[-1][0] == "clf"
+        if c.family == "deep":
+            assert isinstance(c.estimator[-1], VotingSliceClassifier)
+        # grids address the pipeline's own parameters
+        assert set(c.param_grid) <= set(c.estimator.get_params())
+    audio = make_candidates("audio", models=["deep", "svm"])
+    assert [c.name for c in audio] == [*DEEP_MODELS, "svm"]
+    assert type(audio[0].estimator[0]).__name__ == "MelSpectrogram"
+    assert type(audio[-1].estimator[0]).__name__ == "MFCC"
+
+
+def test_make_candidates_bad_names():
+    with pytest.raises(ValueError, match="Unknown model 'xgboost'"):
+        make_candidates(models=["xgboost"])
+    with pytest.raises(ValueError, match="Unknown data kind 'video'"):
+        make_candidates("video")
+    with pytest.raises(ValueError, match="models is empty"):
+        make_candidates(models=[])
+
+
+# ----------------------------------------------------------------- compare
+def test_compare_models_deep_and_classical_song_level(corpus_scores):
+    X, y = corpus_scores.data, corpus_scores.target
+    cands = make_candidates(models=["knn", "logistic_regression", "resnet1d"], quick=True,
+                            max_epochs=2)
+    result = compare_models(X, y, candidates=cands, cv=2, keep_predictions=True)
+    table = result.table
+    assert list(table.columns) == ["model", "family", "mean_score", "std_score",
+                                   "mean_fit_time", "n_settings", "params"]
+    assert sorted(table.model) == ["knn", "logistic_regression", "resnet1d"]
+    assert set(table.family) == {"classical", "deep"}
+    assert table.mean_score.between(0, 1).all()
+    assert table.mean_score.is_monotonic_decreasing and result.best == table.model[0]
+    assert table.set_index("model").loc["knn", "n_settings"] == 2
+    # folds are whole songs: every song is tested exactly once, never trained on then
+    tested = np.concatenate([test for _, test in result.cv])
+    assert np.array_equal(np.sort(tested), np.arange(len(y)))
+    for train, test in result.cv:
+        assert not set(train) & set(test)
+    det = result.details["resnet1d"]
+    assert det.y_pred.shape == y.shape and set(det.y_pred) <= set(y)
+    # the fold networks were trained and keep their history
+    assert len(det.estimators[0][-1].estimator_.net_.history) == 2
+    # out-of-fold accuracy agrees with the table
+    row = table.set_index("model").loc["resnet1d"]
+    fold_acc = [np.mean(det.y_pred[test] == y[test]) for _, test in result.cv]
+    assert row.mean_score == pytest.approx(np.mean(fold_acc))
+
+
+def test_compare_models_bad_input(corpus_scores):
+    X, y = corpus_scores.data, corpus_scores.target
+    with pytest.raises(ValueError, match="single class"):
+        compare_models(X, np.array(["a"] * len(X)), models=["knn"])
+    with pytest.raises(ValueError, match="at least 5 songs per class"):
+        compare_models(X, y, models=["knn"], cv=5)
+    with pytest.raises(ValueError, match="12 songs but y has 3"):
+        compare_models(X, y[:3], models=["knn"])
+    with pytest.raises(ValueError, match="engine must be"):
+        compare_models(X, y, models=["knn"], cv=2, engine="random")
+
+
+def test_one_search_swaps_models_in_one_gridsearch(corpus_scores):
+    X, y = corpus_scores.data, corpus_scores.target
+    cands = make_candidates(models=["knn", "svm"], quick=True)
+    search = one_search(cands, cv=2).fit(X, y)
+    assert len(search.cv_results_["params"]) == 4  # 2 + 2 settings, one search
+    table = table_from_search(search)
+    assert sorted(table.model) == ["knn", "svm"]
+    assert table.mean_score.iloc[0] == pytest.approx(search.best_score_)
+    assert search.predict(X[:2]).shape == (2,)
+
+
+def test_compare_models_optuna_engine(corpus_scores):
+    X, y = corpus_scores.data, corpus_scores.target
+    result = compare_models(X, y, models=["svm"], cv=2, engine="optuna", n_trials=3)
+    row = result.table.iloc[0]
+    assert row.model == "svm" and row.n_settings == 3
+    assert set(row.params) == {"clf__C", "clf__gamma"}
+    study = result.searches["svm"].study_
+    assert row.mean_score == pytest.approx(study.best_value)
+
+
+# ------------------------------------------------------------------- optuna
+def test_search_space_reaches_inside_pipelines():
+    pipe = make_pipeline(ScoreFeatures(), VotingSliceClassifier(LSTMClassifier(), width=8))
+    space = search_space(pipe)
+    assert set(space) == {"votingsliceclassifier__estimator__" + k
+                          for k in ("lr", "hidden_size", "num_layers", "dropout")}
+    for cand in make_candidates():
+        assert set(search_space(cand.estimator)) <= set(cand.estimator.get_params())
+    from sklearn.dummy import DummyClassifier
+
+    with pytest.raises(ValueError, match="No search space for DummyClassifier"):
+        search_space(make_pipeline(ScoreFeatures(), DummyClassifier()))
+
+
+def test_optuna_search_resumes_from_sqlite(corpus_scores, tmp_path):
+    X, y = corpus_scores.data, corpus_scores.target
+    storage = f"sqlite:///{tmp_path / 'study.db'}"
+    pipe = make_pipeline(ScoreFeatures(), SVC())
+    cv = StratifiedKFold(2, shuffle=True, random_state=0)
+    first = optuna_search(pipe, X, y, n_trials=2, cv=cv, storage=storage, study_name="svm",
+                          random_state=0)
+    assert len(first.trials_) == 2
+    kept = [t.value for t in first.trials_]
+    again = optuna_search(pipe, X, y, n_trials=3, cv=cv, storage=storage, study_name="svm",
+                          random_state=0)
+    values = [t.value for t in again.trials_]
+    assert len(values) == 3 and values[:2] == kept
+    assert again.predict(X[:3]).shape == (3,)
+
+
+_SLOW_STUDY = textwrap.dedent("""
+    import sys, time
+    from skmusic.model_selection import make_study, optimize_study
+
+    def objective(trial):
+        x = trial.suggest_float("x", -3, 3)
+        time.sleep(0.4)
+        return -(x - 1) ** 2
+
+    study = make_study("killed", storage=sys.argv[1], random_state=0,
+                       heartbeat_interval=1, grace_period=2)
+    optimize_study(study, objective, n_trials=100)
+""")
+
+
+def _objective(trial):
+    x = trial.suggest_float("x", -3, 3)
+    return -(x - 1) ** 2
+
+
+def test_study_killed_mid_run_resumes_without_losing_trials(tmp_path):
+    import optuna
+    from optuna.trial import TrialState
+
+    storage = f"sqlite:///{tmp_path / 'killed.db'}"
+    script = tmp_path / "study.py"
+    script.write_text(_SLOW_STUDY)
+    proc = subprocess.Popen([sys.executable, str(script), storage],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 60
+        done = 0
+        while time.time() < deadline and done < 3:
+            time.sleep(0.3)
+            try:
+                study = optuna.load_study(study_name="killed", storage=storage)
+                done = len(study.get_trials(states=(TrialState.COMPLETE,)))
+            except KeyError:  # not created yet
+                continue
+        assert done >= 3, "the study did not finish 3 trials in 60 s"
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    before = {t.number: t.value for t in optuna.load_study(
+        study_name="killed", storage=storage).get_trials(states=(TrialState.COMPLETE,))}
+    time.sleep(2.5)  # past the grace period: the killed trial is stale
+    study = make_study("killed", storage=storage, random_state=0, load_if_exists=True,
+                       heartbeat_interval=1, grace_period=2)
+    optimize_study(study, _objective, n_trials=len(before) + 4)
+    complete = {t.number: t.value for t in study.get_trials(states=(TrialState.COMPLETE,))}
+    assert len(complete) == len(before) + 4  # total reaches n_trials
+    assert all(complete[n] == v for n, v in before.items())  # nothing finished was lost
+    # the trial running at the kill was marked failed, not left running forever
+    states = [t.state for t in study.get_trials()]
+    assert TrialState.RUNNING not in states and TrialState.FAIL in states
+    # a second call finds the study complete and runs nothing
+    optimize_study(study, _objective, n_trials=len(before) + 4)
+    assert len(study.get_trials(states=(TrialState.COMPLETE,))) == len(before) + 4
+
+
+# --------------------------------------------------------------------- dask
+def test_gridsearch_on_local_dask_cluster(corpus_scores):
+    distributed = pytest.importorskip("distributed")
+    import joblib
+    from sklearn.linear_model import LogisticRegression
+
+    from skmusic.features import NoteSequence, SequenceStats
+
+    X, y = corpus_scores.data, corpus_scores.target
+    pipe = make_pipeline(NoteSequence(features=("pitch", "duration")), SequenceStats(),
+                         LogisticRegression(max_iter=500))
+    grid = GridSearchCV(pipe, {"logisticregression__C": [0.1, 1.0, 10.0]},
+                        cv=StratifiedKFold(2, shuffle=True, random_state=0), n_jobs=-1)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        with distributed.get_task_stream(client) as stream, \
+                joblib.parallel_config(backend="dask"):
+            grid.fit(X, y)
+        assert len(stream.data) > 0  # the fits ran as Dask tasks
+    local = GridSearchCV(pipe, grid.param_grid, cv=grid.cv).fit(X, y)
+    np.testing.assert_allclose(grid.cv_results_["mean_test_score"],
+                               local.cv_results_["mean_test_score"])
