@@ -1,6 +1,7 @@
 """Readers and writers of skmusic.io, on real corpus scores and rendered audio."""
 
 import os
+import pickle
 import subprocess
 import sys
 import warnings
@@ -212,3 +213,11 @@ def test_pipeline_from_paths_survives_joblib_in_a_fresh_process(corpus_scores, t
         check=True,
     )
     assert out.stdout.strip().split(",") == expected.tolist()
+
+
+def test_loaded_audio_hashes_like_its_cached_copy(audio_files):
+    """Pipeline(memory=...) finds a step's input in its cache on the second run only
+    if the waveform hashes the same as its copy read back from the cache."""
+    wave = AudioLoader(sr=audio_files.sr).transform(list(audio_files.filenames[:1]))[0]
+    copy = pickle.loads(pickle.dumps(wave))
+    assert joblib.hash(wave) == joblib.hash(copy)

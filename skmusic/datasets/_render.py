@@ -182,4 +182,4 @@ def render_audio(
     peak = np.abs(y).max()
     if peak > 0:
         y = y * (0.9 / peak)
-    return y.astype(np.float32)[np.newaxis, :]
+    return y.astype(np.float32).reshape(1, -1)

@@ -46,7 +46,9 @@ def read_audio(path, *, sr=22050, mono=True, offset=0.0, duration=None):
         )
     except Exception as exc:
         raise ReadError(f"Cannot read {path!r}: {type(exc).__name__}: {exc}") from exc
-    y = np.atleast_2d(y)
+    # reshape, not atleast_2d: a stride-0 axis would hash differently from the
+    # same waveform read back from a Pipeline(memory=...) cache, missing it.
+    y = y.reshape(1, -1) if y.ndim == 1 else y
     if y.shape[1] == 0:
         raise ReadError(f"Cannot read {path!r}: it holds no samples (after offset={offset}).")
     return y

@@ -44,7 +44,7 @@ def _as_sequence(item, i, dtype, name):
             "must be a 2D array (n_channels, n_timesteps) or a 1D array."
         ) from exc
     if arr.ndim == 1:
-        arr = arr[np.newaxis, :]
+        arr = arr.reshape(1, -1)
     if arr.ndim != 2:
         raise ValueError(
             f"{name}[{i}] has {arr.ndim} dimensions; each sequence of a batch must "
