@@ -90,7 +90,10 @@ def _cmd_compare(args):
     from .model_selection import compare_models, make_candidates
     from .plotting import plot_confusion_matrix, plot_training_curves
 
+    from .model_selection._candidates import _resolve_models
+
     start = time.perf_counter()
+    _resolve_models(args.models)  # a misspelt model fails before any loading
     _limit_threads(args.torch_threads)
     cv = args.cv or (3 if args.quick else 5)
     max_per_class = args.max_per_class or (20 if args.quick else 40)

@@ -1,0 +1,141 @@
+"""The ``skmusic`` command, in-process (main(argv)) and as a subprocess."""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from skmusic.cli import main
+from skmusic.io import read_score, write_midi
+
+FAST = ["--silent", "--n-jobs", "1"]
+
+
+@pytest.fixture(autouse=True, scope="module")
+def restore_torch_threads():
+    before = torch.get_num_threads()  # the command sets it (--torch-threads)
+    yield
+    torch.set_num_threads(before)
+
+
+@pytest.fixture(scope="module")
+def score_folder(corpus_scores, tmp_path_factory):
+    """The 12 corpus pieces as MIDI files in root/<label>/."""
+    root = tmp_path_factory.mktemp("scores")
+    for i, (notes, label) in enumerate(zip(corpus_scores.data, corpus_scores.target)):
+        os.makedirs(root / label, exist_ok=True)
+        write_midi(notes, root / label / f"{label}_{i}.mid")
+    return root
+
+
+def test_compare_on_a_score_folder_writes_table_and_figures(score_folder, tmp_path, capsys):
+    out = tmp_path / "res"
+    status = main(["compare", "--data", str(score_folder), "--models", "knn,resnet1d",
+                   "--cv", "2", "--epochs", "2", "--out", str(out), *FAST])
+    assert status == 0
+    printed = capsys.readouterr().out
+    assert "2-fold song-level CV over 12 songs" in printed and "Best network resnet1d" in printed
+    table = pd.read_csv(out / "results.csv")
+    assert sorted(table.model) == ["knn", "resnet1d"]
+    assert set(table.family) == {"classical", "deep"}
+    for name in ("confusion_matrix.png", "training_curves_resnet1d.png"):
+        assert (out / name).stat().st_size > 1000
+
+
+def test_compare_on_an_audio_folder(audio_files, tmp_path, capsys):
+    out = tmp_path / "res"
+    status = main(["compare", "--data", audio_files.root, "--models", "logistic_regression,lstm",
+                   "--cv", "2", "--epochs", "1", "--out", str(out), *FAST])
+    assert status == 0
+    assert "2-fold song-level CV over 12 songs" in capsys.readouterr().out
+    assert sorted(pd.read_csv(out / "results.csv").model) == ["logistic_regression", "lstm"]
+
+
+def test_compare_on_the_default_corpus(tmp_path, capsys):
+    status = main(["compare", "--classes", "ryans_mammoth,oneills", "--max-per-class", "4",
+                   "--models", "svm", "--cv", "2", "--out", str(tmp_path), *FAST])
+    assert status == 0
+    assert "over 8 songs" in capsys.readouterr().out
+
+
+def test_fit_then_predict_from_file_paths(score_folder, tmp_path, capsys):
+    files = sorted(str(p) for p in score_folder.rglob("*.mid"))[:3]
+    for model in ("svm", "resnet1d"):
+        saved = tmp_path / f"{model}.joblib"
+        assert main(["fit", "--data", str(score_folder), "--model", model, "--epochs", "2",
+                     "--save", str(saved), "--silent"]) == 0
+        assert f"saved {model} (symbolic" in capsys.readouterr().out
+        assert main(["predict", str(saved), *files]) == 0
+        lines = capsys.readouterr().out.strip().splitlines()
+        assert lines[0].split()[:2] == ["file", "label"] and len(lines) == 4
+        labels = {"bach", "palestrina", "ryans_mammoth"}
+        for f, line in zip(files, lines[1:]):
+            parts = line.split()
+            assert parts[0] == f and parts[1] in labels
+            if model == "resnet1d":  # probabilities per class, summing to 1
+                assert sum(float(p) for p in parts[2:]) == pytest.approx(1, abs=0.01)
+
+
+def test_generate_writes_a_midi_piece(score_folder, tmp_path, capsys):
+    out = tmp_path / "gen" / "new.mid"
+    assert main(["generate", "--data", str(score_folder), "--out", str(out), "--epochs", "1",
+                 "--steps", "40", "--max-pieces", "6", "--hidden-size", "16", "--silent"]) == 0
+    assert "wrote" in capsys.readouterr().out
+    notes = read_score(str(out))
+    assert len(notes) > 0 and out.with_suffix(".png").exists()
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["compare", "--data", "/no/such/folder"], "data folder '/no/such/folder' does not exist"),
+    (["fit", "--data", "/no/such/folder"], "does not exist"),
+    (["predict", "/no/model.joblib", "a.mid"], "model file '/no/model.joblib' does not exist"),
+    (["compare", "--models", "xgboost", "--max-per-class", "3"], "Unknown model 'xgboost'"),
+])
+def test_user_errors_are_one_line_and_exit_2(argv, message, capsys):
+    assert main([*argv, "--silent"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("skmusic: error: ") and message in err
+    assert "\n" not in err and "Traceback" not in err
+
+
+def test_unreadable_file_is_reported_not_traced(score_folder, tmp_path, capsys):
+    saved = tmp_path / "m.joblib"
+    assert main(["fit", "--data", str(score_folder), "--model", "knn", "--save", str(saved),
+                 "--silent"]) == 0
+    bad = tmp_path / "broken.mid"
+    bad.write_bytes(b"this is not a MIDI file")
+    capsys.readouterr()
+    assert main(["predict", str(saved), str(bad)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("skmusic: error: ") and "broken.mid" in err and "\n" not in err
+
+
+def test_no_command_prints_help(capsys):
+    assert main([]) == 2
+    assert "compare" in capsys.readouterr().out
+
+
+def test_command_as_a_subprocess(tmp_path):
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    ok = subprocess.run([sys.executable, "-m", "skmusic", "--help"], capture_output=True,
+                        text=True, env=env)
+    assert ok.returncode == 0 and "generate" in ok.stdout
+    bad = subprocess.run([sys.executable, "-m", "skmusic", "compare", "--data",
+                          str(tmp_path / "missing")], capture_output=True, text=True, env=env)
+    assert bad.returncode == 2
+    assert bad.stderr.strip().splitlines() == [
+        f"skmusic: error: data folder '{tmp_path / 'missing'}' does not exist"]
+
+
+@pytest.mark.slow
+def test_compare_quick_on_the_default_data(tmp_path):
+    """The full ``skmusic compare --quick`` (minutes; benchmarks/bench_compare.py times it)."""
+    proc = subprocess.run([sys.executable, "-m", "skmusic", "compare", "--quick", "--out",
+                           str(tmp_path), "--silent"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    table = pd.read_csv(tmp_path / "results.csv")
+    assert len(table) == 12 and np.all(table.mean_score < 0.97)
