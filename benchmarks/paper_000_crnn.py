@@ -30,6 +30,7 @@ import argparse
 import time
 
 import numpy as np
+from _common import TimeCap, epochs_run, log, md_table, setup, write_result
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
@@ -39,7 +40,6 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
-from _common import TimeCap, epochs_run, log, md_table, setup, write_result
 from skmusic.datasets import load_corpus
 from skmusic.ensemble import VotingSliceClassifier
 from skmusic.features import ChannelScaler, NoteSequence, ScoreFeatures, SequenceStats

@@ -37,10 +37,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _common import TimeCap, log, md_table, setup, write_result
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 
-from _common import TimeCap, log, md_table, setup, write_result
 from skmusic.datasets import load_corpus, load_series_folder
 from skmusic.ensemble import VotingSliceClassifier
 from skmusic.features import ChannelScaler, PianoRoll

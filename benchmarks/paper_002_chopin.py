@@ -27,12 +27,12 @@ import argparse
 import time
 
 import numpy as np
+from _common import TimeCap, epochs_run, log, md_table, setup, write_result
 from sklearn.ensemble import AdaBoostClassifier
 from sklearn.metrics import accuracy_score, fbeta_score
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 
-from _common import TimeCap, epochs_run, log, md_table, setup, write_result
 from skmusic.datasets import load_corpus, render_audio
 from skmusic.ensemble import VotingSliceClassifier
 from skmusic.features import MFCC, ChannelScaler, NoteTokenizer, SequenceStats
@@ -42,7 +42,7 @@ from skmusic.nn import SpectrogramCNNClassifier
 SR = 22050
 SECONDS = 20.0
 N_MFCC = 20
-SLICE = int(round(5.0 * SR / 512))  # 5-second MFCC slices (hop 512)
+SLICE = round(5.0 * SR / 512)  # 5-second MFCC slices (hop 512)
 
 
 def classification(quick, cap, rows_out):

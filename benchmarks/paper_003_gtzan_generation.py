@@ -32,18 +32,18 @@ import time
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from sklearn.metrics import ConfusionMatrixDisplay, confusion_matrix  # noqa: E402
-from sklearn.model_selection import train_test_split  # noqa: E402
-from sklearn.pipeline import make_pipeline  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+from _common import RESULTS, TimeCap, log, md_table, setup, write_result
+from sklearn.metrics import ConfusionMatrixDisplay, confusion_matrix
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import make_pipeline
 
-from _common import RESULTS, TimeCap, log, md_table, setup, write_result  # noqa: E402
-from skmusic.datasets import load_corpus  # noqa: E402
-from skmusic.features import ChannelScaler, MelSpectrogram  # noqa: E402
-from skmusic.generation import ClassConditionalGenerator, WaveformGenerator  # noqa: E402
-from skmusic.metrics import generated_confusion_matrix  # noqa: E402
-from skmusic.nn import SpectrogramCNNClassifier  # noqa: E402
+from skmusic.datasets import load_corpus
+from skmusic.features import ChannelScaler, MelSpectrogram
+from skmusic.generation import ClassConditionalGenerator, WaveformGenerator
+from skmusic.metrics import generated_confusion_matrix
+from skmusic.nn import SpectrogramCNNClassifier
 
 SR = 10000
 CLIP = 5 * SR  # 5-second clips, as the paper's classifier

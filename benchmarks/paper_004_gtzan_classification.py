@@ -26,10 +26,10 @@ import argparse
 import time
 
 import numpy as np
+from _common import TimeCap, epochs_run, log, md_table, setup, write_result
 from sklearn.model_selection import StratifiedKFold, train_test_split
 from sklearn.pipeline import make_pipeline
 
-from _common import TimeCap, epochs_run, log, md_table, setup, write_result
 from skmusic.datasets import load_corpus
 from skmusic.ensemble import VotingSliceClassifier
 from skmusic.features import ChannelScaler, FrequencyCompressor, Spectrogram
@@ -37,7 +37,7 @@ from skmusic.nn import LSTMClassifier, RCNNClassifier, SpectrogramCNNClassifier
 
 SR = 22050
 HOP = 256
-WIDTH = int(round(2.0 * SR / HOP))  # 2-second slices: 172 frames
+WIDTH = round(2.0 * SR / HOP)  # 2-second slices: 172 frames
 
 
 def networks(quick, cap):
