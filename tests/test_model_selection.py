@@ -203,8 +203,9 @@ def test_study_killed_mid_run_resumes_without_losing_trials(tmp_path):
         proc.send_signal(signal.SIGKILL)
         proc.wait()
     assert proc.returncode == -signal.SIGKILL
-    before = {t.number: t.value for t in optuna.load_study(
-        study_name="killed", storage=storage).get_trials(states=(TrialState.COMPLETE,))}
+    killed = optuna.load_study(study_name="killed", storage=storage)
+    before = {t.number: t.value for t in killed.get_trials(states=(TrialState.COMPLETE,))}
+    running = [t.number for t in killed.get_trials(states=(TrialState.RUNNING,))]
     time.sleep(2.5)  # past the grace period: the killed trial is stale
     study = make_study("killed", storage=storage, random_state=0, load_if_exists=True,
                        heartbeat_interval=1, grace_period=2)
@@ -213,8 +214,9 @@ def test_study_killed_mid_run_resumes_without_losing_trials(tmp_path):
     assert len(complete) == len(before) + 4  # total reaches n_trials
     assert all(complete[n] == v for n, v in before.items())  # nothing finished was lost
     # the trial running at the kill was marked failed, not left running forever
-    states = [t.state for t in study.get_trials()]
-    assert TrialState.RUNNING not in states and TrialState.FAIL in states
+    trials = study.get_trials()
+    assert all(t.state != TrialState.RUNNING for t in trials)
+    assert all(trials[n].state == TrialState.FAIL for n in running)
     # a second call finds the study complete and runs nothing
     optimize_study(study, _objective, n_trials=len(before) + 4)
     assert len(study.get_trials(states=(TrialState.COMPLETE,))) == len(before) + 4

@@ -131,14 +131,18 @@ def make_study(study_name="skmusic", *, storage=DEFAULT_STORAGE, direction="maxi
     if sampler is None:
         sampler = optuna.samplers.TPESampler(seed=random_state)
     if storage is not None and heartbeat_interval is not None:
-        from optuna.storages import RDBStorage, RetryFailedTrialCallback
+        import optuna.storages as storages
 
-        storage = RDBStorage(
-            storage,
-            heartbeat_interval=heartbeat_interval,
-            grace_period=grace_period,
-            failed_trial_callback=RetryFailedTrialCallback(max_retry=1),
-        )
+        # optuna >= 4.9 renamed the callback and the argument
+        if hasattr(storages, "RetryHeartbeatStaleTrialCallback"):
+            retry = storages.RetryHeartbeatStaleTrialCallback(max_retry=1)
+            key = "heartbeat_stale_trial_callback"
+        else:
+            retry = storages.RetryFailedTrialCallback(max_retry=1)
+            key = "failed_trial_callback"
+        RDBStorage = storages.RDBStorage
+        storage = RDBStorage(storage, heartbeat_interval=heartbeat_interval,
+                             grace_period=grace_period, **{key: retry})
     return optuna.create_study(
         study_name=study_name,
         storage=storage,
