@@ -14,6 +14,7 @@ __all__ = [
     "plot_training_curves",
     "plot_spectrogram",
     "plot_piano_roll",
+    "plot_forecast",
     "find_history",
 ]
 
@@ -300,4 +301,42 @@ def plot_piano_roll(notes, *, grid=True, title=None, ax=None, path=None):
             ax.axvline(q, color="0.85", linewidth=0.5, zorder=0)
     if title:
         ax.set_title(title)
+    return _save(ax, path)
+
+
+def plot_forecast(truth, forecast, *, start=0, channel=0, labels=("truth", "forecast"),
+                  title=None, ax=None, path=None):
+    """Plot a forecast against the true continuation (seed 000's Figures 4-7).
+
+    Parameters
+    ----------
+    truth : array-like of shape (n_timesteps,) or (n_channels, n_timesteps)
+        The whole true sequence (prompt and continuation).
+    forecast : array-like of shape (n_steps,) or (n_channels, n_steps)
+        What the model generated, e.g. ``SequenceForecaster.forecast``.
+    start : int, default=0
+        Index in ``truth`` where the forecast begins (the prompt's length).
+    channel : int, default=0
+        Channel to draw.
+    labels : tuple of str, default=("truth", "forecast")
+    title : str, default=None
+    ax : matplotlib Axes, default=None
+        Where to draw; a new figure when ``None``.
+    path : str, default=None
+        Save the figure there as PNG.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    truth = np.atleast_2d(np.asarray(truth, dtype=float))
+    forecast = np.atleast_2d(np.asarray(forecast, dtype=float))
+    ax = _axes(ax, (8, 3))
+    ax.plot(np.arange(truth.shape[1]), truth[channel], color="0.4", label=labels[0])
+    ax.plot(start + np.arange(forecast.shape[1]), forecast[channel], color="C3", label=labels[1])
+    ax.axvline(start, color="0.7", linestyle="--", linewidth=1)
+    ax.set_xlabel("step")
+    if title:
+        ax.set_title(title)
+    ax.legend(loc="best")
     return _save(ax, path)

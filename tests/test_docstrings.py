@@ -11,7 +11,7 @@ import skmusic
 MODULES = sorted(
     info.name
     for info in pkgutil.walk_packages(skmusic.__path__, prefix="skmusic.")
-    if info.name != "skmusic.cli"
+    if info.name not in ("skmusic.cli", "skmusic.__main__")
 )
 
 

@@ -16,10 +16,11 @@ from skmusic.generation import (
     NoteLSTMGenerator,
     SequenceForecaster,
     WaveformGenerator,
-    plot_forecast,
     write_tokens_midi,
 )
 from skmusic.io import ScoreLoader, read_audio, write_wav
+from skmusic.plotting import plot_forecast
+
 
 @pytest.fixture(autouse=True, scope="module")
 def _one_torch_thread():

@@ -16,12 +16,12 @@ ClassConditionalGenerator
     One fitted clone of a generator per class (seed 003: one network per genre).
 
 Helpers: :func:`write_tokens_midi` (sampled ids to a MIDI file),
-:func:`plot_forecast` (a forecast against the truth, seed 000's Figures 4-7).
+:func:`skmusic.plotting.plot_forecast` draws a forecast against the truth.
 """
 
 from ._conditional import ClassConditionalGenerator
 from ._note_lstm import NGramTokenGenerator, NoteLSTMGenerator, write_tokens_midi
-from ._regression import SequenceForecaster, WaveformGenerator, plot_forecast
+from ._regression import SequenceForecaster, WaveformGenerator
 
 __all__ = [
     "NoteLSTMGenerator",
@@ -30,5 +30,4 @@ __all__ = [
     "WaveformGenerator",
     "ClassConditionalGenerator",
     "write_tokens_midi",
-    "plot_forecast",
 ]

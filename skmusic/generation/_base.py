@@ -3,6 +3,7 @@
 from numbers import Real
 
 import numpy as np
+
 from ..utils.validation import is_tabular, settle_input, validate_batch
 
 

@@ -1,8 +1,8 @@
 """One generator per class (seed 003 trains one network per genre)."""
 
 import numpy as np
-from scipy.sparse import issparse
 from joblib import Parallel, delayed
+from scipy.sparse import issparse
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, _fit_context, clone
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils._param_validation import HasMethods

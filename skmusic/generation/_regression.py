@@ -19,7 +19,7 @@ from ._base import (
     validate_prompt,
 )
 
-__all__ = ["SequenceForecaster", "WaveformGenerator", "plot_forecast"]
+__all__ = ["SequenceForecaster", "WaveformGenerator"]
 
 _TRAINING_DOC = """
     max_epochs : int, default={max_epochs}
@@ -248,7 +248,7 @@ class SequenceForecaster(_WindowGenerator):
     ``horizon`` values of every channel, trained with mean squared error on
     every window of the training sequences (``hop`` steps apart).
     :meth:`forecast` rolls it forward, feeding back its own predictions, as the
-    paper's Figures 4-7 do; :func:`plot_forecast` draws forecast against truth.
+    paper's Figures 4-7 do; :func:`skmusic.plotting.plot_forecast` draws forecast against truth.
 
     :meth:`score` is the negative mean squared error of predicting each
     ``horizon`` steps of held-out sequences from the ``window`` steps before
@@ -490,39 +490,3 @@ class WaveformGenerator(_WindowGenerator):
             raise ValueError(f"seconds must be a positive number, got {seconds!r}.")
         n_out = max(int(round(seconds * self.sr)), 1)
         return self.forecast(prompt, n_out)
-
-
-def plot_forecast(truth, forecast, *, start=0, channel=0, ax=None, labels=("truth", "forecast")):
-    """Plot a forecast against the true continuation (seed 000's Figures 4-7).
-
-    Parameters
-    ----------
-    truth : array-like of shape (n_timesteps,) or (n_channels, n_timesteps)
-        The whole true sequence (prompt and continuation).
-    forecast : array-like of shape (n_steps,) or (n_channels, n_steps)
-        What the model generated, e.g. ``SequenceForecaster.forecast``.
-    start : int, default=0
-        Index in ``truth`` where the forecast begins (the prompt's length).
-    channel : int, default=0
-        Channel to draw.
-    ax : matplotlib Axes, default=None
-        Where to draw; a new figure when ``None``.
-    labels : tuple of str, default=("truth", "forecast")
-
-    Returns
-    -------
-    ax : matplotlib Axes
-    """
-    import matplotlib.pyplot as plt
-
-    truth = np.atleast_2d(np.asarray(truth, dtype=float))
-    forecast = np.atleast_2d(np.asarray(forecast, dtype=float))
-    if ax is None:
-        _, ax = plt.subplots(figsize=(8, 3))
-    ax.plot(np.arange(truth.shape[1]), truth[channel], color="0.4", label=labels[0])
-    ax.plot(start + np.arange(forecast.shape[1]), forecast[channel], color="C3",
-            label=labels[1])
-    ax.axvline(start, color="0.7", linestyle="--", linewidth=1)
-    ax.set_xlabel("step")
-    ax.legend(loc="best")
-    return ax

@@ -41,7 +41,7 @@ __all__ = [
 ]
 
 # Modules that hold no estimators or must not be imported by a walk.
-_SKIP_MODULES = {"skmusic.cli"}
+_SKIP_MODULES = {"skmusic.cli", "skmusic.__main__"}
 
 
 def all_estimators():
