@@ -158,7 +158,8 @@ def main():
         t = time.perf_counter()
         search.fit(X_tr, y_tr)
         best = {k.rsplit("__", 1)[-1]: v for k, v in search.best_params_.items()}
-        name = type(getattr(clf, "estimator", clf)).__name__
+        inner = clf.estimator if isinstance(clf, CalibratedClassifierCV) else clf
+        name = type(inner).__name__
         report(key, f"SequenceStats (24) + {name}", search.best_estimator_,
                time.perf_counter() - t, f"; best {best}")
 
