@@ -1,5 +1,6 @@
 """skmusic.model_selection: candidates, song-level comparison, Optuna studies, Dask."""
 
+import datetime
 import os
 import signal
 import subprocess
@@ -165,7 +166,7 @@ _SLOW_STUDY = textwrap.dedent("""
 
     def objective(trial):
         x = trial.suggest_float("x", -3, 3)
-        time.sleep(0.4)
+        time.sleep(1.0)
         return -(x - 1) ** 2
 
     study = make_study("killed", storage=sys.argv[1], random_state=0,
@@ -199,6 +200,13 @@ def test_study_killed_mid_run_resumes_without_losing_trials(tmp_path):
             except KeyError:  # not created yet
                 continue
         assert done >= 3, "the study did not finish 3 trials in 60 s"
+        # kill mid-trial, once the running trial has had time for its first heartbeat
+        # (a trial killed before that has no heartbeat that could go stale)
+        while time.time() < deadline:
+            running = study.get_trials(states=(TrialState.RUNNING,))
+            if running and (datetime.datetime.now() - running[-1].datetime_start).total_seconds() > 0.3:
+                break
+            time.sleep(0.05)
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait()

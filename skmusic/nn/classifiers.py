@@ -536,7 +536,7 @@ class SpectrogramCNNClassifier(_ImageMixin, _PresetMixin, BaseNeuralClassifier):
     >>> from skmusic.nn import SpectrogramCNNClassifier
     >>> rng = np.random.RandomState(0)
     >>> X = rng.randn(40, 8, 16); y = np.arange(40) % 2; X[y == 1, :4] += 1.5
-    >>> clf = SpectrogramCNNClassifier((4, 4), dropout=0.0, max_epochs=15, lr=0.01,
+    >>> clf = SpectrogramCNNClassifier((4, 4), dropout=0.0, max_epochs=30, lr=0.01,
     ...                                random_state=0).fit(X, y)
     >>> float(clf.score(X, y)) > 0.9
     True

@@ -50,8 +50,9 @@ def all_estimators():
     Returns
     -------
     estimators : list of (str, type)
-        ``(class name, class)`` pairs sorted by name. Abstract and private
-        classes (leading underscore, or defined in a private module) are left out.
+        ``(class name, class)`` pairs sorted by name. Abstract classes, base
+        classes (named ``Base...``, as sklearn's walker leaves them out) and
+        private ones (leading underscore) are left out.
     """
     import skmusic
 
@@ -64,7 +65,7 @@ def all_estimators():
         for cls_name, cls in inspect.getmembers(module, inspect.isclass):
             if (
                 issubclass(cls, BaseEstimator)
-                and not cls_name.startswith("_")
+                and not cls_name.startswith(("_", "Base"))
                 and cls.__module__.startswith("skmusic")
                 and not inspect.isabstract(cls)
             ):
