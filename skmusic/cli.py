@@ -247,7 +247,6 @@ def _cmd_predict(args):
 
 # ----------------------------------------------------------------- generate
 def _cmd_generate(args):
-    import numpy as np
 
     from .features import NoteTokenizer
     from .generation import NoteLSTMGenerator, write_tokens_midi
@@ -388,7 +387,13 @@ def main(argv=None):
     from .io import ReadError
 
     try:
-        return args.func(args)
+        with warnings.catch_warnings():
+            # loky retires idle worker processes between searches and says so; the
+            # work is resubmitted, nothing is lost, and the note only puzzles a user.
+            warnings.filterwarnings(
+                "ignore", message="A worker stopped while some jobs were given", category=UserWarning
+            )
+            return args.func(args)
     except (CommandError, FileNotFoundError, ReadError, ValueError, PermissionError) as exc:
         if os.environ.get("SKMUSIC_DEBUG"):
             raise
