@@ -292,3 +292,23 @@ def test_note_lstm_beats_bigram_on_held_out_bach_chorales():
                              lr=0.005, random_state=0).fit(X_train)
     assert lstm.score(X_test) > bigram.score(X_test)
     assert os.path.exists(write_tokens_midi(lstm.sample(64)[0], tok, "/tmp/skmusic_bach.mid"))
+
+
+def test_note_lstm_validation_holds_out_whole_sequences():
+    """Early stopping scores sequences the net never trained on: windows of one
+    sequence overlap, so a random split of windows would leak."""
+    rng = np.random.RandomState(0)
+    X = [rng.randint(0, 6, size=40) for _ in range(5)]
+    gen = NoteLSTMGenerator(seq_len=8, stride=4, hidden_size=8, num_layers=1, dense=(),
+                            max_epochs=2, validation_fraction=0.4, random_state=0)
+    held = gen._held_out_sequences(len(X))
+    assert len(held) == 2
+    gen.fit(X)
+    n_windows = len(gen._windows(X)[0])
+    per_sequence = n_windows // len(X)  # equal lengths: the same windows per sequence
+    batches = gen.net_.history[-1, "batches"]
+    n_train = sum(b["train_batch_size"] for b in batches if "train_batch_size" in b)
+    n_valid = sum(b["valid_batch_size"] for b in batches if "valid_batch_size" in b)
+    assert (n_train, n_valid) == (3 * per_sequence, 2 * per_sequence)
+    with pytest.raises(ValueError, match="needs at least 2 training sequences"):
+        NoteLSTMGenerator(seq_len=8, max_epochs=1, validation_fraction=0.5).fit([np.arange(30) % 5])

@@ -10,6 +10,7 @@ from sklearn.base import BaseEstimator, DensityMixin, _fit_context
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
+from skorch.helper import predefined_split
 
 from ..nn._base import BaseNeuralEstimator, SequenceDataset, check_sizes
 from ..nn.generative import TokenLSTMNet
@@ -157,7 +158,9 @@ class NoteLSTMGenerator(DensityMixin, BaseNeuralEstimator):
 default="adam"
         Seed 002 used RMSprop.
     validation_fraction : float in (0, 1), default=None
-        Share of the training windows scored every epoch; the best weights are kept.
+        Share of the training *sequences* held out and scored every epoch; the
+        best weights are kept. Whole sequences are held out (at least one), since
+        overlapping windows of one sequence would leak into training.
     patience : int, default=None
         Early-stopping patience (epochs).
     callbacks : list of skorch callbacks, default=None
@@ -258,16 +261,28 @@ default="adam"
     def _windows(self, seqs):
         width = self.seq_len + 1
         hop = self.stride or max(self.seq_len // 2, 1)
-        windows = [
-            ids[s : s + width] for ids in seqs for s in window_starts(len(ids), width, hop)
-        ]
+        windows, owner = [], []
+        for index, ids in enumerate(seqs):
+            for s in window_starts(len(ids), width, hop):
+                windows.append(ids[s : s + width])
+                owner.append(index)
         longest = max(len(w) for w in windows)
         X = np.zeros((len(windows), 1, longest - 1), dtype=np.float32)
         y = np.full((len(windows), longest - 1), _IGNORE, dtype=np.int64)
         for i, w in enumerate(windows):
             X[i, 0, : len(w) - 1] = w[:-1]
             y[i, : len(w) - 1] = w[1:]
-        return torch.from_numpy(X), torch.from_numpy(y)
+        return torch.from_numpy(X), torch.from_numpy(y), np.asarray(owner)
+
+    def _held_out_sequences(self, n_sequences):
+        """Which sequences ``validation_fraction`` holds out (at least one, not all)."""
+        if n_sequences < 2:
+            raise ValueError(
+                "validation_fraction holds out whole sequences, so it needs at least 2 "
+                f"training sequences; got {n_sequences}. Set validation_fraction=None."
+            )
+        n_valid = min(max(int(round(self.validation_fraction * n_sequences)), 1), n_sequences - 1)
+        return check_random_state(self._seed()).permutation(n_sequences)[:n_valid]
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -289,8 +304,19 @@ default="adam"
         seqs = _validate_tokens(self, X, reset=True)
         self.n_tokens_ = _vocabulary_size(self, seqs)
         self.start_probs_ = _start_distribution(seqs, self.n_tokens_)
-        Xw, yw = self._windows(seqs)
-        self._fit_net(lambda: self.make_module(self.n_tokens_), SequenceDataset(Xw, None, yw))
+        Xw, yw, owner = self._windows(seqs)
+        net_params = {}
+        if self.validation_fraction is not None:
+            # Hold out whole sequences: windows overlap, so windows held out at random
+            # would share most of their tokens with training windows.
+            held = np.isin(owner, self._held_out_sequences(len(seqs)))
+            net_params["train_split"] = predefined_split(
+                SequenceDataset(Xw[held], None, yw[held])
+            )
+            Xw, yw = Xw[~held], yw[~held]
+        self._fit_net(
+            lambda: self.make_module(self.n_tokens_), SequenceDataset(Xw, None, yw), **net_params
+        )
         return self
 
     def _log_probs(self, seqs):

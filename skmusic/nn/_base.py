@@ -303,6 +303,8 @@ class BaseNeuralEstimator(BaseEstimator):
         optimizer = self.optimizer
         if isinstance(optimizer, str):
             optimizer = OPTIMIZERS[optimizer]
+        # a subclass may hold out its own validation data (net_params["train_split"])
+        net_params.setdefault("train_split", train_split)
         return self._net_class(
             module,
             criterion=self._criterion,
@@ -313,7 +315,6 @@ class BaseNeuralEstimator(BaseEstimator):
             iterator_train=BatchIterator,
             iterator_train__shuffle=True,
             iterator_valid=BatchIterator,
-            train_split=train_split,
             callbacks=callbacks,
             device=resolve_device(self.device),
             verbose=self.verbose,
