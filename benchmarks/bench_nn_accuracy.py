@@ -30,7 +30,8 @@ import numpy as np
 import torch
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
-from skorch.callbacks import Callback
+
+from _common import TimeCap
 
 from skmusic.datasets import load_corpus
 from skmusic.ensemble import VotingSliceClassifier
@@ -46,22 +47,8 @@ from skmusic.nn import (
 WIDTH, HOP = 64, 32
 
 
-class TimeBudget(Callback):
-    """Stop training once ``seconds`` of wall-clock time have passed."""
-
-    def __init__(self, seconds):
-        self.seconds = seconds
-
-    def on_train_begin(self, net, **kwargs):
-        self.start_ = time.perf_counter()
-
-    def on_epoch_end(self, net, **kwargs):
-        if time.perf_counter() - self.start_ > self.seconds:
-            raise KeyboardInterrupt  # skorch ends fit() cleanly on it
-
-
 def networks(budget):
-    common = dict(max_epochs=10_000, callbacks=[TimeBudget(budget)], random_state=0,
+    common = dict(max_epochs=10_000, callbacks=[TimeCap(budget)], random_state=0,
                   lr=0.001, batch_size=64)
     return [
         ("LSTMClassifier (2 x 64, dense 32)",
