@@ -12,7 +12,7 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 from skorch.helper import predefined_split
 
-from ..nn._base import BaseNeuralEstimator, SequenceDataset, check_sizes
+from ..nn.base import BaseNeuralEstimator, SequenceDataset, check_sizes
 from ..nn.generative import TokenLSTMNet
 from ..utils.validation import validate_batch
 from ._base import (

@@ -8,7 +8,7 @@ from sklearn.base import _fit_context
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
-from ..nn._base import BaseNeuralEstimator, SequenceDataset
+from ..nn.base import BaseNeuralEstimator, SequenceDataset
 from ..nn.generative import ConvBiGRUWaveNet, ConvLSTMForecastNet
 from ..utils.validation import validate_batch
 from ._base import (

@@ -15,7 +15,7 @@ RCNNClassifier
 
 The torch modules live in :mod:`skmusic.nn.modules`; the shared estimator
 machinery (batch-indexed data path, seeding, validation split, early stopping)
-in :mod:`skmusic.nn._base`.
+in :mod:`skmusic.nn.base`.
 """
 
 from .classifiers import (

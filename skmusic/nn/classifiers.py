@@ -12,7 +12,7 @@ from numbers import Integral, Real
 
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ._base import BaseNeuralClassifier, check_sizes
+from .base import BaseNeuralClassifier, check_sizes
 from .modules import CRNNNet, LSTMNet, RCNNNet, ResNet1DNet, SpectrogramCNNNet
 
 __all__ = [
