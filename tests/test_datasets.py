@@ -1,19 +1,21 @@
 """Datasets: the embedded music21 corpus, folders of files, rendering to audio."""
 
 import os
+import re
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from skmusic.datasets import (
+    fluidsynth_available,
     get_data_home,
     load_audio_folder,
     load_corpus,
     load_score_folder,
     load_series_folder,
     render_audio,
-    fluidsynth_available,
 )
 from skmusic.io import ScoreLoader, make_notes, write_midi
 
@@ -31,7 +33,9 @@ def test_corpus_fixture_is_real_and_loadable(corpus_scores):
 
 
 def test_corpus_cache_reload_is_fast_and_identical(tmp_path):
-    kwargs = dict(classes=["bach", "oneills"], max_per_class=3, data_home=tmp_path, verbose=False)
+    kwargs = {
+        "classes": ["bach", "oneills"], "max_per_class": 3, "data_home": tmp_path, "verbose": False
+    }
     start = time.perf_counter()
     first = load_corpus("composers", **kwargs)
     cold = time.perf_counter() - start
@@ -65,12 +69,40 @@ def test_bach_dataset():
     assert len(chorales.data) == 3 and set(chorales.target) == {"bach"}
 
 
+def test_folk_dataset_four_regions_of_single_tunes(tmp_path):
+    songs = load_corpus("folk", max_per_class=3, data_home=tmp_path, verbose=False)
+    assert songs.target_names == ["china", "german_ballad", "german_boehme", "ireland"]
+    assert len(songs.data) == 12 and "Essen" in songs.DESCR
+    files = {
+        "china": r"han2\.abc", "ireland": r"irl\.abc",
+        "german_ballad": r"ballad\d+\.abc", "german_boehme": r"boehme\d+\.abc",
+    }
+    for address, label, notes in zip(songs.filenames, songs.target, songs.data):
+        assert re.search(rf"essenFolksong[/\\]{files[label]}#\d+$", address), (label, address)
+        assert len(notes) > 5 and np.unique(notes["part"]).size == 1  # one melody line
+    # the addresses read back to the same events
+    again = ScoreLoader().transform(list(songs.filenames[-2:]))
+    for a, b in zip(again, songs.data[-2:]):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_folk_dataset_classes_and_caps():
+    ireland = load_corpus("folk", classes=["ireland"], max_per_class=None, verbose=False)
+    assert len(ireland.data) == 62 and set(ireland.target) == {"ireland"}  # all of irl.abc
+    assert len(set(ireland.filenames)) == 62
+    drawn = load_corpus("folk", classes=["ireland", "china"], max_per_class=5, verbose=False)
+    assert sorted(np.unique(drawn.target, return_counts=True)[1]) == [5, 5]
+    assert set(drawn.filenames[drawn.target == "ireland"]) <= set(ireland.filenames)
+    with pytest.raises(ValueError, match=r"Unknown class\(es\) \['france'\] for 'folk'.*'ireland'"):
+        load_corpus("folk", classes=["ireland", "france"])
+
+
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        (dict(name="jazz"), r"Unknown corpus dataset 'jazz'"),
-        (dict(classes=["mozart"]), r"Unknown class\(es\) \['mozart'\]"),
-        (dict(max_per_class=0), r"max_per_class must be a positive int"),
+        ({"name": "jazz"}, r"Unknown corpus dataset 'jazz'"),
+        ({"classes": ["mozart"]}, r"Unknown class\(es\) \['mozart'\]"),
+        ({"max_per_class": 0}, r"max_per_class must be a positive int"),
     ],
 )
 def test_corpus_bad_arguments(kwargs, message):
@@ -135,10 +167,12 @@ def test_load_audio_folder_errors(audio_files, tmp_path):
     (root / "rock" / "notes.txt").write_text("liner notes")
     (root / "rock" / "broken.wav").write_bytes(b"RIFF....")
     src = audio_files.filenames[0]
-    (root / "rock" / "ok.wav").write_bytes(open(src, "rb").read())
-    with pytest.warns(UserWarning, match=r"Ignored 1 file\(s\).*notes.txt"):
-        with pytest.raises(ValueError, match=r"broken.wav"):
-            load_audio_folder(root, verbose=False)
+    (root / "rock" / "ok.wav").write_bytes(Path(src).read_bytes())
+    with (
+        pytest.warns(UserWarning, match=r"Ignored 1 file\(s\).*notes.txt"),
+        pytest.raises(ValueError, match=r"broken.wav"),
+    ):
+        load_audio_folder(root, verbose=False)
     with pytest.warns(UserWarning) as record:
         songs = load_audio_folder(root, on_error="skip", verbose=False)
     assert any("Skipped 1 of 2" in str(w.message) and "broken.wav" in str(w.message) for w in record)

@@ -14,7 +14,7 @@ from sklearn.utils import Bunch, check_random_state
 from ..io import list_tunes, read_files, read_score
 from ._render import TIMBRES, render_audio
 
-__all__ = ["load_corpus", "get_data_home", "CORPUS_DATASETS"]
+__all__ = ["CORPUS_DATASETS", "get_data_home", "load_corpus"]
 
 _CACHE_VERSION = "v1"
 
@@ -28,9 +28,15 @@ CORPUS_DATASETS = {
         "oneills": ("oneills1850/*.abc",),
     },
     "bach": {"bach": ("bach/bwv*.mxl",)},
+    "folk": {
+        "china": ("essenFolksong/han2.abc",),
+        "german_ballad": ("essenFolksong/ballad*.abc",),
+        "german_boehme": ("essenFolksong/boehme*.abc",),
+        "ireland": ("essenFolksong/irl.abc",),
+    },
 }
 
-_DEFAULT_CAP = {"composers": 100, "bach": None}
+_DEFAULT_CAP = {"composers": 100, "bach": None, "folk": 150}
 
 _DESCR = {
     "composers": """\
@@ -55,6 +61,27 @@ Bach chorales of the music21 corpus
 -----------------------------------
 J. S. Bach's four-part chorales as note-event arrays (see skmusic.io.notes), for
 generation. ``target`` is ``"bach"`` throughout.
+""",
+    "folk": """\
+Folk songs of four regions from the Essen collection (music21 corpus)
+---------------------------------------------------------------------
+Monophonic folk melodies of the Essen Associative Code (EsAC) database, as
+Seymour Schlien's ABC encodings that ship with music21 (no download), one
+class per collection; every tune is addressed as 'file.abc#N':
+
+- china: Han Chinese folk songs, essenFolksong/han2.abc (670 tunes from many
+  provinces)
+- german_ballad: German-language ballads, essenFolksong/ballad*.abc (1,174
+  tunes, collected in Germany and in German-speaking regions and enclaves
+  elsewhere: Lorraine, Silesia, Gottschee, ...)
+- german_boehme: German songs of F. M. Boehme's collection,
+  essenFolksong/boehme*.abc (719 tunes)
+- ireland: Irish folk songs, essenFolksong/irl.abc (62 tunes)
+
+At most 150 tunes a class are drawn by default, so the classes hold 150,
+150, 150 and 62 tunes: stratify the folds. The two German classes share a
+language and a repertoire, so the task is not trivial. Each item is a
+note-event array (see skmusic.io.notes).
 """,
 }
 
@@ -162,16 +189,20 @@ def load_corpus(
 
     Parameters
     ----------
-    name : {"composers", "bach"}, default="composers"
+    name : {"composers", "bach", "folk"}, default="composers"
         ``"composers"``: five classes of composers and collections (Bach
         chorales, Palestrina, trecento, Ryan's Mammoth, O'Neill's 1850).
         ``"bach"``: the Bach chorales alone, for generation.
+        ``"folk"``: folk melodies of four regions from the Essen collection
+        (``"china"``, ``"german_ballad"``, ``"german_boehme"``,
+        ``"ireland"``); see the returned ``DESCR``.
     classes : list of str, default=None
         Keep only these classes; ``None`` keeps all.
     max_per_class : int, None or "default", default="default"
         At most this many pieces per class, drawn at random (``random_state``)
         from all of the class's pieces. ``"default"`` is 100 for
-        ``"composers"`` and all pieces for ``"bach"``; ``None`` takes all.
+        ``"composers"``, 150 for ``"folk"`` and all pieces for ``"bach"``;
+        ``None`` takes all.
     as_audio : bool, default=False
         Render every piece to a waveform with :func:`render_audio` (a timbre and
         a tempo of 80-120 bpm drawn per piece from ``random_state``,
