@@ -2,18 +2,20 @@
 
 Figures (printed, and written to benchmarks/results/features.md):
 
-1. ``MelSpectrogram`` over N rendered 30 s clips at 22,050 Hz (a list of
-   ``(1, n_samples)`` float32 waveforms, as ``AudioLoader`` returns them)
-   against ``librosa.feature.melspectrogram`` called in a loop over the same
-   clips in the same run: throughput at ``n_jobs=1`` and ``n_jobs=2``, and the
-   fraction reached of an FFT-only bound (``scipy.fft.rfft`` over the same
-   frames, nothing else).
+1. ``MelSpectrogram`` and ``MFCC`` over N rendered 30 s clips at 22,050 Hz (a
+   list of ``(1, n_samples)`` float32 waveforms, as ``AudioLoader`` returns
+   them) against ``librosa.feature.melspectrogram`` / ``librosa.feature.mfcc``
+   called in a loop over the same clips in the same run, at ``n_jobs=1`` and
+   ``n_jobs=2``. The librosa loop runs with one BLAS thread (a single process on
+   one core, as a user's loop would run on a busy machine); skmusic's steps run
+   torch on one thread per worker.
 2. Paths -> ``AudioLoader`` -> ``MelSpectrogram`` over the same clips written as
    WAV files: seconds per hour of audio, cold, and again from the cache of
    ``Pipeline(memory=...)``.
 
 Every timing is the best of ``--repeats`` runs, the runs of the compared
-variants interleaved, so that a noisy machine hurts them alike.
+variants interleaved, so that a noisy machine hurts them alike. The load
+average (``os.getloadavg``) before and after is written next to the figures.
 
 Usage::
 
@@ -31,64 +33,53 @@ import time
 import joblib
 import librosa
 import numpy as np
-import scipy.fft
-from numpy.lib.stride_tricks import sliding_window_view
+import torch
 from sklearn.base import clone
 from sklearn.pipeline import Pipeline
+from threadpoolctl import threadpool_limits
 
-from skmusic.features import MelSpectrogram
+from skmusic.features import MFCC, MelSpectrogram
 
 SR = 22050
 SECONDS = 30.0
-N_FFT, HOP, N_MELS = 2048, 512, 128
+N_FFT, HOP, N_MELS, N_MFCC = 2048, 512, 128, 20
 
 
 def render_clips(n_clips, seconds=SECONDS, sr=SR):
     """``n_clips`` waveforms of exactly ``seconds``; how they were made."""
+    from skmusic.datasets import render_audio
+    from skmusic.io.notes import make_notes
+
     n_samples = int(seconds * sr)
-    try:
-        from skmusic.datasets import render_audio
-        from skmusic.io.notes import make_notes
-    except ImportError:
-        render_audio = None
     rng = np.random.default_rng(0)
     clips = []
     for i in range(n_clips):
-        if render_audio is not None:
-            n = 80
-            onset = np.sort(rng.uniform(0, seconds * 100 / 60, n))  # quarters at 100 bpm
-            notes = make_notes(rng.integers(48, 84, n), onset, rng.uniform(0.25, 2.0, n),
-                               velocity=rng.integers(50, 110, n))
-            wave = np.asarray(render_audio(notes, sr=sr, bpm=100.0, max_seconds=seconds,
-                                           random_state=i), dtype=np.float32).reshape(-1)
-        else:
-            t = np.arange(n_samples) / sr
-            f0 = 110 * 2 ** (rng.integers(0, 36) / 12)
-            wave = sum(np.sin(2 * np.pi * f0 * h * t) / h for h in range(1, 8)).astype(np.float32)
+        n = 80
+        onset = np.sort(rng.uniform(0, seconds * 100 / 60, n))  # quarters at 100 bpm
+        notes = make_notes(rng.integers(48, 84, n), onset, rng.uniform(0.25, 2.0, n),
+                           velocity=rng.integers(50, 110, n))
+        wave = np.asarray(render_audio(notes, sr=sr, bpm=100.0, max_seconds=seconds,
+                                       random_state=i), dtype=np.float32).reshape(-1)
         wave = np.pad(wave[:n_samples], (0, max(0, n_samples - wave.size)))
         clips.append(wave[np.newaxis, :].astype(np.float32))
-    how = ("skmusic.datasets.render_audio (numpy additive synth) of random note events"
-           if render_audio is not None else "harmonic tones synthesised with numpy")
-    return clips, how
+    return clips, "skmusic.datasets.render_audio (numpy additive synth) of random note events"
 
 
-def librosa_loop(clips):
-    return [librosa.feature.melspectrogram(y=c[0], sr=SR, n_fft=N_FFT, hop_length=HOP,
-                                           n_mels=N_MELS) for c in clips]
+def librosa_mel(clips):
+    with threadpool_limits(limits=1):
+        return [librosa.feature.melspectrogram(y=c[0], sr=SR, n_fft=N_FFT, hop_length=HOP,
+                                               n_mels=N_MELS) for c in clips]
 
 
-def librosa_loop_db(clips):
-    return [librosa.power_to_db(m) for m in librosa_loop(clips)]
+def librosa_mel_db(clips):
+    with threadpool_limits(limits=1):
+        return [librosa.power_to_db(m) for m in librosa_mel(clips)]
 
 
-def fft_only(clips):
-    """rfft of the same frames librosa analyses (centred, zero-padded), nothing else."""
-    out = []
-    for c in clips:
-        y = np.pad(c[0], N_FFT // 2)
-        frames = sliding_window_view(y, N_FFT)[::HOP]
-        out.append(scipy.fft.rfft(frames, axis=-1))
-    return out
+def librosa_mfcc(clips):
+    with threadpool_limits(limits=1):
+        return [librosa.feature.mfcc(y=c[0], sr=SR, n_mfcc=N_MFCC, n_fft=N_FFT, hop_length=HOP,
+                                     n_mels=N_MELS) for c in clips]
 
 
 def best_of(funcs, repeats):
@@ -102,10 +93,24 @@ def best_of(funcs, repeats):
     return best
 
 
+def check_same(ours, ref, what):
+    """Same output as librosa within float32 rounding of the FFT (relative to each peak)."""
+    worst = max(float(np.abs(a - b).max() / np.abs(b).max())
+                for a, b in zip(ours, ref, strict=True))
+    assert worst < 1e-5, f"{what}: relative difference {worst:.2e}"
+    return worst
+
+
+def load():
+    return "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n-clips", type=int, default=200)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--skip-pipeline", action="store_true",
+                        help="only the feature timings, not the paths -> features pipeline")
     parser.add_argument("--out", default=os.path.join(os.path.dirname(__file__),
                                                       "results", "features.md"))
     args = parser.parse_args()
@@ -118,59 +123,75 @@ def main():
     print(f"{n} clips of {SECONDS:.0f} s at {SR} Hz: {how} (rendered in {render_s:.1f} s)")
 
     # same output as the loop: check before timing
-    ours = MelSpectrogram(to_db=False).fit_transform(clips[:2])
-    ref = librosa_loop(clips[:2])
-    assert all(np.allclose(a, b, rtol=1e-5, atol=1e-6) for a, b in zip(ours, ref))
+    diff_mel = check_same(MelSpectrogram(to_db=False).fit_transform(clips[:3]),
+                          librosa_mel(clips[:3]), "MelSpectrogram")
+    diff_mfcc = check_same(MFCC().fit_transform(clips[:3]), librosa_mfcc(clips[:3]), "MFCC")
 
-    mel1 = MelSpectrogram(to_db=False).fit(clips[:1])
-    mel2 = MelSpectrogram(to_db=False, n_jobs=2).fit(clips[:1])
-    mel1db = MelSpectrogram().fit(clips[:1])
-    mel2db = MelSpectrogram(n_jobs=2).fit(clips[:1])
-
-    def mel2_loky():
-        with joblib.parallel_config(backend="loky"):
-            return mel2.transform(clips)
-
-    funcs = {
-        "librosa.feature.melspectrogram loop": lambda: librosa_loop(clips),
-        "MelSpectrogram(to_db=False), n_jobs=1": lambda: mel1.transform(clips),
-        "MelSpectrogram(to_db=False), n_jobs=2 (threads)": lambda: mel2.transform(clips),
-        "MelSpectrogram(to_db=False), n_jobs=2 (loky processes)": mel2_loky,
-        "librosa loop + power_to_db": lambda: librosa_loop_db(clips),
-        "MelSpectrogram() (dB), n_jobs=1": lambda: mel1db.transform(clips),
-        "MelSpectrogram() (dB), n_jobs=2 (threads)": lambda: mel2db.transform(clips),
-        "FFT-only bound (scipy.fft.rfft of the frames)": lambda: fft_only(clips),
+    steps = {
+        "MelSpectrogram(to_db=False)": MelSpectrogram(to_db=False),
+        "MelSpectrogram() (dB)": MelSpectrogram(),
+        "MFCC()": MFCC(),
     }
-    funcs["librosa.feature.melspectrogram loop"]()  # warm up (caches, numba, threads)
+    baselines = {
+        "MelSpectrogram(to_db=False)": ("librosa.feature.melspectrogram loop", librosa_mel),
+        "MelSpectrogram() (dB)": ("librosa melspectrogram + power_to_db loop", librosa_mel_db),
+        "MFCC()": ("librosa.feature.mfcc loop", librosa_mfcc),
+    }
+    funcs = {}
+    for name, step in steps.items():
+        base_name, base = baselines[name]
+        funcs[base_name] = lambda base=base: base(clips)
+        for n_jobs in (1, 2):
+            fitted = clone(step).set_params(n_jobs=n_jobs).fit(clips[:1])
+            funcs[f"{name}, n_jobs={n_jobs}"] = lambda f=fitted: f.transform(clips)
+    librosa_mel(clips[:5])  # warm up (caches, numba, threads)
+    MFCC().fit_transform(clips[:5])
+    load_before = load()
+    t = time.perf_counter()
     times = best_of(funcs, args.repeats)
-    base = times["librosa.feature.melspectrogram loop"]
-    base_db = times["librosa loop + power_to_db"]
-    bound = times["FFT-only bound (scipy.fft.rfft of the frames)"]
+    timing_s = time.perf_counter() - t
+    load_after = load()
 
-    rows = []
-    for name, sec in times.items():
-        ref_t = base_db if "dB" in name or "power_to_db" in name else base
-        rows.append((name, sec, n / sec, ref_t / sec, bound / sec))
     lines = [
         "# Feature extraction speed",
         "",
         f"Machine: {platform.machine()}, {os.cpu_count()} CPU cores visible "
         f"(affinity: {len(os.sched_getaffinity(0))}), Python {platform.python_version()}, "
-        f"librosa {librosa.__version__}, numpy {np.__version__}, joblib {joblib.__version__}.",
+        f"librosa {librosa.__version__}, torch {torch.__version__}, numpy {np.__version__}, "
+        f"joblib {joblib.__version__}.",
+        f"Load average (1, 5, 15 min) before the timings: {load_before}; after: {load_after} "
+        f"(the machine is shared; {timing_s:.0f} s of timings).",
         f"Clips: {n} x {SECONDS:.0f} s at {SR} Hz, {how}; list of (1, n_samples) float32.",
-        f"Mel settings: n_fft={N_FFT}, hop_length={HOP}, n_mels={N_MELS}. "
-        f"Best of {args.repeats} interleaved runs.",
+        f"Settings: n_fft={N_FFT}, hop_length={HOP}, n_mels={N_MELS}, n_mfcc={N_MFCC}. "
+        f"Best of {args.repeats} interleaved runs. The librosa loops run with one BLAS thread.",
+        f"Largest difference from librosa, relative to each spectrogram's peak: "
+        f"mel {diff_mel:.1e}, MFCC {diff_mfcc:.1e} (float32 FFT; librosa's runs in float64).",
         "",
-        "## MelSpectrogram vs librosa in a loop",
-        "",
-        "| variant | seconds | clips/s | x librosa loop | fraction of FFT-only bound |",
-        "|---|---:|---:|---:|---:|",
+        "| step | seconds | clips/s | x librosa loop |",
+        "|---|---:|---:|---:|",
     ]
-    for name, sec, cps, ratio, frac in rows:
-        lines.append(f"| {name} | {sec:.2f} | {cps:.1f} | {ratio:.2f} | {frac:.2f} |")
-    lines += ["", "(dB rows are compared with the librosa loop + power_to_db.)", ""]
+    for name in steps:
+        base_name = baselines[name][0]
+        base = times[base_name]
+        lines.append(f"| {base_name} | {base:.2f} | {n / base:.1f} | 1.00 |")
+        for n_jobs in (1, 2):
+            sec = times[f"{name}, n_jobs={n_jobs}"]
+            lines.append(f"| {name}, n_jobs={n_jobs} | {sec:.2f} | {n / sec:.1f} | "
+                         f"{base / sec:.2f} |")
+    lines += [""]
 
-    # --- paths -> AudioLoader -> MelSpectrogram, cold and cached ---
+    if not args.skip_pipeline:
+        lines += pipeline_section(clips, n, hours)
+    text = "\n".join(lines)
+    print(text)
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    with open(args.out, "w") as f:
+        f.write(text)
+    print(f"written to {args.out}")
+
+
+def pipeline_section(clips, n, hours):
+    """Paths -> AudioLoader -> MelSpectrogram, cold and from Pipeline(memory=...)."""
     from skmusic.io import AudioLoader, write_wav
 
     folder = tempfile.mkdtemp(prefix="skmusic_bench_")
@@ -190,16 +211,13 @@ def main():
         t = time.perf_counter()
         warm_out = clone(pipe).fit_transform(paths)
         warm_s = time.perf_counter() - t
-        t = time.perf_counter()
-        clone(pipe).fit_transform(paths)
-        third_s = time.perf_counter() - t
-        assert all(np.array_equal(a, b) for a, b in zip(cold_out, warm_out))
+        assert all(np.array_equal(a, b) for a, b in zip(cold_out, warm_out, strict=True))
         t = time.perf_counter()
         AudioLoader(sr=SR).fit_transform(paths)
         load_s = time.perf_counter() - t
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    lines += [
+    return [
         "## Paths -> AudioLoader -> MelSpectrogram (dB), n_jobs=1",
         "",
         "| run | seconds | seconds per hour of audio |",
@@ -210,22 +228,8 @@ def main():
         f"{cold_s / hours:.1f} |",
         f"| Pipeline(memory=...), second run (from the cache) | {warm_s:.2f} | "
         f"{warm_s / hours:.1f} |",
-        f"| Pipeline(memory=...), third run | {third_s:.2f} | {third_s / hours:.1f} |",
-        "",
-        "The second and third runs are served from the cache. (Before AudioLoader "
-        "returned waveforms without a stride-0 axis, the second run missed the mel "
-        "step's cache: the loader's fresh output hashed differently from its cached "
-        "copy.) The FFT-only 'bound' is scipy.fft.rfft of the same frames in one "
-        "thread; librosa's own path is faster than it here, so the fractions can "
-        "exceed 1.",
         "",
     ]
-    text = "\n".join(lines)
-    print(text)
-    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    with open(args.out, "w") as f:
-        f.write(text)
-    print(f"written to {args.out}")
 
 
 if __name__ == "__main__":

@@ -75,8 +75,9 @@ def test_mel_matches_librosa():
 def test_spectrogram_power_and_db():
     wave = _tones([8192])[0]
     mag = Spectrogram(power=1.0, to_db=False).fit_transform([wave])[0]
-    np.testing.assert_allclose(mag, np.abs(librosa.stft(wave[0], n_fft=1024, hop_length=256)),
-                               rtol=1e-5)
+    ref = np.abs(librosa.stft(wave[0], n_fft=1024, hop_length=256))
+    # float32 FFT (librosa's runs in float64): errors scale with the frame's peak
+    np.testing.assert_allclose(mag, ref, rtol=1e-5, atol=1e-6 * ref.max())
     db1 = Spectrogram(power=1.0).fit_transform([wave])[0]
     db2 = Spectrogram(power=2.0).fit_transform([wave])[0]
     np.testing.assert_allclose(db1, db2, atol=1e-3)  # same decibels either way

@@ -24,44 +24,16 @@ from numbers import Integral, Real
 
 import librosa
 import numpy as np
-from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
-from threadpoolctl import threadpool_limits
 
+from ..utils.parallel import parallel_map
 from ..utils.validation import check_batch, is_tabular, settle_input, validate_batch
+from ._spectral import SpectralCore, equal_length_chunks, torch_threads
 from .sequence import _float32_tags, _layout, _restore_layout
 
 __all__ = ["Spectrogram", "MelSpectrogram", "MFCC", "FrequencyCompressor"]
-
-
-def _map_items(func, batch, n_jobs):
-    """``[func(item) for item in batch]``, on ``n_jobs`` workers when asked.
-
-    Items are handed out in one contiguous chunk per worker, so the cost of
-    dispatching is paid ``n_jobs`` times, not once per waveform. Threads are the
-    preferred backend: the FFTs of NumPy/SciPy release the GIL, and threads need
-    no copy of the waveforms. ``joblib.parallel_config`` can choose another
-    backend (e.g. ``"loky"`` or Dask).
-    """
-    n = len(batch)
-    if n_jobs is None or n_jobs == 1 or n == 1:
-        return [func(item) for item in batch]
-    parallel = Parallel(n_jobs=n_jobs, prefer="threads")
-    n_chunks = min(n, parallel._effective_n_jobs())
-    bounds = np.linspace(0, n, n_chunks + 1).astype(int)
-    # The workers take the cores; BLAS threads inside each would only fight them
-    # (measured: 0.86x a plain loop with them, 1.48x without, on 2 cores).
-    with threadpool_limits(limits=1):
-        chunks = parallel(
-            delayed(_apply_chunk)(func, batch[a:b]) for a, b in zip(bounds[:-1], bounds[1:])
-        )
-    return [out for chunk in chunks for out in chunk]
-
-
-def _apply_chunk(func, items):
-    return [func(item) for item in items]
 
 
 def _mono(seq):
@@ -149,12 +121,45 @@ class _AudioFeature(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None)
         else:  # any number of channels: they are averaged to mono
             batch = check_batch(X, **lengths)
         layout = _layout(X, batch)
-        feature = self._feature_function()
-        items = _map_items(lambda seq: feature(_mono(seq)), batch, self.n_jobs)
+        items = self._compute([_mono(seq) for seq in batch])
         return _restore_layout(items, "3d" if layout == "2d" else layout)
 
-    def _feature_function(self):
-        """A function 1D float32 waveform -> 2D float32 feature array."""
+    def _compute(self, waves):
+        """Features of a list of 1D float32 waveforms, in order.
+
+        Waveforms of one length are analysed together, in chunks of a few, by the
+        torch core; the chunks are mapped over ``n_jobs`` workers, each running
+        torch on one thread.
+        """
+        core = self._core()
+        finish = self._finish_function()
+        chunks = equal_length_chunks([w.shape[-1] for w in waves], core.chunk_size)
+
+        def run(idx):
+            spectra = core(np.stack([waves[i] for i in idx]))
+            return [finish(S, waves[i].shape[-1]) for i, S in zip(idx, spectra, strict=True)]
+
+        with torch_threads(1):
+            results = parallel_map(run, chunks, self.n_jobs)
+        items = [None] * len(waves)
+        for idx, out in zip(chunks, results, strict=True):
+            for i, feature in zip(idx, out, strict=True):
+                items[i] = feature
+        return items
+
+    def _core(self):
+        """The :class:`~skmusic.features._spectral.SpectralCore` of this step."""
+        return SpectralCore(**self._stft_kwargs(), power=self._power(), mel=self._mel_kwargs())
+
+    def _power(self):
+        return self.power
+
+    def _mel_kwargs(self):
+        """:func:`librosa.filters.mel` arguments, or ``None`` for linear frequency."""
+        return None
+
+    def _finish_function(self):
+        """A function (power spectrogram, n_samples) -> 2D float32 feature array."""
         raise NotImplementedError
 
     def get_feature_names_out(self, input_features=None):
@@ -286,19 +291,16 @@ class Spectrogram(_AudioFeature):
         self.top_db = top_db
         self.n_jobs = n_jobs
 
-    def _feature_function(self):
-        kwargs = self._stft_kwargs()
+    def _finish_function(self):
         power, to_db = self.power, self.to_db
         ref, amin, top_db = self.ref, self.amin, self.top_db
 
-        def feature(y):
-            S = np.abs(librosa.stft(y, **kwargs))
-            S = S**2 if power == 2.0 else S**power
+        def finish(S, n_samples):
             if to_db:
                 S = _to_db(S, power, ref, amin, top_db)
             return S.astype(np.float32, copy=False)
 
-        return feature
+        return finish
 
     def _channel_names(self):
         return [f"freq{k}" for k in range(1 + self.n_fft // 2)]
@@ -424,23 +426,10 @@ class MelSpectrogram(_AudioFeature):
         self.n_jobs = n_jobs
 
     def _mel_kwargs(self):
-        return dict(n_mels=self.n_mels, fmin=self.fmin, fmax=self.fmax, htk=self.htk)
+        return dict(sr=self.sr, n_mels=self.n_mels, fmin=self.fmin, fmax=self.fmax,
+                    htk=self.htk, norm=self.norm)
 
-    def _feature_function(self):
-        kwargs = dict(
-            sr=self.sr, power=self.power, norm=self.norm,
-            **self._stft_kwargs(), **self._mel_kwargs(),
-        )
-        power, to_db = self.power, self.to_db
-        ref, amin, top_db = self.ref, self.amin, self.top_db
-
-        def feature(y):
-            S = librosa.feature.melspectrogram(y=y, **kwargs)
-            if to_db:
-                S = _to_db(S, power, ref, amin, top_db)
-            return S.astype(np.float32, copy=False)
-
-        return feature
+    _finish_function = Spectrogram._finish_function
 
     def _channel_names(self):
         return [f"mel{k}" for k in range(self.n_mels)]
@@ -570,20 +559,24 @@ class MFCC(_AudioFeature):
         if self.delta_width % 2 == 0:
             raise ValueError(f"delta_width must be odd, got {self.delta_width}.")
 
-    def _feature_function(self):
-        kwargs = dict(
-            sr=self.sr, n_mfcc=self.n_mfcc, dct_type=self.dct_type, norm=self.norm,
-            lifter=self.lifter, mel_norm=self.mel_norm, n_mels=self.n_mels,
-            fmin=self.fmin, fmax=self.fmax, htk=self.htk, **self._stft_kwargs(),
-        )
+    def _power(self):
+        return 2.0
+
+    def _mel_kwargs(self):
+        return dict(sr=self.sr, n_mels=self.n_mels, fmin=self.fmin, fmax=self.fmax,
+                    htk=self.htk, norm=self.mel_norm)
+
+    def _finish_function(self):
+        kwargs = dict(n_mfcc=self.n_mfcc, dct_type=self.dct_type, norm=self.norm,
+                      lifter=self.lifter)
         order, width = self.delta_order, self.delta_width
 
-        def feature(y):
-            M = librosa.feature.mfcc(y=y, **kwargs)
+        def finish(S, n_samples):
+            M = librosa.feature.mfcc(S=librosa.power_to_db(S), **kwargs)
             if order:
                 if M.shape[-1] < width:
                     raise ValueError(
-                        f"A waveform of {y.shape[-1]} samples gives {M.shape[-1]} "
+                        f"A waveform of {n_samples} samples gives {M.shape[-1]} "
                         f"frames, fewer than delta_width={width} that the deltas "
                         "need. Use longer audio, a smaller hop_length or "
                         "delta_width, or delta_order=0."
@@ -594,7 +587,7 @@ class MFCC(_AudioFeature):
                 )
             return M.astype(np.float32, copy=False)
 
-        return feature
+        return finish
 
     def _channel_names(self):
         names = [f"mfcc{k}" for k in range(self.n_mfcc)]
