@@ -41,6 +41,9 @@ setup(
             "pytest>=7.4",
             "dask[distributed]>=2024.1",
         ],
+        # benchmarks/bench_peers.py only (MiniRocket and the UCR/UEA sets bundled in
+        # sktime's wheel); never imported by the package or its tests.
+        "bench": ["sktime>=0.30"],
     },
     entry_points={"console_scripts": ["skmusic=skmusic.cli:main"]},
 )
