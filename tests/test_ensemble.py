@@ -174,13 +174,13 @@ def test_short_song_pads_or_raises():
     songs, y = _blob_songs(n_songs=6)
     songs[3] = songs[3][:, :7]
     clf = VotingSliceClassifier(LogisticRegression(), width=10)
-    with pytest.raises(ValueError, match=r"Song 3 has 7 timesteps, shorter than one slice \(width=10\)"):
+    with pytest.raises(ValueError, match=r"Sequence 3 of X has 7 timesteps, fewer than the 10 this step needs \(width=10, one slice\)"):
         clf.fit(songs, y)
     clf.set_params(pad="constant").fit(songs, y)
     assert clf.predict(songs).shape == (6,)  # the short song is predicted, not dropped
     _, index = clf.predict_slices(songs, return_index=True)
     assert np.bincount(index).min() >= 1
-    with pytest.raises(ValueError, match="Song 1 has 3 timesteps"):
+    with pytest.raises(ValueError, match="Sequence 1 of X has 3 timesteps"):
         clf.set_params(pad=None).predict([songs[0], songs[0][:, :3]])
 
 

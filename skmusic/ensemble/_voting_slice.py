@@ -3,7 +3,6 @@
 from numbers import Integral
 
 import numpy as np
-from joblib import Parallel, delayed, effective_n_jobs
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, _fit_context, clone
 from sklearn.metrics import accuracy_score
 from sklearn.pipeline import Pipeline
@@ -19,8 +18,10 @@ from sklearn.utils.validation import (
     has_fit_parameter,
 )
 
-from ..features.sequence import slice_sequences
-from ..utils.validation import batch_lengths, is_tabular, settle_input, validate_batch
+from ..features.sequence import SLICE_ADVICE, slice_sequences
+from ..utils.parallel import n_workers, parallel_map
+from ..utils.validation import batch_lengths, check_min_length, validate_batch
+from ..utils.windows import n_windows
 
 __all__ = ["VotingSliceClassifier"]
 
@@ -47,19 +48,17 @@ def _first_step(estimator):
 
 
 def _takes_sequences(estimator):
-    """Whether ``estimator`` takes a 3D batch of sequences rather than a 2D table."""
-    first = _first_step(estimator)
+    """Whether ``estimator`` takes a 3D batch of sequences rather than a 2D table.
+
+    Asked of the tags of the step that receives the input
+    (``input_tags.three_d_array``, set by
+    :class:`skmusic.utils.validation.SequenceTransformerMixin` and skmusic's
+    networks).
+    """
     try:
-        if get_tags(first).input_tags.three_d_array:
-            return True
+        return bool(get_tags(_first_step(estimator)).input_tags.three_d_array)
     except (AttributeError, TypeError, ValueError):
-        pass
-    # skmusic's own steps all take batches of sequences by convention.
-    return type(first).__module__.startswith("skmusic.")
-
-
-def _approx_n_slices(lengths, width, hop):
-    return np.maximum(1, -(-(lengths - width) // hop) + 1)
+        return False
 
 
 class VotingSliceClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
@@ -233,8 +232,7 @@ class VotingSliceClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         self : VotingSliceClassifier
             The fitted classifier.
         """
-        X = settle_input(X, type(self).__name__)
-        batch = validate_batch(self, X, reset=True)
+        batch, layout = validate_batch(self, X, reset=True, return_layout=True)
         if y is None:
             raise ValueError(
                 "VotingSliceClassifier requires y to be passed, but the target y is None."
@@ -273,7 +271,7 @@ class VotingSliceClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
                     f"sample_weight was given but {type(self.estimator).__name__}.fit does "
                     "not accept sample_weight."
                 )
-        self._check_long_enough(batch, X)
+        self._check_long_enough(batch, layout)
 
         slices, index = slice_sequences(
             batch, self.width, self._hop(), pad=self.pad, validate=False
@@ -291,22 +289,10 @@ class VotingSliceClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     def _hop(self):
         return self.width if self.hop is None else self.hop
 
-    def _check_long_enough(self, batch, X):
-        if self.pad is not None:
-            return
-        lengths = batch_lengths(batch)
-        if lengths.min() < self.width:
-            i = int(np.argmin(lengths))
-            what = (
-                f" ({lengths[i]} feature(s): a 2D X is one single-channel song per row)"
-                if is_tabular(X)
-                else ""
-            )
-            raise ValueError(
-                f"Song {i} has {lengths[i]} timesteps{what}, shorter than one slice "
-                f"(width={self.width}). Use a smaller width, or pad='constant' (or "
-                "another numpy.pad mode) to pad short songs to a full slice."
-            )
+    def _check_long_enough(self, batch, layout):
+        if self.pad is None:
+            check_min_length(batch, self.width, reason=f"width={self.width}, one slice",
+                             tabular=layout == "2d", advice=SLICE_ADVICE)
 
     def _inner_input(self, slices):
         """Slices as the inner estimator takes them: 3D, or flattened to 2D."""
@@ -317,18 +303,18 @@ class VotingSliceClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
 
     def _validate_songs(self, X):
         check_is_fitted(self)
-        X = settle_input(X, type(self).__name__)
-        batch = validate_batch(self, X, reset=False)
-        self._check_long_enough(batch, X)
+        batch, layout = validate_batch(self, X, reset=False, return_layout=True)
+        self._check_long_enough(batch, layout)
         return batch
 
     def _chunks(self, batch):
         """Consecutive song ranges whose slices stay within the memory budget."""
         lengths = batch_lengths(batch)
         n_channels = batch[0].shape[0]
-        per_song = _approx_n_slices(lengths, self.width, self._hop()) * n_channels * self.width
+        slices = n_windows(lengths, self.width, self._hop(), tail="pad")  # at most this many
+        per_song = slices * n_channels * self.width
         budget = min(_MAX_CHUNK_ELEMENTS, int(lengths.sum()) * n_channels // 4)
-        budget //= 2 * effective_n_jobs(self.n_jobs)  # parallel chunks in flight
+        budget //= 2 * n_workers(self.n_jobs, len(lengths))  # parallel chunks in flight
         chunks, start, used = [], 0, 0
         for i, cost in enumerate(per_song):
             if i > start and used + cost > budget:
@@ -340,11 +326,8 @@ class VotingSliceClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
 
     def _map_chunks(self, batch, func):
         chunks = self._chunks(batch)
-        if len(chunks) == 1 or effective_n_jobs(self.n_jobs) == 1:
-            return [func(batch[a:b]) for a, b in chunks]
-        return Parallel(n_jobs=self.n_jobs, prefer="threads")(
-            delayed(func)(batch[a:b]) for a, b in chunks
-        )
+        return parallel_map(lambda bounds: func(batch[bounds[0]:bounds[1]]), chunks,
+                            self.n_jobs, chunked=False, limit_inner_threads=False)
 
     def _slice_chunk(self, songs):
         slices, index = slice_sequences(
@@ -477,7 +460,7 @@ class VotingSliceClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         chunks = self._chunks(batch)
         results = self._map_chunks(batch, chunk)
         codes = np.concatenate([c for c, _ in results])
-        index = np.concatenate([i + a for (_, i), (a, _) in zip(results, chunks)])
+        index = np.concatenate([i + a for (_, i), (a, _) in zip(results, chunks, strict=True)])
         return codes, index
 
     def score_slices(self, X, y, sample_weight=None):

@@ -24,14 +24,13 @@ from numbers import Integral, Real
 
 import librosa
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
 from ..utils.parallel import parallel_map
-from ..utils.validation import check_batch, is_tabular, settle_input, validate_batch
+from ..utils.validation import SequenceTransformerMixin, restore_layout, validate_batch
 from ._spectral import SpectralCore, equal_length_chunks, torch_threads
-from .sequence import _float32_tags, _layout, _restore_layout
 
 __all__ = ["Spectrogram", "MelSpectrogram", "MFCC", "FrequencyCompressor"]
 
@@ -41,7 +40,7 @@ def _mono(seq):
     return seq[0] if seq.shape[0] == 1 else seq.mean(axis=0)
 
 
-class _AudioFeature(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+class _AudioFeature(SequenceTransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     """Shared fit/transform of the waveform -> (n_bins, n_frames) steps.
 
     Stateless: ``fit`` validates the parameters and the batch, ``transform``
@@ -93,7 +92,7 @@ class _AudioFeature(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None)
         self : object
         """
         self._check_stft_params()
-        validate_batch(self, settle_input(X, type(self).__name__), reset=True)
+        validate_batch(self, X, reset=True)
         return self
 
     def transform(self, X):
@@ -114,15 +113,13 @@ class _AudioFeature(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None)
             A list for list input, else a 3D array.
         """
         check_is_fitted(self)
-        X = settle_input(X, type(self).__name__)
-        lengths = dict(min_timesteps=self.n_fft, min_timesteps_reason=f"n_fft={self.n_fft}")
-        if is_tabular(X):
-            batch = validate_batch(self, X, reset=False, **lengths)
-        else:  # any number of channels: they are averaged to mono
-            batch = check_batch(X, **lengths)
-        layout = _layout(X, batch)
+        # any number of channels: they are averaged to mono
+        batch, layout = validate_batch(
+            self, X, reset=False, return_layout=True, check_n_channels=False,
+            min_timesteps=self.n_fft, min_timesteps_reason=f"n_fft={self.n_fft}",
+        )
         items = self._compute([_mono(seq) for seq in batch])
-        return _restore_layout(items, "3d" if layout == "2d" else layout)
+        return restore_layout(items, "3d" if layout == "2d" else layout)
 
     def _compute(self, waves):
         """Features of a list of 1D float32 waveforms, in order.
@@ -180,7 +177,7 @@ class _AudioFeature(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None)
         return np.asarray(self._channel_names(), dtype=object)
 
     def __sklearn_tags__(self):
-        tags = _float32_tags(super().__sklearn_tags__())
+        tags = super().__sklearn_tags__()
         tags.requires_fit = True
         return tags
 
@@ -617,7 +614,7 @@ def _compression_bands(n_bins, n_low, n_groups, first_octave):
     return bands
 
 
-class FrequencyCompressor(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+class FrequencyCompressor(SequenceTransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     """Compress the frequency bins of spectrograms into octave groups (paper 004).
 
     Paper 004 keeps the first 16 of 1025 STFT bins and averages each octave
@@ -703,7 +700,6 @@ class FrequencyCompressor(TransformerMixin, BaseEstimator, auto_wrap_output_keys
                 f"first grouped octave (2**first_octave = {2**self.first_octave}). "
                 "Raise n_low or lower first_octave."
             )
-        X = settle_input(X, type(self).__name__)
         batch = validate_batch(self, X, reset=True)
         n_bins = batch[0].shape[0]
         self.bands_ = _compression_bands(
@@ -731,14 +727,12 @@ class FrequencyCompressor(TransformerMixin, BaseEstimator, auto_wrap_output_keys
             Same layout as ``X``.
         """
         check_is_fitted(self)
-        X = settle_input(X, type(self).__name__)
-        batch = validate_batch(self, X, reset=False)
-        layout = _layout(X, batch)
+        batch, layout = validate_batch(self, X, reset=False, return_layout=True)
         if layout == "list":
             items = [self.weights_ @ seq for seq in batch]
         else:
             items = np.matmul(self.weights_, batch)
-        return _restore_layout(items, layout)
+        return restore_layout(items, layout)
 
     def get_feature_names_out(self, input_features=None):
         """Names of the output channels.
@@ -772,5 +766,3 @@ class FrequencyCompressor(TransformerMixin, BaseEstimator, auto_wrap_output_keys
         ]
         return np.asarray(names, dtype=object)
 
-    def __sklearn_tags__(self):
-        return _float32_tags(super().__sklearn_tags__())

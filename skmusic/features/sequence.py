@@ -4,27 +4,30 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 from scipy import stats as _scipy_stats
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.base import BaseEstimator, _fit_context
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
-from ..utils.validation import batch_lengths, check_batch, is_tabular, settle_input, validate_batch
+from ..utils.validation import (
+    SequenceTransformerMixin,
+    batch_lengths,
+    check_batch,
+    check_min_length,
+    restore_layout,
+    validate_batch,
+)
+from ..utils.windows import check_window, sliding_windows
 
 __all__ = ["slice_sequences", "ChannelScaler", "SequenceStats", "PadSequences"]
 
 _PAD_MODES = (None, "constant", "edge", "wrap", "reflect")
 
-
-def _n_slices(length, width, hop, pad):
-    if length < width:
-        return 1 if pad is not None else 0
-    full = 1 + (length - width) // hop
-    if pad is not None and (length - width) % hop:
-        full += 1  # one more slice, padded, so the tail is covered too
-    return full
+SLICE_ADVICE = (
+    "Use a smaller width, or pad='constant' (or another numpy.pad mode) to pad short "
+    "sequences to a full slice."
+)
 
 
 def slice_sequences(X, width, hop=None, *, pad=None, validate=True):
@@ -74,65 +77,19 @@ def slice_sequences(X, width, hop=None, *, pad=None, validate=True):
     >>> slices[1]
     array([[2., 3., 4., 5.]], dtype=float32)
     """
-    if not isinstance(width, Integral) or isinstance(width, bool) or width < 1:
-        raise ValueError(f"width must be a positive integer, got {width!r}.")
-    hop = width if hop is None else hop
-    if not isinstance(hop, Integral) or isinstance(hop, bool) or hop < 1:
-        raise ValueError(f"hop must be a positive integer or None, got {hop!r}.")
+    width, hop = check_window(width, hop)
     if pad not in _PAD_MODES:
         raise ValueError(f"pad must be one of {_PAD_MODES}, got {pad!r}.")
     batch = check_batch(X) if validate else X
-    lengths = batch_lengths(batch)
-    if pad is None and lengths.min() < width:
-        i = int(np.argmin(lengths))
-        raise ValueError(
-            f"Sequence {i} has {lengths[i]} timesteps, shorter than one slice "
-            f"(width={width}). Use a smaller width, or pad='constant' (or another "
-            "numpy.pad mode) to pad short sequences to a full slice."
-        )
+    if pad is None:
+        check_min_length(batch, width, reason=f"width={width}, one slice", advice=SLICE_ADVICE)
+    tail = "drop" if pad is None else "pad"
     slices, index = [], []
     for i, seq in enumerate(batch):
-        length = seq.shape[-1]
-        n = _n_slices(length, width, hop, pad)
-        needed = (n - 1) * hop + width
-        if needed > length:
-            seq = np.pad(seq, ((0, 0), (0, needed - length)), mode=pad)
-        windows = sliding_window_view(seq, width, axis=-1)[:, ::hop][:, :n]
-        slices.extend(windows.transpose(1, 0, 2))
-        index.append(np.full(n, i, dtype=int))
+        windows = sliding_windows(seq, width, hop, tail=tail, pad_mode=pad or "constant")
+        slices.extend(windows)
+        index.append(np.full(len(windows), i, dtype=int))
     return slices, np.concatenate(index)
-
-
-# --------------------------------------------------------------------------
-# Helpers shared by the sequence-to-sequence steps of skmusic.features
-# --------------------------------------------------------------------------
-
-
-def _layout(X, batch):
-    """How the caller passed ``X``: ``"list"``, ``"3d"`` or ``"2d"`` (tabular)."""
-    if isinstance(batch, list):
-        return "list"
-    return "2d" if is_tabular(X) else "3d"
-
-
-def _restore_layout(items, layout):
-    """Return per-sequence results in the layout the input came in.
-
-    A list stays a list; a 3D array gives a 3D array; a 2D array (single-channel
-    sequences) gives a 2D array when every result has one channel, else a 3D one.
-    """
-    if layout == "list":
-        return list(items)
-    out = np.stack(items) if not isinstance(items, np.ndarray) else items
-    if layout == "2d" and out.shape[1] == 1:
-        return out[:, 0, :]
-    return out
-
-
-def _float32_tags(tags):
-    """Tags of a step that outputs float32 sequences."""
-    tags.transformer_tags.preserves_dtype = ["float32"]
-    return tags
 
 
 def _channel_names(estimator, input_features):
@@ -156,7 +113,7 @@ def _channel_names(estimator, input_features):
     return [str(name) for name in input_features]
 
 
-class ChannelScaler(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+class ChannelScaler(SequenceTransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     """Standardise every channel with one mean and std learned over all frames.
 
     ``fit`` pools every timestep of every training sequence per channel (with
@@ -225,7 +182,6 @@ class ChannelScaler(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None)
         -------
         self : object
         """
-        X = settle_input(X, type(self).__name__)
         batch = validate_batch(self, X, reset=True)
         scaler = StandardScaler(with_mean=self.with_mean, with_std=self.with_std)
         if isinstance(batch, list):
@@ -242,16 +198,14 @@ class ChannelScaler(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None)
 
     def _apply(self, X, inverse):
         check_is_fitted(self)
-        X = settle_input(X, type(self).__name__)
-        batch = validate_batch(self, X, reset=False)
-        layout = _layout(X, batch)
+        batch, layout = validate_batch(self, X, reset=False, return_layout=True)
         shift = 0.0 if self.mean_ is None else self.mean_.astype(np.float32)[:, None]
         scale = 1.0 if self.scale_ is None else self.scale_.astype(np.float32)[:, None]
         if inverse:
             items = [seq * scale + shift for seq in batch]
         else:
             items = [(seq - shift) / scale for seq in batch]
-        return _restore_layout(items, layout)
+        return restore_layout(items, layout)
 
     def transform(self, X):
         """Scale every channel.
@@ -296,9 +250,6 @@ class ChannelScaler(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None)
         if hasattr(self, "n_features_in_"):
             return _check_feature_names_in(self, input_features)
         return np.asarray(_channel_names(self, input_features), dtype=object)
-
-    def __sklearn_tags__(self):
-        return _float32_tags(super().__sklearn_tags__())
 
 
 def _q25(x, axis):
@@ -348,7 +299,7 @@ _STATS = {
 }
 
 
-class SequenceStats(TransformerMixin, BaseEstimator):
+class SequenceStats(SequenceTransformerMixin, BaseEstimator):
     """Summarise every channel of every sequence by statistics over time.
 
     Turns a batch of sequences -- of any lengths -- into the 2D table that
@@ -419,7 +370,7 @@ class SequenceStats(TransformerMixin, BaseEstimator):
         self : object
         """
         self._check_stats()
-        validate_batch(self, settle_input(X, type(self).__name__), reset=True)
+        validate_batch(self, X, reset=True)
         return self
 
     def transform(self, X):
@@ -434,7 +385,6 @@ class SequenceStats(TransformerMixin, BaseEstimator):
         Xt : ndarray of shape (n_sequences, n_channels * n_stats), float32
         """
         check_is_fitted(self)
-        X = settle_input(X, type(self).__name__)
         batch = validate_batch(self, X, reset=False)
         funcs = [_STATS[s] for s in self.stats]
         if isinstance(batch, list):
@@ -465,11 +415,8 @@ class SequenceStats(TransformerMixin, BaseEstimator):
             [f"{c}_{s}" for c in channels for s in self.stats], dtype=object
         )
 
-    def __sklearn_tags__(self):
-        return _float32_tags(super().__sklearn_tags__())
 
-
-class PadSequences(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+class PadSequences(SequenceTransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     """Pad (or cut) every sequence to one length, keeping the true lengths.
 
     For models that need fixed-size arrays (paper 001 pads EEG recordings of
@@ -549,7 +496,6 @@ class PadSequences(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         -------
         self : object
         """
-        X = settle_input(X, type(self).__name__)
         batch = validate_batch(self, X, reset=True)
         longest = int(batch_lengths(batch).max())
         self.max_len_ = longest if self.max_len is None else int(self.max_len)
@@ -568,7 +514,6 @@ class PadSequences(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
             ``min(n_timesteps_i, max_len_)``.
         """
         check_is_fitted(self)
-        X = settle_input(X, type(self).__name__)
         batch = validate_batch(self, X, reset=False, ensure_all_finite=False, dtype=None)
         return np.minimum(batch_lengths(batch), self.max_len_)
 
@@ -585,9 +530,7 @@ class PadSequences(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
             2D ``(n_sequences, max_len_)`` for 2D input without indicator.
         """
         check_is_fitted(self)
-        X = settle_input(X, type(self).__name__)
-        batch = validate_batch(self, X, reset=False)
-        layout = _layout(X, batch)
+        batch, layout = validate_batch(self, X, reset=False, return_layout=True)
         n_out = batch[0].shape[0] + int(self.add_indicator)
         out = np.full((len(batch), n_out, self.max_len_), self.value, dtype=np.float32)
         for i, seq in enumerate(batch):
@@ -596,9 +539,9 @@ class PadSequences(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
             if self.add_indicator:
                 out[i, -1] = 0.0
                 out[i, -1, :length] = 1.0
-        return _restore_layout(out, "3d" if layout == "list" else layout)
+        return restore_layout(out, "3d" if layout == "list" else layout)
 
     def __sklearn_tags__(self):
-        tags = _float32_tags(super().__sklearn_tags__())
+        tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = False
         return tags

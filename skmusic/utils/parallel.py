@@ -6,11 +6,13 @@ workers. It honours :func:`joblib.parallel_config`, so a Dask cluster or loky
 processes can take the work instead of threads.
 """
 
+from itertools import pairwise
+
 import numpy as np
 from joblib import Parallel, delayed, effective_n_jobs
 from threadpoolctl import threadpool_limits
 
-__all__ = ["parallel_map", "n_workers"]
+__all__ = ["n_workers", "parallel_map"]
 
 
 def n_workers(n_jobs, n_items):
@@ -88,7 +90,7 @@ def parallel_map(func, items, n_jobs=None, *, prefer="threads", chunked=True,
     parallel = Parallel(n_jobs=workers, prefer=prefer)
     if chunked:
         bounds = np.linspace(0, n, workers + 1).astype(int)
-        tasks = (delayed(_apply_chunk)(func, items[a:b]) for a, b in zip(bounds[:-1], bounds[1:]))
+        tasks = (delayed(_apply_chunk)(func, items[a:b]) for a, b in pairwise(bounds))
     else:
         tasks = (delayed(func)(item) for item in items)
     if limit_inner_threads:

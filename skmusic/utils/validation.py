@@ -11,15 +11,35 @@ A *batch* follows skmusic's data convention (see the package README):
 Tabular (2D) input is validated by sklearn's own ``validate_data`` and so sets
 ``n_features_in_`` (and ``feature_names_in_`` for a DataFrame) exactly as sklearn
 does. Every input sets ``n_channels_in_``.
+
+The *layout* of a batch says how the caller passed it -- ``"list"``, ``"3d"`` or
+``"2d"`` (tabular) -- so that a step returns its output the same way:
+:func:`validate_batch` gives it with ``return_layout=True`` and
+:func:`restore_layout` applies it. :class:`SequenceTransformerMixin` gives a
+sequence-to-sequence step the tags that say so (3D input, float32 output), so
+meta-estimators ask tags rather than module names.
 """
 
 from numbers import Integral
 
 import numpy as np
 from scipy.sparse import issparse
+from sklearn.base import TransformerMixin
 from sklearn.utils.validation import validate_data
 
-__all__ = ["check_batch", "validate_batch", "settle_input", "batch_lengths", "is_tabular"]
+__all__ = [
+    "SequenceTransformerMixin",
+    "batch_layout",
+    "batch_lengths",
+    "check_batch",
+    "check_min_length",
+    "is_tabular",
+    "restore_layout",
+    "settle_input",
+    "validate_batch",
+]
+
+LAYOUTS = ("list", "3d", "2d")
 
 
 def is_tabular(X):
@@ -141,15 +161,8 @@ def check_batch(
         raise ValueError(f"{name} is empty: a batch needs at least one sequence.")
     if not isinstance(batch, list) and batch.shape[1] == 0:
         raise ValueError(f"{name} has 0 channels.")
-    lengths = batch_lengths(batch)
-    if isinstance(min_timesteps, Integral) and lengths.min() < min_timesteps:
-        i = int(np.argmin(lengths))
-        why = f" ({min_timesteps_reason})" if min_timesteps_reason else ""
-        raise ValueError(
-            f"Sequence {i} of {name} has {lengths[i]} timesteps, fewer than the "
-            f"{min_timesteps} this step needs{why}. Use longer sequences, pad them "
-            "(skmusic.features.PadSequences) or change the step's parameters."
-        )
+    if isinstance(min_timesteps, Integral):
+        check_min_length(batch, min_timesteps, reason=min_timesteps_reason, name=name)
     if ensure_all_finite:
         if isinstance(batch, list):
             for i, s in enumerate(batch):
@@ -187,7 +200,8 @@ def settle_input(X, name):
     return X
 
 
-def validate_batch(estimator, X, *, reset, **check_params):
+def validate_batch(estimator, X, *, reset, return_layout=False, check_n_channels=True,
+                   **check_params):
     """Validate ``X`` for ``estimator`` and record or check its input shape.
 
     Sparse input raises a ``TypeError``, a 1D array a ``ValueError`` saying how
@@ -202,14 +216,33 @@ def validate_batch(estimator, X, *, reset, **check_params):
     estimator : BaseEstimator
     X : batch, see :func:`check_batch`
     reset : bool
+    return_layout : bool, default=False
+        Also return how ``X`` was passed (see :func:`batch_layout`), for
+        :func:`restore_layout` to give the output the same form.
+    check_n_channels : bool, default=True
+        With ``reset=False``, raise if the number of channels differs from
+        ``fit``'s (steps that average channels away pass ``False``).
     **check_params : passed to :func:`check_batch`.
 
     Returns
     -------
     batch : ndarray of shape (n_sequences, n_channels, n_timesteps) or list of ndarray
+    layout : {"list", "3d", "2d"}
+        Only with ``return_layout=True``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.base import BaseEstimator
+    >>> from skmusic.utils.validation import validate_batch
+    >>> est = BaseEstimator()
+    >>> batch, layout = validate_batch(est, np.zeros((4, 100)), reset=True, return_layout=True)
+    >>> batch.shape, layout, est.n_channels_in_, est.n_features_in_
+    ((4, 1, 100), '2d', 1, 100)
     """
     X = settle_input(X, type(estimator).__name__)
-    if is_tabular(X):
+    tabular = is_tabular(X)
+    if tabular:
         X = validate_data(
             estimator,
             X,
@@ -222,16 +255,165 @@ def validate_batch(estimator, X, *, reset, **check_params):
         for attr in ("n_features_in_", "feature_names_in_"):
             if attr in vars(estimator):
                 delattr(estimator, attr)
+    min_timesteps = check_params.pop("min_timesteps", 1)
+    reason = check_params.pop("min_timesteps_reason", None)
     batch = check_batch(X, **check_params)
+    if isinstance(min_timesteps, Integral):
+        check_min_length(batch, min_timesteps, reason=reason,
+                         name=check_params.get("name", "X"), tabular=tabular)
     n_channels = batch[0].shape[0]
     if reset:
         estimator.n_channels_in_ = n_channels
-    elif hasattr(estimator, "n_channels_in_") and n_channels != estimator.n_channels_in_:
+    elif (check_n_channels and hasattr(estimator, "n_channels_in_")
+          and n_channels != estimator.n_channels_in_):
         raise ValueError(
             f"X has {n_channels} channel(s), but {type(estimator).__name__} was "
             f"fitted on {estimator.n_channels_in_} channel(s)."
         )
+    if return_layout:
+        return batch, "list" if isinstance(batch, list) else ("2d" if tabular else "3d")
     return batch
+
+
+def batch_layout(X, batch):
+    """How the caller passed ``X``: ``"list"``, ``"3d"`` or ``"2d"`` (tabular).
+
+    Parameters
+    ----------
+    X : the input as passed (after :func:`settle_input`)
+    batch : its validated batch (:func:`check_batch`)
+
+    Returns
+    -------
+    layout : {"list", "3d", "2d"}
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmusic.utils.validation import batch_layout, check_batch
+    >>> X = np.zeros((3, 10))
+    >>> batch_layout(X, check_batch(X))
+    '2d'
+    """
+    if isinstance(batch, list):
+        return "list"
+    return "2d" if is_tabular(X) else "3d"
+
+
+def restore_layout(items, layout):
+    """Per-sequence results in the layout the input came in.
+
+    A list stays a list; a 3D array gives a 3D array; a 2D array (single-channel
+    sequences) gives a 2D array when every result has one channel, else a 3D one.
+
+    Parameters
+    ----------
+    items : list of ndarray of shape (n_channels_out, n_timesteps_i), or ndarray \
+            of shape (n_sequences, n_channels_out, n_timesteps)
+        One result per input sequence (equal shapes unless ``layout="list"``).
+    layout : {"list", "3d", "2d"}
+        From :func:`validate_batch` (``return_layout=True``) or :func:`batch_layout`.
+
+    Returns
+    -------
+    Xt : list of ndarray, or ndarray of shape (n_sequences, n_channels_out, \
+            n_timesteps) or (n_sequences, n_timesteps)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmusic.utils.validation import restore_layout
+    >>> items = [np.ones((1, 5)), np.zeros((1, 5))]
+    >>> restore_layout(items, "2d").shape, restore_layout(items, "3d").shape
+    ((2, 5), (2, 1, 5))
+    >>> type(restore_layout(items, "list")).__name__
+    'list'
+    """
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {LAYOUTS}, got {layout!r}.")
+    if layout == "list":
+        return list(items)
+    out = np.stack(items) if not isinstance(items, np.ndarray) else items
+    if layout == "2d" and out.shape[1] == 1:
+        return out[:, 0, :]
+    return out
+
+
+def check_min_length(batch, min_timesteps, *, reason=None, name="X", tabular=False,
+                     advice=None):
+    """Raise skmusic's one ``ValueError`` for a sequence shorter than a step needs.
+
+    Parameters
+    ----------
+    batch : ndarray of shape (n_sequences, n_channels, n_timesteps) or list of ndarray
+        A validated batch.
+    min_timesteps : int
+        Fewest timesteps every sequence must have.
+    reason : str, optional
+        Why (e.g. ``"n_fft=2048"``), quoted in the message.
+    name : str, default="X"
+        The input's name in the message.
+    tabular : bool, default=False
+        The batch came as a 2D array: the message says that its columns are
+        the timesteps of one single-channel sequence per row.
+    advice : str, optional
+        What to do, in place of the general advice.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmusic.utils.validation import check_min_length
+    >>> check_min_length([np.zeros((1, 8)), np.zeros((1, 3))], 4, reason="width=4")
+    Traceback (most recent call last):
+    ...
+    ValueError: Sequence 1 of X has 3 timesteps, fewer than the 4 this step needs (width=4). \
+Use longer sequences, pad them (skmusic.features.PadSequences) or change the step's parameters.
+    """
+    lengths = batch_lengths(batch)
+    if lengths.min() >= min_timesteps:
+        return
+    i = int(np.argmin(lengths))
+    why = f" ({reason})" if reason else ""
+    what = (f" ({lengths[i]} feature(s): a 2D X holds one single-channel sequence per row)"
+            if tabular else "")
+    advice = advice or (
+        "Use longer sequences, pad them (skmusic.features.PadSequences) or change the "
+        "step's parameters."
+    )
+    raise ValueError(
+        f"Sequence {i} of {name} has {lengths[i]} timesteps{what}, fewer than the "
+        f"{min_timesteps} this step needs{why}. {advice}"
+    )
+
+
+class SequenceTransformerMixin(TransformerMixin):
+    """Mixin of skmusic's sequence transformers: batches in, float32 out.
+
+    Sets the tags that say so -- ``input_tags.three_d_array`` (the step takes a
+    3D batch ``(n_sequences, n_channels, n_timesteps)``, so a meta-estimator
+    such as :class:`skmusic.ensemble.VotingSliceClassifier` hands it slices
+    unflattened) and ``transformer_tags.preserves_dtype = ["float32"]``.
+
+    Examples
+    --------
+    >>> from sklearn.base import BaseEstimator
+    >>> from sklearn.utils import get_tags
+    >>> from skmusic.utils.validation import SequenceTransformerMixin
+    >>> class Identity(SequenceTransformerMixin, BaseEstimator):
+    ...     def fit(self, X, y=None):
+    ...         return self
+    ...     def transform(self, X):
+    ...         return X
+    >>> tags = get_tags(Identity())
+    >>> tags.input_tags.three_d_array, tags.transformer_tags.preserves_dtype
+    (True, ['float32'])
+    """
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        tags.transformer_tags.preserves_dtype = ["float32"]
+        return tags
 
 
 def batch_lengths(batch):
