@@ -457,11 +457,10 @@ def write_report(rows, models, datasets, networks, tasks, args, elapsed, partial
     if args.time_cap:
         setup_text.append(f"**Networks capped at {args.time_cap:g} s of training each "
                           "(`--time-cap`): not their defaults.**")
-    if partial_note:
-        setup_text.append(f"**Partial: {partial_note}**")
     parts = [
         "# skmusic's networks at their defaults vs MiniRocket, random forest, SVM",
         "",
+        *([f"**Partial run: {partial_note}**", ""] if partial_note else []),
         f"Command: `{command_line()}`",
         "",
         machine_note(elapsed),
