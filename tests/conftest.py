@@ -34,6 +34,22 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture(scope="module")
+def one_torch_thread():
+    """torch on one intra-op thread for a module's tests, the count restored after.
+
+    Small networks on a busy 2-core machine: OpenMP spinning makes 2 threads many
+    times slower than 1, and one thread does not fight tests running beside it.
+    Opt in per module with ``pytestmark = pytest.mark.usefixtures("one_torch_thread")``.
+    """
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 @pytest.fixture(scope="session")
 def corpus_scores():
     """12 real pieces, 3 classes: Bunch(data=note arrays, target, filenames)."""

@@ -7,7 +7,6 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
-import torch
 
 from skmusic.cli import main
 from skmusic.io import read_score, write_midi
@@ -15,11 +14,8 @@ from skmusic.io import read_score, write_midi
 FAST = ["--silent", "--n-jobs", "1"]
 
 
-@pytest.fixture(autouse=True, scope="module")
-def restore_torch_threads():
-    before = torch.get_num_threads()  # the command sets it (--torch-threads)
-    yield
-    torch.set_num_threads(before)
+# the command sets torch's thread count (--torch-threads): the fixture restores it
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.fixture(scope="module")

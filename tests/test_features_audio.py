@@ -110,7 +110,7 @@ def test_n_jobs_gives_the_same_result():
     waves = _tones([5000, 7000, 6000, 9000])
     one = MelSpectrogram(n_mels=32, n_fft=1024).fit_transform(waves)
     two = MelSpectrogram(n_mels=32, n_fft=1024, n_jobs=2).fit_transform(waves)
-    for a, b in zip(one, two):
+    for a, b in zip(one, two, strict=True):
         np.testing.assert_array_equal(a, b)
 
 
@@ -234,7 +234,7 @@ def test_paths_to_compressed_spectrogram_with_cache_and_grid(audio_files, tmp_pa
     first = features.fit_transform(paths)
     again = clone(features).fit_transform(paths)  # loaded from the cache
     assert [a.shape[0] for a in first] == [72] * len(paths)
-    for a, b in zip(first, again):
+    for a, b in zip(first, again, strict=True):
         np.testing.assert_array_equal(a, b)
     model = make_pipeline(
         MFCC(sr=audio_files.sr, n_mfcc=13), SequenceStats(), LogisticRegression(max_iter=500)

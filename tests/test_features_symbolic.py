@@ -160,7 +160,7 @@ def test_note_sequence_in_pipeline_from_paths_to_slices(two_styles, tmp_path):
     # the same series with n_jobs (threads here: process start-up would dominate)
     with joblib.parallel_config(backend="threading"):
         parallel = NoteSequence(features=("pitch", "duration"), n_jobs=2).transform(scores[:2])
-    for a, b in zip(series, parallel):
+    for a, b in zip(series, parallel, strict=True):
         np.testing.assert_array_equal(a, b)
 
 

@@ -78,7 +78,7 @@ def test_score_loader_parallel_equals_serial(corpus_scores):
     paths = list(corpus_scores.filenames[:2])
     serial = ScoreLoader().transform(paths)
     parallel = ScoreLoader(n_jobs=2).transform(paths)
-    for a, b in zip(serial, parallel):
+    for a, b in zip(serial, parallel, strict=True):
         np.testing.assert_array_equal(a, b)
 
 

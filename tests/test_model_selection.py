@@ -1,7 +1,6 @@
 """skmusic.model_selection: candidates, song-level comparison, Optuna studies, Dask."""
 
 import datetime
-import os
 import signal
 import subprocess
 import sys
@@ -10,7 +9,6 @@ import time
 
 import numpy as np
 import pytest
-import torch
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.svm import SVC
@@ -32,14 +30,7 @@ from skmusic.model_selection import (
 from skmusic.nn import LSTMClassifier
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_torch_thread():
-    # Small networks on a busy 2-core machine: OpenMP spinning makes 2 threads
-    # many times slower than 1.
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 # ---------------------------------------------------------------- candidates

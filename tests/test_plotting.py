@@ -6,7 +6,6 @@ matplotlib.use("Agg")
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-import torch  # noqa: E402
 from sklearn.metrics import confusion_matrix  # noqa: E402
 from sklearn.pipeline import make_pipeline  # noqa: E402
 
@@ -47,15 +46,13 @@ def test_confusion_matrix_counts_and_png(tmp_path):
     np.testing.assert_allclose(normalized.images[0].get_array().sum(axis=1), 1.0)
 
 
-def test_training_curves_from_a_network_inside_a_pipeline(corpus_scores, tmp_path):
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # tiny network: one thread is fastest on a busy machine
+def test_training_curves_from_a_network_inside_a_pipeline(corpus_scores, tmp_path,
+                                                         one_torch_thread):
     model = make_pipeline(
         NoteSequence(features=("pitch", "duration")), ChannelScaler(),
         VotingSliceClassifier(LSTMClassifier(8, dense=(), max_epochs=3, validation_fraction=0.25,
                                              random_state=0), width=16, pad="constant"),
     ).fit(corpus_scores.data, corpus_scores.target)
-    torch.set_num_threads(threads)
     history = find_history(model)
     assert len(history) == 3
     path = tmp_path / "curves.png"
