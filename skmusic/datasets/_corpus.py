@@ -239,6 +239,11 @@ def load_corpus(
     ['bach', 'oneills', 'palestrina', 'ryans_mammoth', 'trecento']
     >>> len(songs.data), songs.data[0].dtype.names[:3]
     (10, ('pitch', 'onset', 'duration'))
+    >>> folk = load_corpus("folk", max_per_class=2, verbose=False)
+    >>> folk.target_names
+    ['china', 'german_ballad', 'german_boehme', 'ireland']
+    >>> folk.filenames[0].rsplit("/", 1)[-1]  # one tune of an ABC collection
+    'han2.abc#...'
     """
     if name not in CORPUS_DATASETS:
         raise ValueError(f"Unknown corpus dataset {name!r}; choose one of {sorted(CORPUS_DATASETS)}.")
