@@ -27,7 +27,7 @@ every fit, and closes with the targets of issue 11, met or missed with the gap.
 
 Run (``pip install -e ".[bench]"`` first)::
 
-    python benchmarks/bench_peers.py                 # everything: about an hour of 2 cores
+    python benchmarks/bench_peers.py                 # everything: one to two hours of 2 cores
     python benchmarks/bench_peers.py --quick         # music sets: fewer songs, fewer folds
     python benchmarks/bench_peers.py --datasets ArrowHead,folk --models minirocket,svm
     python benchmarks/bench_peers.py --models networks --datasets series
