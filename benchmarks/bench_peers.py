@@ -524,6 +524,12 @@ def main():
     models = _pick(args.models, all_models,
                    {"networks": list(networks), "peers": list(PEERS),
                     "classical": list(CLASSICAL)}, "model")
+    if "minirocket" in models or set(datasets) & set(SERIES_SETS):
+        try:
+            import sktime  # noqa: F401
+        except ImportError as exc:
+            raise SystemExit(f"MiniRocket and the UCR/UEA sets need sktime ({exc}): "
+                             "pip install -e '.[bench]'") from None
     complete = set(datasets) == set(DATASETS) and set(models) == set(all_models)
     args.stem = "peers_quick" if args.quick else ("peers" if complete else "peers_partial")
     csv_path = RESULTS / ("peers_quick.csv" if args.quick else "peers.csv")
