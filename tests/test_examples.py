@@ -14,6 +14,7 @@ EXPECTED = {
     "02_grid_search_deep_vs_classical.py": "best:",
     "03_optuna_search.py": "best trial",
     "04_generate_midi.py": "held-out log-likelihood per token",
+    "05_grouped_importance.py": "group importance",
 }
 
 

@@ -16,10 +16,14 @@ from skmusic.features import (
     NoteTokenizer,
     PianoRoll,
     ScoreFeatures,
+    grouped_permutation_importance,
     notes_to_tokens,
+    score_feature_groups,
+    score_feature_names,
     score_features,
     tokens_to_notes,
 )
+from skmusic.features.symbolic import SCORE_FEATURE_GROUPS
 from skmusic.datasets import load_corpus
 from skmusic.io import ScoreLoader
 from skmusic.io.notes import NOTE_DTYPE, make_notes
@@ -295,6 +299,50 @@ def test_score_features_separate_styles_and_explain_why(two_styles):
     assert result.importances.shape == (frame.shape[1], 3)
     ranking = pd.Series(result.importances_mean, index=frame.columns).sort_values()
     assert ranking.index[-1] in set(model[0].get_feature_names_out())
+
+
+def test_score_feature_registry_names_match_values(two_styles):
+    scores = two_styles[0][:3]
+    for name, group in SCORE_FEATURE_GROUPS.items():
+        assert group.name == name and group.description
+        assert score_feature_names((name,)) == list(group.columns)
+        for notes in scores:
+            assert score_features(notes, groups=(name,)).shape == (len(group.columns),)
+    columns = score_feature_groups()
+    names = score_feature_names()
+    assert list(columns) == list(SCORE_FEATURE_GROUPS)
+    assert [names[i] for cols in columns.values() for i in cols] == names
+    assert score_feature_groups(("key",)) == {"key": [0, 1, 2, 3]}
+    with pytest.raises(ValueError, match="groups must be None or a non-empty tuple"):
+        score_feature_groups(("tempo",))
+
+
+def test_grouped_importance_finds_what_single_columns_miss(two_styles):
+    scores, y, _ = two_styles
+    features = ScoreFeatures().fit(scores)
+    frame = features.set_output(transform="pandas").transform(scores)
+    model = RandomForestClassifier(n_estimators=30, random_state=0).fit(frame, y)
+    by_name = grouped_permutation_importance(
+        model, frame, y, n_repeats=3, random_state=0, n_jobs=2,
+        groups={g: list(group.columns) for g, group in SCORE_FEATURE_GROUPS.items()},
+    )
+    assert by_name.groups == list(SCORE_FEATURE_GROUPS)
+    assert by_name.importances.shape == (len(SCORE_FEATURE_GROUPS), 3)
+    # the styles differ in many ways at once: no single group is needed, all are
+    everything = grouped_permutation_importance(
+        model, frame, y, groups={"all": list(range(frame.shape[1]))}, random_state=0
+    )
+    assert everything.importances_mean[0] > 0.2
+    on_arrays = RandomForestClassifier(n_estimators=30, random_state=0).fit(frame.to_numpy(), y)
+    by_position = grouped_permutation_importance(
+        on_arrays, frame.to_numpy(), y, groups=score_feature_groups(), n_repeats=3,
+        random_state=0,
+    )
+    np.testing.assert_allclose(by_name.importances, by_position.importances)
+    with pytest.raises(ValueError, match="does not have"):
+        grouped_permutation_importance(model, frame, y, groups={"x": ["tempo"]})
+    with pytest.raises(ValueError, match="non-empty dict"):
+        grouped_permutation_importance(model, frame, y, groups={})
 
 
 def test_score_features_grid_search_and_parallel(two_styles):

@@ -4,6 +4,7 @@ Every step takes a batch (a 3D array ``(n_sequences, n_channels, n_timesteps)``,
 a list of 2D arrays, or a 2D array of single-channel sequences) and returns one.
 """
 
+from ._importance import grouped_permutation_importance
 from .audio import MFCC, FrequencyCompressor, MelSpectrogram, Spectrogram
 from .sequence import ChannelScaler, PadSequences, SequenceStats, slice_sequences
 from .symbolic import (
@@ -12,6 +13,8 @@ from .symbolic import (
     PianoRoll,
     ScoreFeatures,
     notes_to_tokens,
+    score_feature_groups,
+    score_feature_names,
     score_features,
     tokens_to_notes,
 )
@@ -30,6 +33,9 @@ __all__ = [
     "ScoreFeatures",
     "notes_to_tokens",
     "score_features",
+    "score_feature_groups",
+    "score_feature_names",
+    "grouped_permutation_importance",
     "tokens_to_notes",
     "slice_sequences",
 ]
