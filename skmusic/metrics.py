@@ -10,12 +10,12 @@ compares between generated and real pieces
     :func:`pitch_range`, :func:`note_density`, :func:`scale_consistency`,
     :func:`repeated_note_ratio`, and :func:`symbolic_statistics` for all of
     them over a list of pieces.
-Audio output
-    :func:`generated_confusion_matrix` -- classify generated clips with a
-    trained classifier against the class each was generated for, and plot the
-    confusion matrix (seed 003's Figure 7).
+Generated pieces of several classes
+    :func:`generated_confusion_matrix` -- a classifier trained on real pieces
+    labels generated ones, against the class each was generated for.
 """
 
+from itertools import pairwise
 from numbers import Integral
 
 import numpy as np
@@ -23,16 +23,16 @@ import numpy as np
 from .io.notes import check_notes
 
 __all__ = [
-    "trimmed_mean",
+    "generated_confusion_matrix",
+    "note_density",
     "perplexity",
     "pitch_class_histogram",
     "pitch_class_histogram_distance",
     "pitch_range",
-    "note_density",
-    "scale_consistency",
     "repeated_note_ratio",
+    "scale_consistency",
     "symbolic_statistics",
-    "generated_confusion_matrix",
+    "trimmed_mean",
 ]
 
 _MAJOR = np.array([0, 2, 4, 5, 7, 9, 11])
@@ -287,11 +287,11 @@ def repeated_note_ratio(notes):
     for part in np.unique(notes["part"]):
         sel = notes[notes["part"] == part]
         sel = sel[np.lexsort((sel["pitch"], sel["onset"]))]
-        onsets, starts = np.unique(sel["onset"], return_index=True)
+        _, starts = np.unique(sel["onset"], return_index=True)
         groups = np.split(sel["pitch"], starts[1:])
         events = [tuple(np.unique(g)) for g in groups]
         transitions += max(len(events) - 1, 0)
-        repeats += sum(a == b for a, b in zip(events[:-1], events[1:]))
+        repeats += sum(a == b for a, b in pairwise(events))
     return repeats / transitions if transitions else 0.0
 
 
@@ -323,59 +323,99 @@ def symbolic_statistics(scores):
 
 
 def generated_confusion_matrix(classifier, X_generated, y_intended, *, labels=None,
-                               normalize=None, plot=True, ax=None):
-    """Classify generated clips and compare with the class each was made for.
+                               sample_weight=None, normalize=None):
+    """Confusion matrix of generated pieces, as a classifier of real ones labels them.
 
-    Seed 003 classified the audio its per-genre generators made with its
-    genre CNN (Figure 7): a good generator's clips land in their own genre.
-    This wraps :class:`sklearn.metrics.ConfusionMatrixDisplay`.
+    The test of Doyle and Lopez [1]_ (their Figure 7): a classifier trained
+    on *real* pieces labels what each class's generator made; a generator that
+    captured its class sees its pieces land in that class. Row ``i``, column
+    ``j`` counts the pieces generated for class ``labels[i]`` that the
+    classifier put in class ``labels[j]``; the share on the diagonal
+    (``np.trace(cm) / cm.sum()``) is the accuracy of the generated pieces.
+    Draw it with :class:`sklearn.metrics.ConfusionMatrixDisplay`.
 
     Parameters
     ----------
-    classifier : fitted classifier (or pipeline)
-        Trained on real clips of the classes, e.g. a pipeline from waveforms.
-    X_generated : batch
-        The generated clips, as the classifier takes them.
-    y_intended : array-like of shape (n_clips,)
-        The class each clip was generated for.
-    labels : array-like, default=None
-        Order of the classes; the classifier's ``classes_`` by default.
+    classifier : fitted classifier or pipeline
+        Trained on real pieces of the classes; has ``predict``.
+    X_generated : batch of sequences
+        The generated pieces, in the form the classifier takes (waveforms,
+        note-event arrays, file paths...).
+    y_intended : array-like of shape (n_pieces,)
+        The class each piece was generated for.
+    labels : array-like of shape (n_classes,), default=None
+        Classes, in the order of the rows and columns; the classifier's
+        ``classes_`` by default (else every label of ``y_intended`` and of the
+        predictions, sorted).
+    sample_weight : array-like of shape (n_pieces,), default=None
     normalize : {"true", "pred", "all"} or None, default=None
-    plot : bool, default=True
-        Draw the matrix (needs matplotlib).
-    ax : matplotlib Axes, default=None
+        As :func:`sklearn.metrics.confusion_matrix`: ``"true"`` makes every row
+        (intended class) sum to 1.
 
     Returns
     -------
-    result : dict
-        ``"confusion_matrix"`` (ndarray of shape (n_classes, n_classes), rows
-        the intended classes), ``"accuracy"`` (share classified as intended),
-        ``"y_pred"`` and, with ``plot``, ``"display"`` (the
-        ``ConfusionMatrixDisplay``).
-    """
-    from sklearn.metrics import ConfusionMatrixDisplay, accuracy_score, confusion_matrix
+    cm : ndarray of shape (n_classes, n_classes)
+        Rows: intended class; columns: the classifier's label.
+    labels : ndarray of shape (n_classes,)
+        The classes of the rows and columns.
 
-    y_intended = np.asarray(y_intended)
-    if len(y_intended) == 0:
-        raise ValueError("y_intended is empty: give the class of every generated clip.")
-    y_pred = classifier.predict(X_generated)
-    if len(y_pred) != len(y_intended):
-        raise ValueError(
-            f"{len(y_pred)} clips were classified but y_intended has {len(y_intended)} labels."
+    See Also
+    --------
+    sklearn.metrics.confusion_matrix : the same table for real pieces.
+    sklearn.metrics.ConfusionMatrixDisplay : draws it.
+
+    References
+    ----------
+    .. [1] L. Doyle and R. A. Lopez, "Genre Classification and Generation of
+       Music Samples via Neural Networks", course project report (undated).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from skmusic.features import SequenceStats
+    >>> from skmusic.metrics import generated_confusion_matrix
+    >>> rng = np.random.RandomState(0)
+    >>> real = [rng.randn(1, 50) + 3 * (i % 2) for i in range(20)]
+    >>> y = ["loud" if i % 2 else "soft" for i in range(20)]
+    >>> clf = make_pipeline(SequenceStats(), LogisticRegression()).fit(real, y)
+    >>> generated = [rng.randn(1, 50) + 3, rng.randn(1, 50), rng.randn(1, 50)]
+    >>> cm, labels = generated_confusion_matrix(clf, generated, ["loud", "loud", "soft"])
+    >>> labels.tolist(), cm.tolist()
+    (['loud', 'soft'], [[1, 1], [0, 1]])
+    >>> float(np.trace(cm) / cm.sum())               # generated pieces labelled as intended
+    0.6666666666666666
+    """
+    from sklearn.metrics import confusion_matrix
+    from sklearn.utils.validation import check_is_fitted, column_or_1d
+
+    if not hasattr(classifier, "predict"):
+        raise TypeError(
+            f"classifier must be a fitted classifier with predict; got {type(classifier).__name__}."
         )
+    check_is_fitted(classifier)
+    y_intended = column_or_1d(y_intended, warn=True)
+    if len(y_intended) == 0:
+        raise ValueError("y_intended is empty: give the class of every generated piece.")
+    n_pieces = X_generated.shape[0] if hasattr(X_generated, "shape") else len(X_generated)
+    if n_pieces != len(y_intended):
+        raise ValueError(
+            f"X_generated has {n_pieces} pieces but y_intended has {len(y_intended)} labels; "
+            "give the intended class of every generated piece."
+        )
+    y_pred = np.asarray(classifier.predict(X_generated))
     if labels is None:
         labels = getattr(classifier, "classes_", None)
         if labels is None:
             labels = np.unique(np.r_[y_intended, y_pred])
-    result = {
-        "confusion_matrix": confusion_matrix(
-            y_intended, y_pred, labels=labels, normalize=normalize
-        ),
-        "accuracy": float(accuracy_score(y_intended, y_pred)),
-        "y_pred": y_pred,
-    }
-    if plot:
-        result["display"] = ConfusionMatrixDisplay.from_predictions(
-            y_intended, y_pred, labels=labels, normalize=normalize, ax=ax
+    labels = np.asarray(labels)
+    unknown = sorted(set(y_intended.tolist()) - set(labels.tolist()))
+    if unknown:
+        raise ValueError(
+            f"y_intended holds classes {unknown} that are not in labels "
+            f"{labels.tolist()}; the classifier can never give them."
         )
-    return result
+    cm = confusion_matrix(y_intended, y_pred, labels=labels, sample_weight=sample_weight,
+                          normalize=normalize)
+    return cm, labels

@@ -97,19 +97,44 @@ def test_metrics_refuse_what_is_not_note_events():
         pitch_class_histogram(make_notes([60], [0], [1]), weight="velocity")
 
 
-def test_generated_confusion_matrix_plots_like_seed_003():
-    import matplotlib
-
-    matplotlib.use("Agg")
+def _loud_soft_classifier():
     rng = np.random.RandomState(0)
     real = [rng.randn(1, 50) + (i % 2) * 3 for i in range(20)]
     labels = np.array(["loud" if i % 2 else "soft" for i in range(20)])
     clf = make_pipeline(SequenceStats(), LogisticRegression()).fit(real, labels)
     generated = [rng.randn(1, 50) + 3 for _ in range(3)] + [rng.randn(1, 50) for _ in range(3)]
+    return clf, generated
+
+
+def test_generated_confusion_matrix_rows_are_the_intended_classes():
+    clf, generated = _loud_soft_classifier()
     intended = ["loud"] * 3 + ["loud", "soft", "soft"]
-    result = generated_confusion_matrix(clf, generated, intended)
-    np.testing.assert_array_equal(result["confusion_matrix"], [[3, 1], [0, 2]])
-    assert result["accuracy"] == pytest.approx(5 / 6)
-    assert result["display"].confusion_matrix.shape == (2, 2)
-    with pytest.raises(ValueError, match="labels"):
-        generated_confusion_matrix(clf, generated, intended[:2], plot=False)
+    cm, labels = generated_confusion_matrix(clf, generated, intended)
+    assert labels.tolist() == ["loud", "soft"]
+    np.testing.assert_array_equal(cm, [[3, 1], [0, 2]])
+    assert np.trace(cm) / cm.sum() == pytest.approx(5 / 6)
+    # a chosen order, normalized rows, and the sklearn display draws it
+    cm, labels = generated_confusion_matrix(clf, generated, intended, labels=["soft", "loud"],
+                                            normalize="true")
+    np.testing.assert_allclose(cm, [[1, 0], [0.25, 0.75]])
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from sklearn.metrics import ConfusionMatrixDisplay
+
+    assert ConfusionMatrixDisplay(cm, display_labels=labels).plot().ax_ is not None
+
+
+def test_generated_confusion_matrix_bad_input():
+    clf, generated = _loud_soft_classifier()
+    intended = ["loud"] * 3 + ["loud", "soft", "soft"]
+    with pytest.raises(ValueError, match="6 pieces but y_intended has 2"):
+        generated_confusion_matrix(clf, generated, intended[:2])
+    with pytest.raises(ValueError, match="empty"):
+        generated_confusion_matrix(clf, [], [])
+    with pytest.raises(ValueError, match=r"\['jazz'\] that are not in labels"):
+        generated_confusion_matrix(clf, generated, intended[:5] + ["jazz"])
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        generated_confusion_matrix(LogisticRegression(), generated, intended)
