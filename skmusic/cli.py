@@ -46,7 +46,8 @@ def _detect_kind(root):
         )
     if n_audio and n_score:
         warnings.warn(f"'{root}' holds both audio ({n_audio}) and score ({n_score}) files; "
-                      f"using the {'audio' if n_audio > n_score else 'score'} files.")
+                      f"using the {'audio' if n_audio > n_score else 'score'} files.",
+                      stacklevel=2)
     return "audio" if n_audio > n_score else "symbolic"
 
 
@@ -90,10 +91,8 @@ def _cmd_compare(args):
     from .model_selection import compare_models, make_candidates
     from .plotting import plot_confusion_matrix, plot_training_curves
 
-    from .model_selection._candidates import _resolve_models
-
     start = time.perf_counter()
-    _resolve_models(args.models)  # a misspelt model fails before any loading
+    make_candidates(models=args.models)  # a misspelt model fails before any loading
     _limit_threads(args.torch_threads)
     cv = args.cv or (3 if args.quick else 5)
     max_per_class = args.max_per_class or (20 if args.quick else 40)
@@ -113,7 +112,7 @@ def _cmd_compare(args):
             f"--cv {cv} folds; use a smaller --cv or more songs"
         )
     _say(args, f"{len(y)} songs ({kind}), classes: "
-               + ", ".join(f"{c} ({n})" for c, n in zip(labels, counts)))
+               + ", ".join(f"{c} ({n})" for c, n in zip(labels, counts, strict=True)))
     candidates = make_candidates(kind, models=args.models, quick=args.quick,
                                  max_epochs=args.epochs, random_state=args.seed)
     result = compare_models(
@@ -154,7 +153,8 @@ def _format_table(table, *, cv, n_songs, wall):
     lines = [f"Song accuracy, {cv}-fold song-level CV over {n_songs} songs "
              f"({wall:.0f} s in all):", ""]
     shown = table.assign(
-        accuracy=[f"{m:.3f} ± {s:.3f}" for m, s in zip(table.mean_score, table.std_score)],
+        accuracy=[f"{m:.3f} ± {s:.3f}"
+                  for m, s in zip(table.mean_score, table.std_score, strict=True)],
         fit_s=table.mean_fit_time.round(2),
         params=table.params.astype(str),
     )[["model", "family", "accuracy", "fit_s", "n_settings", "params"]]
@@ -163,7 +163,8 @@ def _format_table(table, *, cv, n_songs, wall):
     classical = table[table.family == "classical"]
     if len(deep) and len(classical):
         d, c = deep.iloc[0], classical.iloc[0]
-        verdict = "at least as accurate as" if d.mean_score >= c.mean_score else "less accurate than"
+        verdict = ("at least as accurate as" if d.mean_score >= c.mean_score
+                   else "less accurate than")
         lines.append(f"\nBest network {d.model} ({d.mean_score:.3f}) is {verdict} the best "
                      f"classical model {c.model} ({c.mean_score:.3f}).")
     return "\n".join(lines)
@@ -215,7 +216,7 @@ def _cmd_predict(args):
     import joblib
     import numpy as np
 
-    from .io._base import _tune_suffix
+    from .io import split_tune_number
 
     _limit_threads(args.torch_threads)
     if not os.path.exists(args.model):
@@ -228,7 +229,7 @@ def _cmd_predict(args):
     if not hasattr(model, "predict"):
         raise CommandError(f"'{args.model}' does not hold a fitted model")
     for f in args.files:
-        if not os.path.exists(_tune_suffix(f)[0]):
+        if not os.path.exists(split_tune_number(f)[0]):
             raise CommandError(f"file '{f}' does not exist")
     y_pred = model.predict(list(args.files))
     proba = model.predict_proba(list(args.files)) if hasattr(model, "predict_proba") else None
@@ -344,8 +345,13 @@ def build_parser():
     common(p)
     p.set_defaults(func=_cmd_fit)
 
-    p = sub.add_parser("predict", help="whole-song label and probabilities per file")
-    p.add_argument("model", help="a model saved by 'skmusic fit'")
+    p = sub.add_parser(
+        "predict", help="whole-song label and probabilities per file",
+        description="Print the whole-song label (and class probabilities) of every file. "
+        "A model file is a pickle, and loading a pickle can run any code: load only model "
+        "files you made or trust.")
+    p.add_argument("model", help="a model saved by 'skmusic fit' (a pickle: only a file "
+                   "you trust)")
     p.add_argument("files", nargs="+", help="audio or score files")
     common(p)
     p.set_defaults(func=_cmd_predict)
@@ -391,7 +397,8 @@ def main(argv=None):
             # loky retires idle worker processes between searches and says so; the
             # work is resubmitted, nothing is lost, and the note only puzzles a user.
             warnings.filterwarnings(
-                "ignore", message="A worker stopped while some jobs were given", category=UserWarning
+                "ignore", message="A worker stopped while some jobs were given",
+                category=UserWarning,
             )
             return args.func(args)
     except (CommandError, FileNotFoundError, ReadError, ValueError, PermissionError) as exc:

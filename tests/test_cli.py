@@ -12,6 +12,8 @@ from skmusic.cli import main
 from skmusic.io import read_score, write_midi
 
 FAST = ["--silent", "--n-jobs", "1"]
+# An MP3 header and frames of noise: libmpg123 prints "Note: Illegal Audio-MPEG-Header" on it.
+BROKEN_MP3 = bytes(np.random.default_rng(0).integers(0, 256, 3000, dtype=np.uint8))
 
 
 # the command sets torch's thread count (--torch-threads): the fixture restores it
@@ -125,6 +127,25 @@ def test_command_as_a_subprocess(tmp_path):
     assert bad.returncode == 2
     assert bad.stderr.strip().splitlines() == [
         f"skmusic: error: data folder '{tmp_path / 'missing'}' does not exist"]
+
+
+def test_broken_mp3_gives_the_error_alone(audio_files, tmp_path, capfd):
+    saved = tmp_path / "audio.joblib"
+    assert main(["fit", "--data", audio_files.root, "--model", "knn", "--save", str(saved),
+                 "--silent"]) == 0
+    mp3 = tmp_path / "broken.mp3"
+    mp3.write_bytes(BROKEN_MP3)
+    capfd.readouterr()
+    assert main(["predict", str(saved), str(mp3)]) == 2
+    err = capfd.readouterr().err  # file descriptor 2: the C decoders' lines too
+    assert "Note:" not in err and "Warning" not in err
+    assert err.strip().startswith("skmusic: error: Cannot read") and err.count("\n") == 1
+
+
+def test_predict_help_says_to_load_only_trusted_models():
+    out = subprocess.run([sys.executable, "-m", "skmusic", "predict", "--help"],
+                         capture_output=True, text=True).stdout
+    assert "pickle" in out and "trust" in out
 
 
 @pytest.mark.slow

@@ -23,8 +23,10 @@ from skmusic.io import (
     SeriesLoader,
     list_tunes,
     make_notes,
+    read_audio,
     read_files,
     read_score,
+    split_tune_number,
     write_midi,
     write_wav,
 )
@@ -221,3 +223,20 @@ def test_loaded_audio_hashes_like_its_cached_copy(audio_files):
     wave = AudioLoader(sr=audio_files.sr).transform(list(audio_files.filenames[:1]))[0]
     copy = pickle.loads(pickle.dumps(wave))
     assert joblib.hash(wave) == joblib.hash(copy)
+
+
+def test_broken_mp3_raises_without_the_decoders_notes(tmp_path, capfd):
+    path = tmp_path / "broken.mp3"
+    path.write_bytes(bytes(np.random.default_rng(0).integers(0, 256, 3000, dtype=np.uint8)))
+    with pytest.raises(ReadError, match=r"broken\.mp3.*no decoder could read it"):
+        read_audio(path)
+    captured = capfd.readouterr()
+    assert "Note:" not in captured.err and "PySoundFile" not in captured.err
+    print("stderr works again", file=sys.stderr)
+    assert "stderr works again" in capfd.readouterr().err
+
+
+def test_split_tune_number():
+    assert split_tune_number("a/oneills.abc#3") == ("a/oneills.abc", 3)
+    assert split_tune_number("a/#notes.abc") == ("a/#notes.abc", None)
+    assert split_tune_number("bach.mid") == ("bach.mid", None)

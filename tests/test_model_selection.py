@@ -105,7 +105,8 @@ def test_one_search_swaps_models_in_one_gridsearch(corpus_scores):
     cands = make_candidates(models=["knn", "svm"], quick=True)
     search = one_search(cands, cv=2).fit(X, y)
     assert len(search.cv_results_["params"]) == 4  # 2 + 2 settings, one search
-    table = table_from_search(search)
+    assert not hasattr(one_search(cands), "candidates_")  # an unfitted search learns nothing
+    table = table_from_search(search, cands)
     assert sorted(table.model) == ["knn", "svm"]
     assert table.mean_score.iloc[0] == pytest.approx(search.best_score_)
     assert search.predict(X[:2]).shape == (2,)

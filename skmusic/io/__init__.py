@@ -6,7 +6,7 @@ arrays, so a Pipeline can start from paths: :class:`AudioLoader` (waveforms),
 Writers: :func:`write_midi`, :func:`write_wav`.
 """
 
-from ._base import ReadError, read_files
+from ._base import ReadError, read_files, split_tune_number
 from .audio import AudioLoader, read_audio, write_wav
 from .notes import NOTE_DTYPE, check_notes, make_notes
 from .scores import ScoreLoader, list_tunes, read_score, write_midi
@@ -25,6 +25,7 @@ __all__ = [
     "read_series",
     "read_files",
     "list_tunes",
+    "split_tune_number",
     "write_midi",
     "write_wav",
 ]

@@ -10,15 +10,36 @@ from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, TransformerMixin
 from tqdm.auto import tqdm
 
-__all__ = ["ReadError", "check_paths", "read_files", "FileReader"]
+__all__ = ["FileReader", "ReadError", "check_paths", "read_files", "split_tune_number"]
 
 
 class ReadError(ValueError):
     """A file could not be read; the message names the file and the reason."""
 
 
-def _tune_suffix(path):
-    """Split ``"collection.abc#12"`` into ``("collection.abc", 12)``."""
+def split_tune_number(path):
+    """Split a path naming one tune of a collection into the file and the number.
+
+    ``"collection.abc#12"`` is tune 12 of ``collection.abc`` (as
+    :func:`skmusic.io.list_tunes` names them); any other path has no number.
+
+    Parameters
+    ----------
+    path : str or path-like
+
+    Returns
+    -------
+    file : str
+        The path of the file itself.
+    number : int or None
+        The tune's number, ``None`` for a plain path.
+
+    Examples
+    --------
+    >>> from skmusic.io import split_tune_number
+    >>> split_tune_number("tunes/oneills.abc#12"), split_tune_number("bach.mid")
+    (('tunes/oneills.abc', 12), ('bach.mid', None))
+    """
     base, sep, number = str(path).rpartition("#")
     if sep and number.isdigit() and base:
         return base, int(number)
@@ -127,7 +148,7 @@ def read_files(paths, read, *, on_error="raise", n_jobs=None, verbose=False, des
 
 def check_extension(path, extensions, reader_name):
     """Raise a :class:`ReadError` unless ``path`` exists with a known extension."""
-    base, _ = _tune_suffix(path)
+    base, _ = split_tune_number(path)
     ext = Path(base).suffix.lower()
     if ext not in extensions:
         raise ReadError(

@@ -1,5 +1,11 @@
 """Reading audio files into waveforms and writing WAV files."""
 
+import os
+import sys
+import tempfile
+import threading
+import warnings
+from contextlib import contextmanager
 from numbers import Real
 
 import numpy as np
@@ -9,6 +15,50 @@ from ._base import FileReader, ReadError, check_extension
 __all__ = ["AudioLoader", "read_audio", "write_wav", "AUDIO_EXTENSIONS"]
 
 AUDIO_EXTENSIONS = frozenset({".wav", ".flac", ".ogg", ".mp3", ".au", ".aiff", ".aif"})
+
+_STDERR_LOCK = threading.Lock()
+_STDERR_STATE = {"depth": 0, "saved": None}
+
+
+@contextmanager
+def _quiet_decoders():
+    """Keep the decoders' own chatter off the terminal while a file is decoded.
+
+    libmpg123 (inside libsndfile) prints "Note: Illegal Audio-MPEG-Header ..."
+    lines straight to file descriptor 2 when an MP3 is broken, and librosa warns
+    when it falls back from soundfile to audioread. A failed read raises a
+    :class:`ReadError` that says what went wrong; those lines only bury it.
+    File descriptor 2 is pointed at a scratch file (threads share it: the first
+    reader in redirects, the last one out restores it).
+    """
+    fd = 2  # where C libraries write, whatever sys.stderr is now
+    try:
+        os.fstat(fd)
+    except OSError:  # no file descriptor 2 at all
+        fd = None
+    with _STDERR_LOCK:
+        if fd is not None and _STDERR_STATE["depth"] == 0:
+            if sys.stderr is not None:
+                sys.stderr.flush()
+            saved = os.dup(fd)
+            scratch = tempfile.TemporaryFile()
+            os.dup2(scratch.fileno(), fd)
+            scratch.close()
+            _STDERR_STATE["saved"] = (fd, saved)
+        _STDERR_STATE["depth"] += 1
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="PySoundFile failed", category=UserWarning)
+            warnings.filterwarnings("ignore", message=r".*__audioread_load", category=FutureWarning)
+            yield
+    finally:
+        with _STDERR_LOCK:
+            _STDERR_STATE["depth"] -= 1
+            if _STDERR_STATE["depth"] == 0 and _STDERR_STATE["saved"] is not None:
+                fd, saved = _STDERR_STATE["saved"]
+                os.dup2(saved, fd)
+                os.close(saved)
+                _STDERR_STATE["saved"] = None
 
 
 def read_audio(path, *, sr=22050, mono=True, offset=0.0, duration=None):
@@ -41,11 +91,13 @@ def read_audio(path, *, sr=22050, mono=True, offset=0.0, duration=None):
 
     path = check_extension(str(path), AUDIO_EXTENSIONS, "AudioLoader")
     try:
-        y, _ = librosa.load(
-            path, sr=sr, mono=mono, offset=offset, duration=duration, dtype=np.float32
-        )
+        with _quiet_decoders():
+            y, _ = librosa.load(
+                path, sr=sr, mono=mono, offset=offset, duration=duration, dtype=np.float32
+            )
     except Exception as exc:
-        raise ReadError(f"Cannot read {path!r}: {type(exc).__name__}: {exc}") from exc
+        reason = str(exc) or "no decoder could read it (a broken file, or a format none supports)"
+        raise ReadError(f"Cannot read {path!r}: {type(exc).__name__}: {reason}") from exc
     # reshape, not atleast_2d: a stride-0 axis would hash differently from the
     # same waveform read back from a Pipeline(memory=...) cache, missing it.
     y = y.reshape(1, -1) if y.ndim == 1 else y

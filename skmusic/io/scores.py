@@ -5,7 +5,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._base import FileReader, ReadError, _tune_suffix, check_extension
+from ._base import FileReader, ReadError, split_tune_number, check_extension
 from .notes import NOTE_DTYPE, check_notes, make_notes
 
 __all__ = ["ScoreLoader", "read_score", "write_midi", "list_tunes", "MIDI_EXTENSIONS"]
@@ -74,7 +74,7 @@ def list_tunes(path):
 def _parse_music21(path):
     from music21 import converter, stream
 
-    base, number = _tune_suffix(path)
+    base, number = split_tune_number(path)
     ext = Path(base).suffix.lower()
     if number is not None:
         if ext != ".abc":

@@ -14,13 +14,20 @@ search_space, make_study, optimize_study, optuna_search
 """
 
 from ._candidates import CLASSICAL_MODELS, DATA_KINDS, DEEP_MODELS, Candidate, make_candidates
-from ._compare import compare_models, one_search, out_of_fold, table_from_search
+from ._compare import (
+    CandidateResult,
+    compare_models,
+    one_search,
+    out_of_fold,
+    table_from_search,
+)
 from ._optuna import DEFAULT_STORAGE, make_study, optimize_study, optuna_search, search_space
 
 __all__ = [
     "Candidate",
     "make_candidates",
     "compare_models",
+    "CandidateResult",
     "one_search",
     "table_from_search",
     "out_of_fold",

@@ -1,16 +1,30 @@
 """Deep and classical models compared on the same songs, with song-level CV."""
 
 import time
+from dataclasses import dataclass
 
 import numpy as np
 from sklearn.base import clone
-from sklearn.model_selection import GridSearchCV, ParameterGrid, StratifiedKFold, check_cv, cross_validate
+from sklearn.model_selection import (
+    GridSearchCV,
+    ParameterGrid,
+    StratifiedKFold,
+    check_cv,
+    cross_validate,
+)
 from sklearn.pipeline import Pipeline
 from sklearn.utils import Bunch
+from sklearn.utils.validation import check_is_fitted
 
 from ._candidates import make_candidates
 
-__all__ = ["compare_models", "one_search", "table_from_search", "out_of_fold"]
+__all__ = [
+    "CandidateResult",
+    "compare_models",
+    "one_search",
+    "out_of_fold",
+    "table_from_search",
+]
 
 _COLUMNS = ["model", "family", "mean_score", "std_score", "mean_fit_time", "n_settings", "params"]
 
@@ -34,8 +48,10 @@ def _check_songs(X, y):
         raise ValueError("No songs to compare models on: X is empty.")
     classes, counts = np.unique(y, return_counts=True)
     if len(classes) < 2:
-        raise ValueError(f"y has a single class ({classes[0]!r}); comparing classifiers needs two or more.")
-    return y, dict(zip(classes.tolist(), counts.tolist()))
+        raise ValueError(
+            f"y has a single class ({classes[0]!r}); comparing classifiers needs two or more."
+        )
+    return y, dict(zip(classes.tolist(), counts.tolist(), strict=True))
 
 
 def _frame(rows):
@@ -70,7 +86,7 @@ def out_of_fold(estimator, X, y, *, cv, n_jobs=None):
     res = cross_validate(estimator, X, y, cv=cv, n_jobs=n_jobs, return_estimator=True,
                          return_indices=True, error_score="raise")
     y_pred = np.empty_like(y)
-    for est, test in zip(res["estimator"], res["indices"]["test"]):
+    for est, test in zip(res["estimator"], res["indices"]["test"], strict=True):
         y_pred[test] = est.predict([X[i] for i in test] if isinstance(X, list) else X[test])
     return Bunch(scores=res["test_score"], fit_time=res["fit_time"], y_pred=y_pred,
                  estimators=res["estimator"])
@@ -153,7 +169,7 @@ def compare_models(X, y, *, kind="symbolic", candidates=None, models=None, cv=5,
     """
     start = time.perf_counter()
     y, counts = _check_songs(X, y)
-    if engine not in ("grid", "optuna"):
+    if engine not in _ENGINES:
         raise ValueError(f"engine must be 'grid' or 'optuna', got {engine!r}.")
     if isinstance(cv, (int, np.integer)) and min(counts.values()) < cv:
         raise ValueError(
@@ -163,87 +179,145 @@ def compare_models(X, y, *, kind="symbolic", candidates=None, models=None, cv=5,
         )
     if candidates is None:
         candidates = make_candidates(kind, models=models, quick=quick, random_state=random_state)
-    splitter = _song_cv(cv, y, random_state)
-    folds = list(splitter.split(np.zeros(len(y)), y))
-    rows, searches, details, estimators = [], {}, {}, {}
+    folds = list(_song_cv(cv, y, random_state).split(np.zeros(len(y)), y))
+    settings = {"scoring": scoring, "n_jobs": n_jobs, "keep_predictions": keep_predictions}
+    if engine == "optuna":
+        settings.update(n_trials=n_trials, storage=storage, study_prefix=study_prefix,
+                        random_state=random_state)
     iterator = candidates
     if progress:
         from tqdm.auto import tqdm
 
         iterator = tqdm(candidates, desc="models", unit="model")
+    results = []
     for cand in iterator:
         if progress:
             iterator.set_postfix_str(cand.name)
         n_settings = len(ParameterGrid(cand.param_grid)) if cand.param_grid else 1
-        if engine == "grid" and n_settings == 1:
-            params = {k: v[0] for k, v in cand.param_grid.items()}
-            est = clone(cand.estimator).set_params(**params)
-            res = out_of_fold(est, X, y, cv=folds, n_jobs=n_jobs) if keep_predictions else None
-            if res is None:
-                cvres = cross_validate(est, X, y, cv=folds, n_jobs=n_jobs, scoring=scoring,
-                                       error_score="raise")
-                scores, fit_times = cvres["test_score"], cvres["fit_time"]
-            else:
-                scores, fit_times = res.scores, res.fit_time
-                details[cand.name] = res
-            searches[cand.name] = None
-            best_params = params
-        else:
-            if engine == "grid":
-                # a setting that cannot fit (e.g. more neighbours than songs) scores
-                # NaN with sklearn's warning; the others still compete
-                search = GridSearchCV(cand.estimator, cand.param_grid, cv=folds, scoring=scoring,
-                                      n_jobs=n_jobs, refit=False, error_score=np.nan)
-                search.fit(X, y)
-                results = search.cv_results_
-                if np.all(np.isnan(results["mean_test_score"])):
-                    raise ValueError(
-                        f"Every setting of {cand.name} failed to fit; see the warnings."
-                    )
-                i = int(np.nanargmax(results["mean_test_score"]))
-                best_params = results["params"][i]
-                scores = np.array([results[f"split{k}_test_score"][i] for k in range(len(folds))])
-                fit_times = np.array([results["mean_fit_time"][i]])
-            else:
-                from ._optuna import optuna_search, search_space
+        run = _ENGINES["single" if engine == "grid" and n_settings == 1 else engine]
+        results.append(run(cand, X, y, folds, **settings))
+    table = _frame([r.row() for r in results])
+    return Bunch(
+        table=table,
+        searches={r.candidate.name: r.search for r in results},
+        details={r.candidate.name: r.details for r in results if r.details is not None},
+        estimators={r.candidate.name: r.best_estimator() for r in results},
+        best=table["model"].iloc[0], cv=folds, wall_time=time.perf_counter() - start,
+    )
 
-                search = optuna_search(
-                    cand.estimator, X, y, param_distributions=search_space(cand.estimator),
-                    n_trials=n_trials, cv=folds, scoring=scoring,
-                    study_name=study_prefix + cand.name, storage=storage, n_jobs=n_jobs,
-                    refit=False, random_state=random_state,
-                )
-                from optuna.trial import TrialState
 
-                if not search.study_.get_trials(states=(TrialState.COMPLETE,)):
-                    raise ValueError(
-                        f"No Optuna trial of {cand.name} completed (every one failed to "
-                        "fit; see the warnings). Give more songs or a narrower space."
-                    )
-                best = search.study_.best_trial
-                best_params = dict(best.params)
-                scores = np.array([best.user_attrs[f"split{k}_test_score"]
-                                   for k in range(len(folds))])
-                fit_times = np.array([best.user_attrs["mean_fit_time"]])
-                n_settings = len(search.trials_)
-            searches[cand.name] = search
-            if keep_predictions:
-                est = clone(cand.estimator).set_params(**best_params)
-                details[cand.name] = out_of_fold(est, X, y, cv=folds, n_jobs=n_jobs)
-        estimators[cand.name] = clone(cand.estimator).set_params(**best_params)
-        rows.append({
-            "model": cand.name,
-            "family": cand.family,
-            "mean_score": float(np.mean(scores)),
-            "std_score": float(np.std(scores)),
-            "mean_fit_time": float(np.mean(fit_times)),
-            "n_settings": n_settings,
-            "params": _short(best_params),
-        })
-    table = _frame(rows)
-    return Bunch(table=table, searches=searches, details=details, estimators=estimators,
-                 best=table["model"].iloc[0], cv=folds,
-                 wall_time=time.perf_counter() - start)
+@dataclass
+class CandidateResult:
+    """How one candidate did in :func:`compare_models`, whatever the engine.
+
+    Attributes
+    ----------
+    candidate : Candidate
+    best_params : dict
+        Its best setting.
+    scores : ndarray of shape (n_folds,)
+        Test score of the best setting on every fold.
+    fit_times : ndarray
+        Fit times of the best setting, in seconds (per fold, or their mean).
+    n_settings : int
+        Settings tried.
+    search : fitted search or None
+        ``None`` when the candidate had a single setting.
+    details : Bunch or None
+        :func:`out_of_fold` of the best setting, with ``keep_predictions``.
+    """
+
+    candidate: object
+    best_params: dict
+    scores: np.ndarray
+    fit_times: np.ndarray
+    n_settings: int
+    search: object = None
+    details: object = None
+
+    def best_estimator(self):
+        """The candidate's pipeline with its best setting, unfitted."""
+        return clone(self.candidate.estimator).set_params(**self.best_params)
+
+    def row(self):
+        """The candidate's row of :func:`compare_models`' table."""
+        return {
+            "model": self.candidate.name,
+            "family": self.candidate.family,
+            "mean_score": float(np.mean(self.scores)),
+            "std_score": float(np.std(self.scores)),
+            "mean_fit_time": float(np.mean(self.fit_times)),
+            "n_settings": self.n_settings,
+            "params": _short(self.best_params),
+        }
+
+
+def _with_details(result, X, y, folds, n_jobs, keep_predictions):
+    """``result`` with out-of-fold predictions of its best setting, when asked."""
+    if keep_predictions and result.details is None:
+        result.details = out_of_fold(result.best_estimator(), X, y, cv=folds, n_jobs=n_jobs)
+    return result
+
+
+def _run_single(cand, X, y, folds, *, scoring, n_jobs, keep_predictions):
+    """A candidate with one setting: cross-validated once, no search."""
+    params = {k: v[0] for k, v in cand.param_grid.items()}
+    est = clone(cand.estimator).set_params(**params)
+    if keep_predictions:
+        details = out_of_fold(est, X, y, cv=folds, n_jobs=n_jobs)
+        scores, fit_times = details.scores, details.fit_time
+    else:
+        details = None
+        res = cross_validate(est, X, y, cv=folds, n_jobs=n_jobs, scoring=scoring,
+                             error_score="raise")
+        scores, fit_times = res["test_score"], res["fit_time"]
+    return CandidateResult(cand, params, scores, fit_times, 1, details=details)
+
+
+def _run_grid(cand, X, y, folds, *, scoring, n_jobs, keep_predictions):
+    """A candidate tuned over its grid by :class:`~sklearn.model_selection.GridSearchCV`."""
+    # a setting that cannot fit (e.g. more neighbours than songs) scores NaN with
+    # sklearn's warning; the others still compete
+    search = GridSearchCV(cand.estimator, cand.param_grid, cv=folds, scoring=scoring,
+                          n_jobs=n_jobs, refit=False, error_score=np.nan)
+    search.fit(X, y)
+    results = search.cv_results_
+    if np.all(np.isnan(results["mean_test_score"])):
+        raise ValueError(f"Every setting of {cand.name} failed to fit; see the warnings.")
+    i = int(np.nanargmax(results["mean_test_score"]))
+    scores = np.array([results[f"split{k}_test_score"][i] for k in range(len(folds))])
+    result = CandidateResult(cand, results["params"][i], scores,
+                             np.array([results["mean_fit_time"][i]]),
+                             len(results["params"]), search=search)
+    return _with_details(result, X, y, folds, n_jobs, keep_predictions)
+
+
+def _run_optuna(cand, X, y, folds, *, scoring, n_jobs, keep_predictions, n_trials, storage,
+                study_prefix, random_state):
+    """A candidate tuned by an Optuna study over :func:`search_space`."""
+    from optuna.trial import TrialState
+
+    from ._optuna import optuna_search, search_space
+
+    search = optuna_search(
+        cand.estimator, X, y, param_distributions=search_space(cand.estimator),
+        n_trials=n_trials, cv=folds, scoring=scoring, study_name=study_prefix + cand.name,
+        storage=storage, n_jobs=n_jobs, refit=False, random_state=random_state,
+    )
+    if not search.study_.get_trials(states=(TrialState.COMPLETE,)):
+        raise ValueError(
+            f"No Optuna trial of {cand.name} completed (every one failed to fit; see the "
+            "warnings). Give more songs or a narrower space."
+        )
+    best = search.study_.best_trial
+    scores = np.array([best.user_attrs[f"split{k}_test_score"] for k in range(len(folds))])
+    result = CandidateResult(cand, dict(best.params), scores,
+                             np.array([best.user_attrs["mean_fit_time"]]),
+                             len(search.trials_), search=search)
+    return _with_details(result, X, y, folds, n_jobs, keep_predictions)
+
+
+_ENGINES = {"single": _run_single, "grid": _run_grid, "optuna": _run_optuna}
 
 
 def one_search(candidates, *, cv=5, scoring="accuracy", n_jobs=None, refit=True,
@@ -271,7 +345,16 @@ def one_search(candidates, *, cv=5, scoring="accuracy", n_jobs=None, refit=True,
     Returns
     -------
     search : GridSearchCV
-        Unfitted.
+        Unfitted; after ``fit``, :func:`table_from_search` with the same
+        ``candidates`` gives one row per model.
+
+    Examples
+    --------
+    >>> from skmusic.model_selection import make_candidates, one_search
+    >>> candidates = make_candidates(models=["knn", "svm"], quick=True)
+    >>> search = one_search(candidates, cv=3)
+    >>> [sorted(entry) for entry in search.param_grid][0]
+    ['model', 'model__clf__n_neighbors']
     """
     if not candidates:
         raise ValueError("candidates is empty.")
@@ -283,26 +366,24 @@ def one_search(candidates, *, cv=5, scoring="accuracy", n_jobs=None, refit=True,
     if isinstance(cv, (int, np.integer)):
         cv = StratifiedKFold(int(cv), shuffle=True, random_state=random_state)
     pipe = Pipeline([("model", candidates[0].estimator)])
-    search = GridSearchCV(pipe, grid, cv=cv, scoring=scoring, n_jobs=n_jobs, refit=refit, **kwargs)
-    search.candidates_ = list(candidates)  # kept to name the rows (not a fitted attribute)
-    return search
+    return GridSearchCV(pipe, grid, cv=cv, scoring=scoring, n_jobs=n_jobs, refit=refit, **kwargs)
 
 
-def table_from_search(search, candidates=None):
+def table_from_search(search, candidates):
     """Per-model rows (best setting of each) from a fitted :func:`one_search`.
 
     Parameters
     ----------
     search : fitted GridSearchCV from :func:`one_search`
-    candidates : list of Candidate, default=None
-        ``None``: those the search was made from.
+    candidates : list of Candidate
+        Those the search was made from (they name the rows).
 
     Returns
     -------
     table : pandas.DataFrame
         Columns as in :func:`compare_models`, best first.
     """
-    candidates = candidates if candidates is not None else search.candidates_
+    check_is_fitted(search, "cv_results_")
     res = search.cv_results_
     rows = []
     for cand in candidates:
