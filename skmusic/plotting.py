@@ -239,7 +239,9 @@ def plot_spectrogram(S, *, sr=22050, hop_length=512, y_axis="mel", x_axis="time"
     if S.ndim == 3 and S.shape[0] == 1:
         S = S[0]
     if S.ndim != 2:
-        raise ValueError(f"Expected a spectrogram of shape (n_bins, n_frames), got shape {S.shape}.")
+        raise ValueError(
+            f"Expected a spectrogram of shape (n_bins, n_frames), got shape {S.shape}."
+        )
     ax = _axes(ax, (7.0, 3.5))
     img = librosa.display.specshow(S, sr=sr, hop_length=hop_length, x_axis=x_axis, y_axis=y_axis,
                                    ax=ax, **kwargs)
@@ -287,7 +289,8 @@ def plot_piano_roll(notes, *, grid=True, title=None, ax=None, path=None):
     onset, dur, pitch = notes["onset"], notes["duration"], notes["pitch"]
     parts = notes["part"] if "part" in notes.dtype.names else np.zeros(len(notes), int)
     cmap = _pyplot().get_cmap("tab10")
-    rects = [Rectangle((o, p - 0.4), max(d, 0.05), 0.8) for o, d, p in zip(onset, dur, pitch)]
+    rects = [Rectangle((o, p - 0.4), max(d, 0.05), 0.8)
+             for o, d, p in zip(onset, dur, pitch, strict=True)]
     colors = [cmap(int(k) % 10) for k in parts]
     ax.add_collection(PatchCollection(rects, facecolors=colors, edgecolors="black", linewidths=0.3))
     end = float(np.max(onset + dur))
@@ -306,7 +309,7 @@ def plot_piano_roll(notes, *, grid=True, title=None, ax=None, path=None):
 
 def plot_forecast(truth, forecast, *, start=0, channel=0, labels=("truth", "forecast"),
                   title=None, ax=None, path=None):
-    """Plot a forecast against the true continuation (seed 000's Figures 4-7).
+    """Plot a forecast against the true continuation, as Chen and Wang's Figures 4-7 [1]_.
 
     Parameters
     ----------
@@ -328,6 +331,20 @@ def plot_forecast(truth, forecast, *, start=0, channel=0, labels=("truth", "fore
     Returns
     -------
     ax : matplotlib Axes
+
+    References
+    ----------
+    .. [1] S. Chen and Y. Wang, "Convolutional Recurrent Music Sequence
+       Classification and Generation", MIT course project report (undated;
+       cites work up to 2019).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmusic.plotting import plot_forecast
+    >>> truth = np.sin(np.linspace(0, 6, 60))
+    >>> plot_forecast(truth, truth[40:] + 0.1, start=40).get_legend_handles_labels()[1]
+    ['truth', 'forecast']
     """
     truth = np.atleast_2d(np.asarray(truth, dtype=float))
     forecast = np.atleast_2d(np.asarray(forecast, dtype=float))

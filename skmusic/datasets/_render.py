@@ -60,7 +60,7 @@ def _render_numpy(notes, sr, seconds_per_quarter, timbre, total):
     table = _wavetable(amplitudes)
     out = np.zeros(total, dtype=np.float32)
     for pitch, onset, duration, velocity in zip(
-        notes["pitch"], notes["onset"], notes["duration"], notes["velocity"]
+        notes["pitch"], notes["onset"], notes["duration"], notes["velocity"], strict=True
     ):
         start = int(round(onset * seconds_per_quarter * sr))
         if start >= total:

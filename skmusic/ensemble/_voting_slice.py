@@ -68,9 +68,9 @@ class VotingSliceClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     timesteps (:func:`skmusic.features.slice_sequences`, views, no copies);
     a clone of ``estimator`` is fitted on the slices, each slice inheriting its
     song's label; a song's prediction is the vote of its slices. This is the
-    scheme of the papers skmusic follows: 800-note segments, 960-step slices
-    with 50% overlap and a max vote per recording, fifteen 2-second pieces with
-    a vote threshold (slice accuracy 60% -> song accuracy 96%).
+    scheme of the papers skmusic follows: 800-note segments [1]_, 960-step
+    slices with 50% overlap and a max vote per recording [2]_, fifteen 2-second
+    pieces with a vote threshold (slice accuracy 60% -> song accuracy 96%) [3]_.
 
     **No leakage by construction.** The slicing happens *inside* ``fit`` and
     ``predict``: the songs are the samples. Any sklearn splitter
@@ -113,7 +113,7 @@ class VotingSliceClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     min_votes : int or float, default=None
         Vote threshold, for hard voting. An int: how many of a song's slices
         must vote for the winning class; a float in (0, 1]: which fraction of
-        them (``0.5``: half, the rule of paper 004). A song whose winner has
+        them (``0.5``: half, the rule of Bai and Wang [3]_). A song whose winner has
         fewer votes falls back to the soft vote (the class of highest mean
         slice probability), so an ``estimator`` with ``predict_proba`` is
         required. ``None``: no threshold. With ``voting="soft"`` it has no
@@ -168,6 +168,18 @@ class VotingSliceClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     about ``2**22`` slice values (and at most a quarter of the input's
     size), so many songs never have all their slices materialized at once.
     ``fit`` needs all training slices as one array.
+
+    References
+    ----------
+    .. [1] S. Chen and Y. Wang, "Convolutional Recurrent Music Sequence
+       Classification and Generation", MIT course project report (undated;
+       cites work up to 2019).
+    .. [2] Q. Wang, "Music Genre Classification using LSTM and CNN", Research
+       School of Computer Science, Australian National University, report
+       (undated; cites work up to 2020).
+    .. [3] K. Bai and H. Wang, "Music Classification with Neural Network",
+       Department of Physics, Tsinghua University, report (undated; cites work
+       up to 2015).
 
     Examples
     --------
@@ -467,7 +479,8 @@ class VotingSliceClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         """Accuracy over slices, each slice labelled with its song's label.
 
         The slice-level figure beside :meth:`score`'s song-level one
-        (paper 004's "clip's accuracy" next to its "whole accuracy").
+        (Bai and Wang's "clip's accuracy" next to their "whole accuracy"; see the
+        class's References).
 
         Parameters
         ----------

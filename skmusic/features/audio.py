@@ -200,8 +200,8 @@ _DB_CONSTRAINTS = {
 class Spectrogram(_AudioFeature):
     """STFT magnitude spectrogram of every waveform, via :func:`librosa.stft`.
 
-    Paper 004's spectrogram (a 2048-point FFT of 1024-sample windows with 3/4
-    overlap, 1025 bins) is ``Spectrogram(n_fft=2048, win_length=1024,
+    Bai and Wang's spectrogram [1]_ (a 2048-point FFT of 1024-sample windows
+    with 3/4 overlap, 1025 bins) is ``Spectrogram(n_fft=2048, win_length=1024,
     hop_length=256)``.
 
     Parameters
@@ -243,6 +243,12 @@ class Spectrogram(_AudioFeature):
     See Also
     --------
     MelSpectrogram, FrequencyCompressor
+
+    References
+    ----------
+    .. [1] K. Bai and H. Wang, "Music Classification with Neural Network",
+       Department of Physics, Tsinghua University, report (undated; cites work
+       up to 2015).
 
     Examples
     --------
@@ -615,9 +621,9 @@ def _compression_bands(n_bins, n_low, n_groups, first_octave):
 
 
 class FrequencyCompressor(SequenceTransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
-    """Compress the frequency bins of spectrograms into octave groups (paper 004).
+    """Compress the frequency bins of spectrograms into octave groups.
 
-    Paper 004 keeps the first 16 of 1025 STFT bins and averages each octave
+    Bai and Wang [1]_ keep the first 16 of 1025 STFT bins and averages each octave
     above into 8 groups, giving 72 channels. The rule, for ``n_bins`` input
     bins numbered from 0:
 
@@ -656,6 +662,12 @@ class FrequencyCompressor(SequenceTransformerMixin, BaseEstimator, auto_wrap_out
         Input bins seen in ``fit``.
     n_features_in_ : int
         Only for 2D array input (single-channel sequences).
+
+    References
+    ----------
+    .. [1] K. Bai and H. Wang, "Music Classification with Neural Network",
+       Department of Physics, Tsinghua University, report (undated; cites work
+       up to 2015).
 
     Examples
     --------

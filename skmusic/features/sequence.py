@@ -419,7 +419,7 @@ class SequenceStats(SequenceTransformerMixin, BaseEstimator):
 class PadSequences(SequenceTransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     """Pad (or cut) every sequence to one length, keeping the true lengths.
 
-    For models that need fixed-size arrays (paper 001 pads EEG recordings of
+    For models that need fixed-size arrays (Wang [1]_ pads EEG recordings of
     unequal length). ``fit`` fixes the length ``max_len_`` (the longest
     training sequence unless ``max_len`` is given); ``transform`` pads
     shorter sequences at the end with ``value`` and cuts longer ones to their
@@ -453,6 +453,12 @@ class PadSequences(SequenceTransformerMixin, BaseEstimator, auto_wrap_output_key
         Channels seen in ``fit``.
     n_features_in_ : int
         Only for 2D array input.
+
+    References
+    ----------
+    .. [1] Q. Wang, "Music Genre Classification using LSTM and CNN", Research
+       School of Computer Science, Australian National University, report
+       (undated; cites work up to 2020).
 
     Examples
     --------

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._base import FileReader, ReadError, split_tune_number, check_extension
+from ._base import FileReader, ReadError, check_extension, split_tune_number
 from .notes import NOTE_DTYPE, check_notes, make_notes
 
 __all__ = ["ScoreLoader", "read_score", "write_midi", "list_tunes", "MIDI_EXTENSIONS"]

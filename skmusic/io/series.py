@@ -48,7 +48,8 @@ def read_series(path, *, columns=None, sep=None, header="infer"):
         raise ReadError(f"Cannot read {path!r}: {type(exc).__name__}: {exc}") from exc
     if columns is not None:
         try:
-            frame = frame[list(columns)] if not all(isinstance(c, int) for c in columns) else frame.iloc[:, list(columns)]
+            by_position = all(isinstance(c, int) for c in columns)
+            frame = frame.iloc[:, list(columns)] if by_position else frame[list(columns)]
         except (KeyError, IndexError) as exc:
             raise ReadError(
                 f"Cannot read {path!r}: column(s) {columns!r} not found; it has "
@@ -77,7 +78,7 @@ class SeriesLoader(FileReader):
 
     A stateless transformer: a list of CSV/Excel paths in, a list of arrays of
     shape ``(n_channels, n_timesteps)`` out, float32; recordings may differ in
-    length (a ragged batch), as seed 001's EEG recordings do.
+    length (a ragged batch), as Wang's EEG recordings [1]_ do.
 
     Parameters
     ----------
@@ -91,6 +92,12 @@ class SeriesLoader(FileReader):
         Processes reading files in parallel; ``None`` means 1.
     verbose : bool, default=False
         Show a progress bar over files.
+
+    References
+    ----------
+    .. [1] Q. Wang, "Music Genre Classification using LSTM and CNN", Research
+       School of Computer Science, Australian National University, report
+       (undated; cites work up to 2020).
 
     Examples
     --------

@@ -5,7 +5,8 @@ make_candidates
     VotingSliceClassifier) pipelines for note events or waveforms.
 compare_models
     Song-level CV of every candidate (GridSearchCV or OptunaSearchCV) into one
-    tidy table, seed 000's Tables 1 and 2 side by side.
+    tidy table: the networks and classical models of Chen and Wang's Tables 1
+    and 2 side by side.
 one_search, table_from_search
     The same competition as one GridSearchCV that swaps the model step.
 search_space, make_study, optimize_study, optuna_search

@@ -106,8 +106,8 @@ def compare_models(X, y, *, kind="symbolic", candidates=None, models=None, cv=5,
     (``engine="grid"``: :class:`~sklearn.model_selection.GridSearchCV`) or by
     an Optuna study (``engine="optuna"``:
     :class:`optuna_integration.OptunaSearchCV` over :func:`search_space`),
-    and its best setting becomes one row of the table -- seed 000's Tables 1
-    (networks) and 2 (classical models) side by side.
+    and its best setting becomes one row of the table -- Chen and Wang's
+    Tables 1 (networks) and 2 (classical models) [1]_ side by side.
 
     Parameters
     ----------
@@ -156,6 +156,12 @@ def compare_models(X, y, *, kind="symbolic", candidates=None, models=None, cv=5,
         ``keep_predictions``), ``best`` (name of the best model),
         ``estimators`` (name -> unfitted pipeline with the best setting),
         ``cv``, ``wall_time``.
+
+    References
+    ----------
+    .. [1] S. Chen and Y. Wang, "Convolutional Recurrent Music Sequence
+       Classification and Generation", MIT course project report (undated;
+       cites work up to 2019).
 
     Examples
     --------

@@ -60,7 +60,7 @@ def _note_sequence(notes, *, features, chords, part, i=0):
 class NoteSequence(_StatelessScoreTransformer):
     """Turn scores into note series: one column per note.
 
-    Seed paper 000 classifies MIDI note series (cut later into 800-note
+    Chen and Wang [1]_ classify MIDI note series (cut later into 800-note
     segments, e.g. by :class:`~skmusic.ensemble.VotingSliceClassifier`); this
     step makes those series, with as many per-note features as asked.
 
@@ -97,6 +97,12 @@ class NoteSequence(_StatelessScoreTransformer):
     --------
     PianoRoll : one column per time frame instead of per note.
     NoteTokenizer : notes and chords as discrete tokens.
+
+    References
+    ----------
+    .. [1] S. Chen and Y. Wang, "Convolutional Recurrent Music Sequence
+       Classification and Generation", MIT course project report (undated;
+       cites work up to 2019).
 
     Examples
     --------

@@ -76,7 +76,7 @@ def _parse_duration(text, token):
 
 
 def notes_to_tokens(notes, *, durations=False, rests=False, part=None):
-    """Note and chord tokens of one score, as the seed paper 002 writes them.
+    """Note and chord tokens of one score, as Zong's generator [1]_ writes them.
 
     Notes starting together (a chord) make one token, their music21 pitch
     names low to high joined by ``"."``: ``"C4"``, ``"E4.G4.C5"``. With
@@ -100,6 +100,11 @@ def notes_to_tokens(notes, *, durations=False, rests=False, part=None):
     Returns
     -------
     tokens : list of str
+
+    References
+    ----------
+    .. [1] Y. Zong, "Chopin Music Generation and Classification", UCSD course
+       project report (undated; cites work up to 2017).
 
     Examples
     --------
@@ -150,7 +155,7 @@ def tokens_to_notes(tokens, *, default_duration=0.5, velocity=64):
     Tokens are played one after the other: each chord starts when the one
     before it (and any rest between them) has ended. A token without a
     duration lasts ``default_duration`` quarter notes (0.5, the fixed step of
-    the seed paper 002's generator); so does the unknown token ``"<unk>"``,
+    Zong's generator [1]_); so does the unknown token ``"<unk>"``,
     which makes no note. Pitch names are music21's (``"C#4"``, ``"E-4"``).
 
     Parameters
@@ -165,6 +170,11 @@ def tokens_to_notes(tokens, *, default_duration=0.5, velocity=64):
     -------
     notes : ndarray of shape (n_notes,), dtype NOTE_DTYPE
         All in part 0.
+
+    References
+    ----------
+    .. [1] Y. Zong, "Chopin Music Generation and Classification", UCSD course
+       project report (undated; cites work up to 2017).
 
     Examples
     --------
@@ -201,7 +211,7 @@ def tokens_to_notes(tokens, *, default_duration=0.5, velocity=64):
 class NoteTokenizer(_ScoreTransformerMixin, BaseEstimator):
     """Note/chord tokens with a fitted vocabulary: scores to id sequences and back.
 
-    The tokens are those of the seed paper 002 (music21 pitch names; a chord is
+    The tokens are those of Zong's generator [1]_ (music21 pitch names; a chord is
     its notes low to high joined by ``"."``), optionally with durations and
     rests; see :func:`notes_to_tokens`. ``fit`` counts the tokens of the
     training scores and keeps the frequent ones, most frequent first;
@@ -251,6 +261,11 @@ class NoteTokenizer(_ScoreTransformerMixin, BaseEstimator):
     See Also
     --------
     notes_to_tokens, tokens_to_notes : the functions behind it, for one score.
+
+    References
+    ----------
+    .. [1] Y. Zong, "Chopin Music Generation and Classification", UCSD course
+       project report (undated; cites work up to 2017).
 
     Examples
     --------
