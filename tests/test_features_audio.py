@@ -72,6 +72,61 @@ def test_mel_matches_librosa():
     np.testing.assert_allclose(raw, librosa.db_to_power(ref), rtol=1e-3)
 
 
+def _close_to(ours, ref, rtol=2e-5):
+    """Equal within float32 FFT rounding: errors relative to each spectrogram's peak."""
+    assert ours.shape == ref.shape
+    scale = np.abs(ref).max()
+    np.testing.assert_allclose(ours, ref, rtol=0, atol=rtol * scale)
+
+
+STFT_SETTINGS = [
+    {},
+    {"center": False},
+    {"pad_mode": "reflect", "win_length": 1024, "window": "hamming"},
+    {"hop_length": None, "n_fft": 1024, "pad_mode": "edge"},
+]
+
+
+@pytest.mark.parametrize("stft", STFT_SETTINGS)
+def test_torch_core_matches_librosa_on_rendered_music(audio_files, stft):
+    waves = [w.astype(np.float32) for w in audio_files.data[:4]]
+    kwargs = {"n_fft": 2048, "hop_length": 512, **stft}
+    for power in (1.0, 2.0):
+        ours = Spectrogram(power=power, to_db=False, **kwargs).fit_transform(waves)
+        for w, S in zip(waves, ours, strict=True):
+            _close_to(S, np.abs(librosa.stft(w[0], **kwargs)) ** power)
+    mel = {"n_mels": 64, "fmin": 50.0, "fmax": 8000.0}
+    for extra in ({}, {"htk": True, "norm": None}):
+        ours = MelSpectrogram(to_db=False, **kwargs, **mel, **extra).fit_transform(waves)
+        for w, S in zip(waves, ours, strict=True):
+            _close_to(S, librosa.feature.melspectrogram(y=w[0], sr=SR, **kwargs, **mel, **extra))
+    db = MelSpectrogram(ref=np.max, top_db=60.0, **kwargs).fit_transform(waves)
+    for w, S in zip(waves, db, strict=True):
+        ref = librosa.power_to_db(librosa.feature.melspectrogram(y=w[0], sr=SR, **kwargs),
+                                  ref=np.max, top_db=60.0)
+        np.testing.assert_allclose(S, ref, atol=2e-3)  # dB of values above the floor
+    mfcc = MFCC(n_mfcc=13, lifter=22, **kwargs).fit_transform(waves)
+    for w, M in zip(waves, mfcc, strict=True):
+        _close_to(M, librosa.feature.mfcc(y=w[0], sr=SR, n_mfcc=13, lifter=22, **kwargs))
+
+
+def test_equal_lengths_are_batched_and_give_what_one_at_a_time_gives(audio_files):
+    waves = [w.astype(np.float32) for w in audio_files.data[:6]]
+    mixed = [w[:, : 20000 + 3000 * (i % 2)] for i, w in enumerate(waves)]  # two lengths
+    step = MelSpectrogram(n_mels=40).fit(mixed)
+    together = step.transform(mixed)
+    for w, S in zip(mixed, together, strict=True):
+        np.testing.assert_array_equal(S, step.transform([w])[0])
+    as_array = step.transform(np.stack([w[:, :20000] for w in waves]))
+    for w, S in zip(waves, as_array, strict=True):
+        np.testing.assert_array_equal(S, step.transform([w[:, :20000]])[0])
+
+
+def test_pad_mode_wrap_is_refused_as_librosa_does():
+    with pytest.raises(librosa.util.exceptions.ParameterError, match="pad_mode='wrap'"):
+        Spectrogram(pad_mode="wrap").fit_transform(_tones([4096]))
+
+
 def test_spectrogram_power_and_db():
     wave = _tones([8192])[0]
     mag = Spectrogram(power=1.0, to_db=False).fit_transform([wave])[0]

@@ -80,6 +80,7 @@ class SpectralCore:
         self.power = power
         self.window = stft_window(window, n_fft, win_length)
         self.mel_basis = None if mel is None else librosa.filters.mel(n_fft=n_fft, **mel)
+        self.sparse_basis = None if mel is None else _to_csr(self.mel_basis)
 
     def chunk_size(self, n_samples):
         """Waveforms of ``n_samples`` per chunk, within the memory budget."""
@@ -106,10 +107,16 @@ class SpectralCore:
             P = P.pow(self.power / 2.0)
         if self.mel_basis is None:
             return P.numpy()
-        with warnings.catch_warnings():  # "Sparse CSR tensor support is in beta state"
-            warnings.simplefilter("ignore", UserWarning)
-            basis = torch.from_numpy(self.mel_basis).to_sparse_csr()
-        return np.stack([(basis @ p).numpy() for p in P])
+        return np.stack([(self.sparse_basis @ p).numpy() for p in P])
+
+
+def _to_csr(matrix):
+    """A dense 2D array as a sparse CSR tensor (the mel filters: two bands per bin at most)."""
+    import torch
+
+    with warnings.catch_warnings():  # "Sparse CSR tensor support is in beta state"
+        warnings.simplefilter("ignore", UserWarning)
+        return torch.from_numpy(matrix).to_sparse_csr()
 
 
 def equal_length_chunks(lengths, chunk_size):
