@@ -212,6 +212,13 @@ def test_parallel_map_keeps_order(chunked):
     assert parallel_map(str, np.arange(3), n_jobs=2) == ["0", "1", "2"]
 
 
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_parallel_map_lazy_yields_in_order(n_jobs):
+    results = parallel_map(lambda x: -x, list(range(7)), n_jobs=n_jobs, lazy=True)
+    assert not isinstance(results, list)
+    assert list(results) == [0, -1, -2, -3, -4, -5, -6]
+
+
 def test_n_workers():
     assert n_workers(None, 10) == 1
     assert n_workers(1, 10) == 1

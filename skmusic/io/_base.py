@@ -3,12 +3,14 @@ reading with a progress bar, and the stateless transformer face."""
 
 import os
 import warnings
+from functools import partial
 from pathlib import Path
 
 import numpy as np
-from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, TransformerMixin
 from tqdm.auto import tqdm
+
+from ..utils.parallel import parallel_map
 
 __all__ = ["FileReader", "ReadError", "check_paths", "read_files", "split_tune_number"]
 
@@ -121,12 +123,8 @@ def read_files(paths, read, *, on_error="raise", n_jobs=None, verbose=False, des
     """
     if on_error not in ("raise", "skip"):
         raise ValueError(f"on_error must be 'raise' or 'skip', got {on_error!r}.")
-    if n_jobs in (None, 1) or len(paths) < 2:
-        outcomes = (_read_one(read, path) for path in paths)
-    else:
-        outcomes = Parallel(n_jobs=n_jobs, return_as="generator")(
-            delayed(_read_one)(read, path) for path in paths
-        )
+    outcomes = parallel_map(partial(_read_one, read), paths, n_jobs, prefer="processes",
+                            limit_inner_threads=False, lazy=True)
     results = []
     with tqdm(total=len(paths), desc=desc, unit="file", disable=not verbose, delay=0.5) as bar:
         for ok, value in outcomes:

@@ -48,7 +48,7 @@ def _apply_chunk(func, items):
 
 
 def parallel_map(func, items, n_jobs=None, *, prefer="threads", chunked=True,
-                 limit_inner_threads=True):
+                 limit_inner_threads=True, lazy=False):
     """``[func(item) for item in items]``, on ``n_jobs`` joblib workers.
 
     Parameters
@@ -71,10 +71,14 @@ def parallel_map(func, items, n_jobs=None, *, prefer="threads", chunked=True,
         With more than one worker, run them with one BLAS/OpenMP thread each
         (:func:`threadpoolctl.threadpool_limits`): the workers take the cores,
         and threads inside them would only fight them.
+    lazy : bool, default=False
+        Return a generator that yields the results in order as they come (for
+        a progress bar, or to stop at the first failure), item by item
+        (``chunked`` is ignored).
 
     Returns
     -------
-    results : list
+    results : list or generator
         One result per item, in the order of ``items``.
 
     Examples
@@ -85,6 +89,12 @@ def parallel_map(func, items, n_jobs=None, *, prefer="threads", chunked=True,
     """
     n = len(items)
     workers = n_workers(n_jobs, n)
+    if lazy:
+        if workers == 1:
+            return (func(item) for item in items)
+        return Parallel(n_jobs=workers, prefer=prefer, return_as="generator")(
+            delayed(func)(item) for item in items
+        )
     if workers == 1:
         return [func(item) for item in items]
     parallel = Parallel(n_jobs=workers, prefer=prefer)
