@@ -10,16 +10,24 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
 from ..ensemble import VotingSliceClassifier
-from ..features import MFCC, ChannelScaler, MelSpectrogram, NoteSequence, ScoreFeatures, SequenceStats
+from ..features import MFCC, MelSpectrogram, NoteSequence, ScoreFeatures, SequenceStats
 from ..nn import (
     CRNNClassifier,
+    InceptionTimeClassifier,
     LSTMClassifier,
     RCNNClassifier,
     ResNet1DClassifier,
     SpectrogramCNNClassifier,
 )
 
-__all__ = ["Candidate", "make_candidates", "CLASSICAL_MODELS", "DEEP_MODELS", "DATA_KINDS"]
+__all__ = [
+    "Candidate",
+    "make_candidates",
+    "resolve_models",
+    "CLASSICAL_MODELS",
+    "DEEP_MODELS",
+    "DATA_KINDS",
+]
 
 CLASSICAL_MODELS = (
     "random_forest",
@@ -29,7 +37,16 @@ CLASSICAL_MODELS = (
     "gradient_boosting",
     "adaboost",
 )
-DEEP_MODELS = ("lstm", "crnn_nn2", "crnn_nn3", "resnet1d", "spectrogram_cnn", "rcnn")
+DEEP_MODELS = (
+    "lstm",
+    "crnn",
+    "crnn_nn2",
+    "crnn_nn3",
+    "resnet1d",
+    "inception_time",
+    "spectrogram_cnn",
+    "rcnn",
+)
 DATA_KINDS = ("symbolic", "audio")
 
 # Note series the networks read: four rows per note (melody line on top).
@@ -68,7 +85,10 @@ def _classical(kind, name, quick, random_state):
             RandomForestClassifier(n_estimators=200, random_state=rs),
             {"max_features": ["sqrt", 0.3]} if not quick else {},
         ),
-        "svm": (SVC(kernel="rbf", random_state=rs), {"C": [1.0, 10.0] if quick else [1.0, 10.0, 100.0]}),
+        "svm": (
+            SVC(kernel="rbf", random_state=rs),
+            {"C": [1.0, 10.0] if quick else [1.0, 10.0, 100.0]},
+        ),
         "knn": (KNeighborsClassifier(), {"n_neighbors": [3, 7] if quick else [3, 5, 9, 15]}),
         "logistic_regression": (
             LogisticRegression(max_iter=3000),
@@ -96,40 +116,37 @@ def _classical(kind, name, quick, random_state):
 
 
 def _networks(max_epochs, random_state):
-    """CPU-sized versions of the papers' networks (same layouts, fewer units)."""
-    common = dict(max_epochs=max_epochs, batch_size=64, random_state=random_state, device="auto")
+    """Every network at its defaults (the shared training recipe normalizes the
+    input, holds out a validation split and stops early); the papers' CRNN
+    layouts NN2 and NN3 as presets, sized for a CPU."""
+    common = dict(random_state=random_state)
+    if max_epochs is not None:
+        common["max_epochs"] = max_epochs
     return {
-        # seed 000 NN1 / seed 004: stacked LSTM, dense head
-        "lstm": LSTMClassifier(64, num_layers=2, dense=(32,), dropout=0.1, lr=0.003, **common),
-        # seed 000 NN2: Conv1D and BiLSTM alternating
+        "lstm": LSTMClassifier(**common),
+        "crnn": CRNNClassifier(**common),
+        # Conv1D and BiLSTM alternating (NN2), heavy Conv1D then one BiLSTM (NN3)
         "crnn_nn2": CRNNClassifier.from_preset(
             "nn2", conv_channels=(32, 32, 32), hidden_size=(32, 32, 32), dense=(32,),
-            kernel_size=3, pool_size=2, lr=0.003, **common),
-        # seed 000 NN3: heavy Conv1D then one BiLSTM
+            kernel_size=3, pool_size=2, **common),
         "crnn_nn3": CRNNClassifier.from_preset(
             "nn3", conv_channels=(64, 32, 32), hidden_size=16, kernel_size=3, pool_size=2,
-            lr=0.003, **common),
-        # seed 001: ResNet-1D
-        "resnet1d": ResNet1DClassifier(32, n_blocks=3, lr=0.003, **common),
-        # seeds 002/003: 2D CNN (pooling along time only: few rows per slice)
-        "spectrogram_cnn": SpectrogramCNNClassifier(
-            (16, 32, 32), pool_size=(1, 2), dropout=0.3, lr=0.003, **common),
-        # seed 004: recurrent CNN
-        "rcnn": RCNNClassifier((16, 32), n_recurrent=2, n_steps=2, pool_size=(1, 2), lr=0.003,
-                               **common),
+            **common),
+        "resnet1d": ResNet1DClassifier(**common),
+        "inception_time": InceptionTimeClassifier(**common),
+        "spectrogram_cnn": SpectrogramCNNClassifier(**common),
+        "rcnn": RCNNClassifier(**common),
     }
 
 
 def _deep(kind, name, quick, random_state, width, hop, max_epochs, deep_grid):
-    if max_epochs is None:
-        max_epochs = 15 if quick else 30
+    if max_epochs is None and quick:
+        max_epochs = 30
     net = _networks(max_epochs, random_state)[name]
     if kind == "symbolic":
-        steps = [("notes", NoteSequence(features=NOTE_FEATURES)), ("scale", ChannelScaler())]
+        steps = [("notes", NoteSequence(features=NOTE_FEATURES))]
     else:
-        steps = [("mel", MelSpectrogram(n_mels=32)), ("scale", ChannelScaler())]
-        if name in ("spectrogram_cnn", "rcnn"):
-            net.set_params(pool_size=2)
+        steps = [("mel", MelSpectrogram(n_mels=32))]
     voting = VotingSliceClassifier(net, width=width, hop=hop, voting="soft", pad="constant")
     grid = {} if deep_grid is None else dict(deep_grid)
     return Pipeline([*steps, ("clf", voting)]), grid
@@ -140,15 +157,16 @@ def make_candidates(kind="symbolic", *, models=None, quick=False, width=None, ho
     """The standard classical and deep candidates for a kind of data.
 
     Classical models (random forest, SVM, KNN, logistic regression, gradient
-    boosting, AdaBoost -- seed 000's Table 2) read one row of global features
-    per song: :class:`~skmusic.features.ScoreFeatures` for scores, MFCC
-    statistics (:class:`~skmusic.features.SequenceStats`) for audio. Networks
-    (LSTM, the CRNN layouts NN2 and NN3, ResNet-1D, the 2D spectrogram CNN and
-    the RCNN -- seed 000's Table 1 and the other papers) read fixed-width
-    slices of each song inside a
+    boosting, AdaBoost, as in Table 2 of Chen and Wang [1]_) read one row of
+    global features per song: :class:`~skmusic.features.ScoreFeatures` for
+    scores, MFCC statistics (:class:`~skmusic.features.SequenceStats`) for
+    audio. Networks (LSTM, CRNN and the CRNN layouts NN2 and NN3 of [1]_,
+    ResNet-1D, InceptionTime, the 2D spectrogram CNN and the RCNN) read
+    fixed-width slices of each song inside a
     :class:`~skmusic.ensemble.VotingSliceClassifier` that votes per song, so
-    any song-level split is leak-free. Networks are sized to train on a CPU
-    in seconds to minutes.
+    any song-level split is leak-free. Networks run at their defaults: they
+    normalize their own input (no scaler step), hold out a validation split
+    and stop early.
 
     Parameters
     ----------
@@ -164,16 +182,22 @@ def make_candidates(kind="symbolic", *, models=None, quick=False, width=None, ho
         Slice width and hop of the networks: notes for scores (default 64 and
         32), mel frames for audio (default 86, about 2 s, and 43).
     max_epochs : int, default=None
-        Epochs of every network; ``None``: 15 with ``quick``, else 30.
+        Upper bound on the epochs of every network (early stopping usually
+        ends sooner); ``None``: 30 with ``quick``, else the networks' default.
     deep_grid : dict, default=None
         Grid of every network, keys for the candidate pipeline, e.g.
-        ``{"clf__estimator__lr": [0.001, 0.003]}``; ``None``: a single
-        setting (lr 0.003), since each setting costs a full CV of a network.
+        ``{"clf__estimator__lr": [0.001, 0.003]}``; ``None``: the defaults
+        alone, since each setting costs a full CV of a network.
     random_state : int, default=0
 
     Returns
     -------
     candidates : list of Candidate
+
+    References
+    ----------
+    .. [1] S. Chen and Y. Wang, "Convolutional Recurrent Music Sequence
+       Classification and Generation", MIT (manuscript).
 
     Examples
     --------
@@ -185,7 +209,7 @@ def make_candidates(kind="symbolic", *, models=None, quick=False, width=None, ho
     """
     if kind not in DATA_KINDS:
         raise ValueError(f"Unknown data kind {kind!r}; choose one of {list(DATA_KINDS)}.")
-    names = _resolve_models(models)
+    names = resolve_models(models)
     if width is None:
         width = 64 if kind == "symbolic" else 86
     if hop is None:
@@ -202,7 +226,25 @@ def make_candidates(kind="symbolic", *, models=None, quick=False, width=None, ho
     return out
 
 
-def _resolve_models(models):
+def resolve_models(models):
+    """Model names from a list or comma-separated string; ``"classical"``/``"deep"`` expand.
+
+    Parameters
+    ----------
+    models : str, list of str or None
+        ``None`` gives every model.
+
+    Returns
+    -------
+    names : list of str
+        In the order given, without repeats.
+
+    Examples
+    --------
+    >>> from skmusic.model_selection import resolve_models
+    >>> resolve_models("svm,lstm,svm")
+    ['svm', 'lstm']
+    """
     everything = CLASSICAL_MODELS + DEEP_MODELS
     if models is None:
         return list(everything)

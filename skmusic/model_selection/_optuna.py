@@ -23,6 +23,8 @@ def _spaces():
                                "n_blocks": Int(1, 4)},
         "SpectrogramCNNClassifier": {"lr": lr, "dropout": Float(0.0, 0.5)},
         "RCNNClassifier": {"lr": lr, "n_steps": Int(1, 3), "dropout": Float(0.0, 0.5)},
+        "InceptionTimeClassifier": {"lr": lr, "n_filters": Int(8, 64, log=True),
+                                    "depth": Int(3, 9)},
         "RandomForestClassifier": {"n_estimators": Int(50, 500, log=True),
                                    "max_features": Float(0.05, 1.0),
                                    "min_samples_leaf": Int(1, 5)},

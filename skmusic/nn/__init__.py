@@ -1,17 +1,20 @@
-"""The papers' networks: PyTorch modules and their skorch-based sklearn classifiers.
+"""Networks as scikit-learn classifiers: PyTorch modules trained through skorch.
 
 Estimators
 ----------
 LSTMClassifier
-    Stacked (Bi)LSTM read at each sequence's true end (seeds 000 NN1, 001, 004).
+    Stacked (Bi)LSTM read at each sequence's true end (Chen & Wang's NN1; Wang; Ke & Wang).
 CRNNClassifier
-    Conv1D + (Bi)LSTM stacks (seed 000 NN2, NN3).
+    Conv1D + (Bi)LSTM stacks (Chen & Wang's NN2, NN3).
 ResNet1DClassifier
-    1D ResNet with adaptive pooling (seed 001).
+    1D ResNet with adaptive pooling (Wang).
 SpectrogramCNNClassifier
-    2D CNN on (frequency, frames) images (seeds 002, 003).
+    2D CNN on (frequency, frames) images (Zong; Doyle & Lopez).
 RCNNClassifier
-    Recurrent convolutional network (seed 004).
+    Recurrent convolutional network (Ke & Wang).
+InceptionTimeClassifier
+    InceptionTime (Ismail Fawaz et al., 2020), the strongest deep classifier
+    on the UCR/UEA archives.
 
 The torch modules live in :mod:`skmusic.nn.modules`; the shared estimator
 machinery (batch-indexed data path, seeding, validation split, early stopping)
@@ -20,6 +23,7 @@ in :mod:`skmusic.nn.base`.
 
 from .classifiers import (
     CRNNClassifier,
+    InceptionTimeClassifier,
     LSTMClassifier,
     RCNNClassifier,
     ResNet1DClassifier,
@@ -32,4 +36,5 @@ __all__ = [
     "ResNet1DClassifier",
     "SpectrogramCNNClassifier",
     "RCNNClassifier",
+    "InceptionTimeClassifier",
 ]

@@ -1,4 +1,4 @@
-"""PyTorch modules of the papers' networks, apart from the estimators that train them.
+"""PyTorch modules of skmusic's classifiers, apart from the estimators that train them.
 
 Every module takes a batch ``X`` of shape ``(batch, n_channels, n_timesteps)``
 (channels first, skmusic's convention) and optional true ``lengths`` of shape
@@ -7,12 +7,17 @@ Every module takes a batch ``X`` of shape ``(batch, n_channels, n_timesteps)``
 
 * :class:`LSTMNet` -- stacked (Bi)LSTM layers (each its own size) and a dense
   head; sequences are packed so the output used is the one at each sequence's
-  true end (seed 001, 004, and seed 000's NN1).
-* :class:`CRNNNet` -- Conv1D and (Bi)LSTM stacks, alternating (seed 000's NN2)
+  true end (Wang; Ke & Wang; Chen & Wang's NN1).
+* :class:`CRNNNet` -- Conv1D and (Bi)LSTM stacks, alternating (Chen & Wang's NN2)
   or convolutions first (NN3); lengths are tracked through convolution/pooling.
-* :class:`ResNet1DNet` -- seed 001's 1D ResNet with adaptive average pooling.
-* :class:`SpectrogramCNNNet` -- 2D CNN on (frequency, frames) images (seeds 002, 003).
-* :class:`RCNNNet` -- recurrent convolutional network (Liang & Hu 2015; seed 004).
+* :class:`ResNet1DNet` -- Wang's 1D ResNet with adaptive average pooling.
+* :class:`SpectrogramCNNNet` -- 2D CNN on (frequency, frames) images (Zong; Doyle & Lopez).
+* :class:`RCNNNet` -- recurrent convolutional network (Liang & Hu 2015; Ke & Wang).
+* :class:`InceptionTimeNet` -- InceptionTime (Ismail Fawaz et al. 2020).
+
+Pooling stops where a sequence runs out: a pooling window never exceeds what is
+left of the time (or frequency) axis, so the "same"-padded networks take
+sequences of any length >= 1.
 """
 
 import torch
@@ -30,6 +35,8 @@ __all__ = [
     "SpectrogramCNNNet",
     "RecurrentConv2d",
     "RCNNNet",
+    "InceptionModule",
+    "InceptionTimeNet",
 ]
 
 
@@ -49,6 +56,28 @@ def _global_pool(x, lengths=None, mode="avg"):
         total = (x * mask).sum(dim=(2, 3))
         return total / (mask.sum(dim=(2, 3)) * x.shape[2])
     return x.masked_fill(~mask, float("-inf")).amax(dim=(2, 3))
+
+
+def _pool_time(x, lengths, pool_size):
+    """Max-pool the last axis by ``pool_size``, or by what is left of it if shorter."""
+    k = min(pool_size, x.shape[-1])
+    if k <= 1:
+        return x, lengths
+    x = F.max_pool1d(x, k)
+    if lengths is not None:
+        lengths = (lengths // k).clamp(min=1)
+    return x, lengths
+
+
+def _pool_image(x, lengths, pool):
+    """Max-pool (frequency, time) of a (B, C, F, T) map, never past either axis' end."""
+    kf, kt = min(pool[0], x.shape[-2]), min(pool[1], x.shape[-1])
+    if kf <= 1 and kt <= 1:
+        return x, lengths
+    x = F.max_pool2d(x, (kf, kt))
+    if lengths is not None and kt > 1:
+        lengths = (lengths // kt).clamp(min=1)
+    return x, lengths
 
 
 class LSTMStack(nn.Module):
@@ -178,9 +207,12 @@ class LSTMNet(nn.Module):
 
 
 class CRNNNet(nn.Module):
-    """Conv1D and (Bi)LSTM stacks (seed 000's NN2 and NN3).
+    """Conv1D and (Bi)LSTM stacks (Chen & Wang's NN2 and NN3).
 
-    Each convolution is ``Conv1d`` (no padding) + ReLU + ``MaxPool1d``. With
+    Each convolution is ``Conv1d`` + ReLU + ``MaxPool1d``: without padding and
+    with floor pooling as in the paper (``padding="valid"``; every sequence
+    needs a minimum length), or "same"-padded with pooling that stops where the
+    sequence runs out (``padding="same"``; any length). With
     ``layout="alternating"`` convolution ``i`` is followed by LSTM ``i`` and
     dropout (NN2); with ``layout="sequential"`` every convolution is followed by
     dropout and all LSTM layers come after the last one (NN3). The last LSTM is
@@ -197,13 +229,15 @@ class CRNNNet(nn.Module):
     bidirectional : bool
     dropout : float
     dense : sequence of int
+    padding : {"valid", "same"}
     """
 
     def __init__(self, n_channels, n_outputs, conv_channels, hidden_sizes, *,
                  layout="sequential", kernel_size=8, pool_size=4, bidirectional=True,
-                 dropout=0.2, dense=()):
+                 dropout=0.2, dense=(), padding="valid"):
         super().__init__()
         self.layout = layout
+        self.padding = padding
         self.kernel_size = kernel_size
         self.pool_size = pool_size
         self.dropout = nn.Dropout(dropout)
@@ -211,7 +245,8 @@ class CRNNNet(nn.Module):
         self.lstms = nn.ModuleList()
         size = n_channels
         for i, channels in enumerate(conv_channels):
-            self.convs.append(nn.Conv1d(size, channels, kernel_size))
+            self.convs.append(nn.Conv1d(size, channels, kernel_size,
+                                        padding=0 if padding == "valid" else "same"))
             size = channels
             if layout == "alternating":
                 stack = LSTMStack(size, [hidden_sizes[i]], bidirectional=bidirectional,
@@ -227,6 +262,8 @@ class CRNNNet(nn.Module):
         self.head = DenseHead(size, dense, n_outputs)
 
     def _conv(self, i, x, lengths):
+        if self.padding == "same":
+            return _pool_time(F.relu(self.convs[i](x)), lengths, self.pool_size)
         x = self.pool(F.relu(self.convs[i](x)))
         if lengths is not None:
             lengths = ((lengths - self.kernel_size + 1) // self.pool_size).clamp(min=1)
@@ -267,10 +304,11 @@ class ResidualBlock1d(nn.Module):
 
 
 class ResNet1DNet(nn.Module):
-    """Seed 001's 1D ResNet.
+    """Wang's 1D ResNet (music genre from EEG series).
 
     A Conv1d of ``n_filters`` kernels (+ BatchNorm + ReLU), ``n_blocks``
-    residual blocks with a max-pool after every block but the last, adaptive
+    residual blocks with a max-pool after every block but the last (stopping
+    where the sequence runs out), adaptive
     average pooling over time (padding ignored) and a linear output layer.
     """
 
@@ -292,10 +330,8 @@ class ResNet1DNet(nn.Module):
         x = self.stem(X)
         for i, block in enumerate(self.blocks):
             x = block(x)
-            if i < len(self.blocks) - 1 and self.pool_size > 1:
-                x = F.max_pool1d(x, self.pool_size)
-                if lengths is not None:
-                    lengths = lengths // self.pool_size
+            if i < len(self.blocks) - 1:
+                x, lengths = _pool_time(x, lengths, self.pool_size)
         return self.out(_global_pool(x, lengths, "avg"))
 
 
@@ -303,12 +339,12 @@ _ACTIVATIONS = {"relu": nn.ReLU, "elu": nn.ELU, "leaky_relu": nn.LeakyReLU}
 
 
 class SpectrogramCNNNet(nn.Module):
-    """2D CNN over (frequency, frames) images (seeds 002 and 003).
+    """2D CNN over (frequency, frames) images (Zong; Doyle & Lopez).
 
     Each sequence ``(n_bins, n_frames)`` is one 1-channel image. Every block is
     Conv2d ("same" padding) + BatchNorm + activation + MaxPool2d + dropout; a
     global pooling over what is left (padding ignored) and a linear layer
-    follow, so any image at least as large as the pooling needs works.
+    follow. Pooling stops where an axis runs out, so any image size works.
 
     Parameters
     ----------
@@ -326,31 +362,25 @@ class SpectrogramCNNNet(nn.Module):
     def __init__(self, n_bins, n_outputs, channels, *, kernel_size=3, pool_sizes=None,
                  activation="relu", dropout=0.5, global_pool="avg"):
         super().__init__()
-        pool_sizes = pool_sizes or [(2, 2)] * len(channels)
-        blocks = []
+        self.pool_sizes = [tuple(p) for p in (pool_sizes or [(2, 2)] * len(channels))]
+        self.blocks = nn.ModuleList()
         size = 1
-        for out_channels, pool in zip(channels, pool_sizes):
-            blocks += [
+        for out_channels in channels:
+            self.blocks.append(nn.Sequential(
                 nn.Conv2d(size, out_channels, kernel_size, padding="same"),
                 nn.BatchNorm2d(out_channels),
                 _ACTIVATIONS[activation](),
-            ]
-            if tuple(pool) != (1, 1):
-                blocks.append(nn.MaxPool2d(tuple(pool)))
-            if dropout:
-                blocks.append(nn.Dropout(dropout))
+            ))
             size = out_channels
-        self.blocks = nn.Sequential(*blocks)
-        self.time_pool = 1
-        for pool in pool_sizes:
-            self.time_pool *= pool[1]
+        self.dropout = nn.Dropout(dropout) if dropout else nn.Identity()
         self.global_pool = global_pool
         self.out = nn.Linear(size, n_outputs)
 
     def forward(self, X, lengths=None):
-        x = self.blocks(X.unsqueeze(1))
-        if lengths is not None:
-            lengths = lengths // self.time_pool
+        x = X.unsqueeze(1)
+        for block, pool in zip(self.blocks, self.pool_sizes, strict=True):
+            x, lengths = _pool_image(block(x), lengths, pool)
+            x = self.dropout(x)
         return self.out(_global_pool(x, lengths, self.global_pool))
 
 
@@ -379,7 +409,7 @@ class RecurrentConv2d(nn.Module):
 
 
 class RCNNNet(nn.Module):
-    """Recurrent convolutional network on (frequency, frames) images (seed 004).
+    """Recurrent convolutional network on (frequency, frames) images (Ke & Wang).
 
     ``len(channels)`` conv blocks (Conv2d + BatchNorm + ReLU + MaxPool2d), then
     ``n_recurrent`` recurrent convolutional layers of ``channels[-1]`` maps,
@@ -389,27 +419,112 @@ class RCNNNet(nn.Module):
     def __init__(self, n_bins, n_outputs, channels, *, n_recurrent=3, n_steps=3,
                  kernel_size=3, pool_size=(2, 2), dropout=0.2):
         super().__init__()
-        layers = []
+        self.pool_size = tuple(pool_size)
+        self.convs = nn.ModuleList()
         size = 1
         for out_channels in channels:
-            layers += [
+            self.convs.append(nn.Sequential(
                 nn.Conv2d(size, out_channels, kernel_size, padding="same"),
                 nn.BatchNorm2d(out_channels),
                 nn.ReLU(),
-            ]
-            if tuple(pool_size) != (1, 1):
-                layers.append(nn.MaxPool2d(tuple(pool_size)))
+            ))
             size = out_channels
+        layers = []
         for _ in range(n_recurrent):
             layers.append(RecurrentConv2d(size, size, kernel_size, n_steps))
             if dropout:
                 layers.append(nn.Dropout(dropout))
-        self.layers = nn.Sequential(*layers)
-        self.time_pool = pool_size[1] ** len(channels)
+        self.recurrent = nn.Sequential(*layers)
         self.out = nn.Linear(size, n_outputs)
 
     def forward(self, X, lengths=None):
-        x = self.layers(X.unsqueeze(1))
-        if lengths is not None:
-            lengths = lengths // self.time_pool
+        x = X.unsqueeze(1)
+        for conv in self.convs:
+            x, lengths = _pool_image(conv(x), lengths, self.pool_size)
+        x = self.recurrent(x)
         return self.out(_global_pool(x, lengths, "max"))
+
+
+class InceptionModule(nn.Module):
+    """One inception module of InceptionTime (Ismail Fawaz et al., 2020).
+
+    A 1x1 bottleneck convolution, then three "same"-padded convolutions of
+    decreasing kernel size in parallel, beside a max-pool (3, stride 1) + 1x1
+    convolution branch; the four outputs are concatenated, batch-normalized and
+    passed through ReLU.
+
+    Parameters
+    ----------
+    in_channels : int
+    n_filters : int
+        Filters of each branch (the output has ``4 * n_filters`` channels).
+    kernel_sizes : sequence of int
+        The parallel convolutions' kernel sizes (odd sizes keep "same" symmetric).
+    bottleneck : int
+        Channels of the bottleneck (0: none; also skipped for 1-channel input).
+    """
+
+    def __init__(self, in_channels, n_filters, kernel_sizes=(39, 19, 9), bottleneck=32):
+        super().__init__()
+        use_bottleneck = bottleneck and in_channels > 1
+        self.bottleneck = (nn.Conv1d(in_channels, bottleneck, 1, bias=False)
+                           if use_bottleneck else nn.Identity())
+        width = bottleneck if use_bottleneck else in_channels
+        self.convs = nn.ModuleList(
+            nn.Conv1d(width, n_filters, k, padding="same", bias=False) for k in kernel_sizes
+        )
+        self.pool_conv = nn.Conv1d(in_channels, n_filters, 1, bias=False)
+        self.norm = nn.BatchNorm1d(n_filters * (len(kernel_sizes) + 1))
+
+    def forward(self, x):
+        z = self.bottleneck(x)
+        pooled = self.pool_conv(F.max_pool1d(x, 3, stride=1, padding=1))
+        out = torch.cat([conv(z) for conv in self.convs] + [pooled], dim=1)
+        return F.relu(self.norm(out))
+
+
+class InceptionTimeNet(nn.Module):
+    """InceptionTime's network (Ismail Fawaz et al., 2020).
+
+    ``depth`` inception modules with a residual shortcut (1x1 convolution +
+    batch norm) around every three, global average pooling over time (padding
+    of ragged batches left out) and a linear output layer. Every convolution is
+    "same"-padded, so sequences of any length work.
+
+    Parameters
+    ----------
+    n_channels, n_outputs : int
+    n_filters : int, default=32
+    depth : int, default=6
+    kernel_sizes : sequence of int, default=(39, 19, 9)
+    bottleneck : int, default=32
+    residual : bool, default=True
+    """
+
+    def __init__(self, n_channels, n_outputs, *, n_filters=32, depth=6,
+                 kernel_sizes=(39, 19, 9), bottleneck=32, residual=True):
+        super().__init__()
+        width = n_filters * (len(kernel_sizes) + 1)
+        self.inceptions = nn.ModuleList()
+        self.shortcuts = nn.ModuleList()
+        size = n_channels
+        res_size = n_channels
+        for d in range(depth):
+            self.inceptions.append(InceptionModule(size, n_filters, kernel_sizes, bottleneck))
+            size = width
+            if residual and d % 3 == 2:
+                self.shortcuts.append(nn.Sequential(
+                    nn.Conv1d(res_size, width, 1, bias=False), nn.BatchNorm1d(width)))
+                res_size = width
+        self.residual = residual
+        self.out = nn.Linear(size, n_outputs)
+
+    def forward(self, X, lengths=None):
+        x = res = X
+        shortcut = iter(self.shortcuts)
+        for d, module in enumerate(self.inceptions):
+            x = module(x)
+            if self.residual and d % 3 == 2:
+                x = F.relu(x + next(shortcut)(res))
+                res = x
+        return self.out(_global_pool(x, lengths, "avg"))

@@ -95,9 +95,10 @@ INIT_PARAMS = {
     "MelSpectrogram": {"sr": 8000, "n_fft": 2, "hop_length": 1, "n_mels": 2},
     "MFCC": {"sr": 8000, "n_fft": 2, "hop_length": 1, "n_mels": 2, "n_mfcc": 2},
     # --- nn ---
-    # Tiny networks, trained just long enough to pass check_classifiers_train.
-    "LSTMClassifier": {"hidden_size": 4, "dense": (), "max_epochs": 15, "lr": 0.05,
-                       "batch_size": 32},
+    # Tiny networks, trained just long enough to pass check_classifiers_train
+    # (the shared recipe otherwise: AdamW, cosine schedule, validation split).
+    "LSTMClassifier": {"hidden_size": 4, "num_layers": 1, "bidirectional": False, "dense": (),
+                       "max_epochs": 15, "lr": 0.05, "batch_size": 32},
     "CRNNClassifier": {"conv_channels": (4,), "hidden_size": 4, "kernel_size": 1,
                        "pool_size": 1, "dense": (), "max_epochs": 15, "lr": 0.05,
                        "batch_size": 32, "dropout": 0.0},
@@ -107,16 +108,19 @@ INIT_PARAMS = {
                                  "max_epochs": 15, "lr": 0.05, "batch_size": 32},
     "RCNNClassifier": {"channels": (4,), "n_recurrent": 1, "n_steps": 1, "pool_size": 1,
                        "dropout": 0.0, "max_epochs": 15, "lr": 0.05, "batch_size": 32},
+    "InceptionTimeClassifier": {"n_filters": 2, "depth": 3, "kernel_size": 4, "bottleneck": 2,
+                                "max_epochs": 15, "lr": 0.05, "batch_size": 32},
     # --- ensemble ---
     "VotingSliceClassifier": {"estimator": _small_classifier, "width": 2},
     # --- generation ---
     # tiny networks, 2 epochs; windows short enough for the checks' 2D inputs
-    "NoteLSTMGenerator": {"seq_len": 2, "hidden_size": 4, "num_layers": 1, "embedding_dim": 4,
+    "NoteLSTMGenerator": {"width": 2, "hidden_size": 4, "num_layers": 1, "embedding_dim": 4,
                           "dense": (), "dropout": 0.0, "max_epochs": 2, "random_state": 0},
-    "SequenceForecaster": {"window": 1, "conv_channels": 2, "hidden_size": 4, "max_epochs": 2,
+    "SequenceForecaster": {"width": 1, "conv_channels": 2, "hidden_size": 4, "max_epochs": 2,
                            "random_state": 0},
-    "WaveformGenerator": {"context": 1, "horizon": 1, "sr": 100, "kernel_size": 1,
+    "WaveformGenerator": {"width": 1, "horizon": 1, "sr": 100, "kernel_size": 1,
                           "conv_stride": 1, "conv_channels": 2, "hidden_size": 4,
+                          "decoder_size": 4,
                           "max_epochs": 2, "random_state": 0},
     "ClassConditionalGenerator": {"generator": _small_generator},
     # --- model_selection ---
@@ -137,6 +141,7 @@ EXPECTED_FAILED_CHECKS = {
     "ResNet1DClassifier": {"check_methods_subset_invariance": _CONV_BATCH_REASON},
     "SpectrogramCNNClassifier": {"check_methods_subset_invariance": _CONV_BATCH_REASON},
     "RCNNClassifier": {"check_methods_subset_invariance": _CONV_BATCH_REASON},
+    "InceptionTimeClassifier": {"check_methods_subset_invariance": _CONV_BATCH_REASON},
     # --- ensemble ---
     # --- generation ---
     # --- model_selection ---
