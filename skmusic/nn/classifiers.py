@@ -765,7 +765,7 @@ class RCNNClassifier(BaseNeuralClassifier):
 
 
 @_doc
-class InceptionTimeClassifier(BaseNeuralClassifier):
+class InceptionTimeClassifier(_PresetMixin, BaseNeuralClassifier):
     """InceptionTime: inception modules with residual shortcuts (Ismail Fawaz et al., 2020).
 
     ``depth`` inception modules -- a 1x1 bottleneck, three parallel "same"-padded
@@ -773,20 +773,22 @@ class InceptionTimeClassifier(BaseNeuralClassifier):
     batch norm and ReLU -- with a residual shortcut around every three, global
     average pooling over time (padding of ragged batches left out) and a linear
     output layer. Any length works. The strongest deep classifier on the UCR/UEA
-    archives in its authors' comparison; the paper's ensemble of five networks
+    archives in its authors' comparison [1]_. Presets (:meth:`from_preset`):
+    ``"paper"``, the published sizes. The paper's ensemble of five networks
     is left to sklearn (e.g. :class:`~sklearn.ensemble.VotingClassifier` over
     clones with different ``random_state``).
 
     Parameters
     ----------
-    n_filters : int, default=32
-        Filters of each of the four branches of a module.
+    n_filters : int, default=16
+        Filters of each of the four branches of a module (the paper's 32, in
+        ``from_preset("paper")``, costs about four times as much on a CPU).
     depth : int, default=6
         Inception modules.
     kernel_size : int, default=40
         Longest kernel; the three convolutions use ``kernel_size // 2**i``,
         rounded down to an odd size (39, 19, 9 for 40).
-    bottleneck : int, default=32
+    bottleneck : int, default=16
         Channels of the 1x1 bottleneck (0: none).
     residual : bool, default=True
     {training}
@@ -811,6 +813,11 @@ class InceptionTimeClassifier(BaseNeuralClassifier):
     True
     """
 
+    _presets = {
+        # the published network: 32 filters a branch, bottleneck 32, batches of 64
+        "paper": {"n_filters": 32, "depth": 6, "kernel_size": 40, "bottleneck": 32,
+                  "residual": True, "batch_size": 64, "max_timesteps": None},
+    }
     _parameter_constraints = {
         **_TRAINING_CONSTRAINTS,
         "n_filters": [Interval(Integral, 1, None, closed="left")],
@@ -820,7 +827,7 @@ class InceptionTimeClassifier(BaseNeuralClassifier):
         "residual": ["boolean"],
     }
 
-    def __init__(self, n_filters=32, *, depth=6, kernel_size=40, bottleneck=32, residual=True,
+    def __init__(self, n_filters=16, *, depth=6, kernel_size=40, bottleneck=16, residual=True,
                  normalize="series+stats", max_timesteps=512, max_epochs=100, batch_size=32,
                  lr=0.003, optimizer="adamw", weight_decay=0.01, lr_schedule="cosine",
                  validation_fraction=0.1, patience=15, max_time=None, grad_clip=1.0,
