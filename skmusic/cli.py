@@ -247,42 +247,121 @@ def _cmd_predict(args):
 
 
 # ----------------------------------------------------------------- generate
-def _cmd_generate(args):
+_TOKENIZERS = {
+    "melody": {"durations": True, "rests": True, "part": 0},  # first part: notes, rests
+    "chords": {"durations": True},  # all parts: chords with their durations
+}
+
+
+def _generation_pieces(args):
+    """(note arrays, what they are): the pieces of --data (and --class)."""
+    import numpy as np
+
+    data = args.data
+    if data in ("bach", None):
+        if args.klass not in (None, "bach"):
+            raise CommandError(
+                f"--data bach holds only Bach chorales; for --class {args.klass} use "
+                "--data corpus")
+        bunch, _ = _load("bach", max_per_class=args.max_pieces, verbose=not args.silent)
+        return list(bunch.data), "Bach chorales"
+    if data in (CORPUS, "composers"):
+        bunch, _ = _load(CORPUS, max_per_class=args.max_pieces, verbose=not args.silent,
+                         classes=[args.klass or "bach"])
+        return list(bunch.data), f"'{args.klass or 'bach'}' pieces of the corpus"
+    bunch, kind = _load(data, verbose=not args.silent)
+    if kind != "symbolic":
+        raise CommandError(f"'{data}' holds audio; generate learns from score files "
+                           "(MIDI, MusicXML, ABC, ...)")
+    target = np.asarray(bunch.target)
+    if args.klass is not None:
+        if args.klass not in set(target.tolist()):
+            raise CommandError(f"no class '{args.klass}' in '{data}'; its classes are "
+                               f"{', '.join(sorted(set(target.tolist())))}")
+        keep = np.flatnonzero(target == args.klass)
+    else:
+        keep = np.arange(len(target))
+    if args.max_pieces:
+        keep = keep[: args.max_pieces]
+    return [bunch.data[i] for i in keep], f"pieces of '{data}'"
+
+
+def _fit_generation(args):
+    """What ``skmusic generate`` learns, before it samples: a namespace with the
+    fitted ``generator``, ``tokenizer`` and best ``bigram``, the token ids
+    ``X_train``/``X_test``, the held-out pieces ``test``, and ``what``."""
+    from types import SimpleNamespace
+
+    from sklearn.model_selection import GridSearchCV, train_test_split
 
     from .features import NoteTokenizer
-    from .generation import NoteLSTMGenerator, write_tokens_midi
+    from .generation import NGramTokenGenerator, NoteLSTMGenerator
+
+    notes, what = _generation_pieces(args)
+    notes = [n for n in notes if len(n) >= 2]
+    if len(notes) < 4:
+        raise CommandError(f"{len(notes)} usable pieces in the {what}; generate needs at "
+                           "least 4 (3 to learn from, 1 to check the model on)")
+    train, test = train_test_split(notes, test_size=0.1 if len(notes) >= 40 else 0.25,
+                                   random_state=args.seed)
+    tokenizer = NoteTokenizer(**_TOKENIZERS[args.tokens]).fit(train)
+    X_train = [x for x in tokenizer.transform(train) if x.shape[-1] >= 2]
+    X_test = [x for x in tokenizer.transform(test) if x.shape[-1] >= 2]
+    if len(X_train) < 2 or not X_test:
+        raise CommandError(f"the {what} are too short to learn from (fewer than 2 tokens)")
+    V = tokenizer.n_tokens_
+    n_tokens = sum(x.shape[-1] for x in X_train)
+    _say(args, f"learning {args.tokens} tokens of {len(X_train)} {what} ({n_tokens} tokens, "
+               f"vocabulary {V}), checking on {len(X_test)} held-out pieces; at most "
+               f"{args.max_time:g} s of training ...")
+    generator = NoteLSTMGenerator(n_tokens=V, max_time=args.max_time, random_state=args.seed,
+                                  verbose=int(args.verbose)).fit(X_train)
+    bigram = GridSearchCV(NGramTokenGenerator(2, n_tokens=V),
+                          {"alpha": [0.01, 0.03, 0.1, 0.3, 1.0]},
+                          cv=min(3, len(X_train))).fit(X_train).best_estimator_
+    return SimpleNamespace(generator=generator, tokenizer=tokenizer, bigram=bigram,
+                           X_train=X_train, X_test=X_test, test=test, what=what)
+
+
+def _write_generation(args, fitted):
+    """Sample a piece from what :func:`_fit_generation` learned; write its MIDI
+    and piano roll; return (path, steps, held-out log-likelihoods (LSTM, bigram))."""
+    import numpy as np
+
+    from .generation import write_tokens_midi
     from .plotting import plot_piano_roll
 
-    _limit_threads(args.torch_threads)
-    data = args.data
-    bunch, _ = _load(data, max_per_class=args.max_pieces, verbose=not args.silent)
-    notes = list(bunch.data)
-    if args.max_pieces:
-        notes = notes[: args.max_pieces]
-    tokenizer = NoteTokenizer(durations=True, min_frequency=2).fit(notes)
-    ids = tokenizer.transform(notes)
-    lengths = [x.shape[-1] for x in ids]
-    ids = [x for x in ids if x.shape[-1] >= 2]
-    if not ids:
-        raise CommandError("the pieces are too short to learn from (fewer than 2 notes each)")
-    gen = NoteLSTMGenerator(seq_len=args.seq_len, hidden_size=args.hidden_size, num_layers=2,
-                            dense=(), dropout=0.1, max_epochs=args.epochs, lr=0.005,
-                            batch_size=64, random_state=args.seed, verbose=0)
-    _say(args, f"training a note LSTM on {len(ids)} pieces ({sum(lengths)} tokens, "
-               f"vocabulary {tokenizer.n_tokens_}) for {args.epochs} epochs ...")
-    gen.fit(ids)
-    sample = gen.sample(args.steps, temperature=args.temperature, random_state=args.seed)[0]
+    gen, tokenizer = fitted.generator, fitted.tokenizer
+    steps = args.steps or int(np.median([x.shape[-1] for x in fitted.X_train]))
+    sample = gen.sample(steps, temperature=args.temperature, random_state=args.seed)[0]
     out = Path(args.out)
     if out.parent and not out.parent.exists():
         out.parent.mkdir(parents=True, exist_ok=True)
     write_tokens_midi(sample, tokenizer, out)
-    roll = out.with_suffix(".png")
-    plot_piano_roll(tokenizer.decode(sample), path=roll,
-                    title=f"Generated from {data or 'bach'} ({args.steps} tokens)")
+    plot_piano_roll(tokenizer.decode(sample), path=out.with_suffix(".png"),
+                    title=f"Generated from {fitted.what} ({steps} tokens, "
+                          f"T={args.temperature:g})")
     _close_figures()
-    loss = -gen.score(ids)
-    print(f"wrote {out} ({args.steps} tokens) and its piano roll {roll}; "
-          f"training cross-entropy {loss:.2f} nats/token")
+    return out, steps, (gen.score(fitted.X_test), fitted.bigram.score(fitted.X_test))
+
+
+def _cmd_generate(args):
+    import numpy as np
+
+    start = time.perf_counter()
+    _limit_threads(args.torch_threads)
+    if args.steps is not None and args.steps < 1:
+        raise CommandError(f"--steps must be a positive number of tokens, got {args.steps}")
+    if args.temperature <= 0:
+        raise CommandError(f"--temperature must be positive, got {args.temperature}")
+    fitted = _fit_generation(args)
+    out, steps, (lstm_ll, ngram_ll) = _write_generation(args, fitted)
+    better = "better" if lstm_ll > ngram_ll else "worse"
+    print(f"wrote {out} ({steps} tokens) and its piano roll {out.with_suffix('.png')}")
+    print(f"held-out log-likelihood per token: note LSTM {lstm_ll:.3f} "
+          f"(perplexity {np.exp(-lstm_ll):.1f}), bigram (alpha={fitted.bigram.alpha:g}) "
+          f"{ngram_ll:.3f} (perplexity {np.exp(-ngram_ll):.1f}): the LSTM is {better}; "
+          f"{len(fitted.generator.history_)} epochs, {time.perf_counter() - start:.0f} s in all")
     return 0
 
 
@@ -356,16 +435,31 @@ def build_parser():
     common(p)
     p.set_defaults(func=_cmd_predict)
 
-    p = sub.add_parser("generate", help="train a note LSTM and write a new MIDI piece")
+    p = sub.add_parser(
+        "generate", help="train a note LSTM on a corpus and write a new MIDI piece",
+        description="Learn a note LSTM (NoteLSTMGenerator at its defaults) from a corpus, "
+        "write a sampled piece as MIDI with its piano roll (PNG), and print the held-out "
+        "log-likelihood per token beside a bigram model's, so you see whether it learned. "
+        "Without options: the melodies of the Bach chorales, in a few minutes.")
     p.add_argument("--data", default="bach",
-                   help="'bach' (default: the Bach chorales) or a folder of scores")
-    p.add_argument("--out", default="generated.mid", help="MIDI file to write")
-    p.add_argument("--steps", type=int, default=200, help="tokens to generate")
-    p.add_argument("--epochs", type=int, default=8, help="training epochs")
-    p.add_argument("--max-pieces", type=int, default=60, help="pieces to learn from")
-    p.add_argument("--seq-len", type=int, default=32, help="tokens of context per window")
-    p.add_argument("--hidden-size", type=int, default=128, help="LSTM units")
-    p.add_argument("--temperature", type=float, default=0.8, help="sampling temperature")
+                   help="'bach' (default: the Bach chorales), 'corpus' (the composers corpus; "
+                        "pick one with --class) or a folder of score files (one sub-folder "
+                        "per class)")
+    p.add_argument("--class", dest="klass", metavar="CLASS",
+                   help="learn from this class only (corpus: bach, palestrina, trecento, "
+                        "ryans_mammoth, oneills; default bach)")
+    p.add_argument("--tokens", choices=sorted(_TOKENIZERS), default="melody",
+                   help="'melody' (default: the first part's notes and rests with their "
+                        "durations) or 'chords' (all parts, chords with durations)")
+    p.add_argument("--out", default="generated.mid", help="MIDI file to write (and its .png)")
+    p.add_argument("--steps", type=int,
+                   help="tokens to generate (default: a typical piece's length)")
+    p.add_argument("--temperature", type=float, default=1.0,
+                   help="sampling temperature (default 1.0; lower is more conservative)")
+    p.add_argument("--max-pieces", type=int, help="pieces to learn from (default: all)")
+    p.add_argument("--max-time", type=float, default=150.0,
+                   help="seconds of training at most (default 150)")
+    p.add_argument("--verbose", action="store_true", help="print the epoch table")
     common(p)
     p.set_defaults(func=_cmd_generate)
     return parser

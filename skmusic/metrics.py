@@ -1,7 +1,7 @@
 """Metrics sklearn lacks: repeated-run summaries and what generated music is like.
 
 Repeated runs
-    :func:`trimmed_mean` -- the mean after dropping the best and worst runs (seed 001).
+    :func:`trimmed_mean` -- the mean after dropping the best and worst runs (Wang).
 Token models
     :func:`perplexity` -- ``exp(-mean log-likelihood per token)``.
 Symbolic output (note-event arrays, :mod:`skmusic.io.notes`), what a musician
@@ -43,7 +43,7 @@ _NATURAL_MINOR = np.array([0, 2, 3, 5, 7, 8, 10])
 def trimmed_mean(scores, n_drop=1, *, axis=0):
     """Mean of repeated runs after dropping the ``n_drop`` best and worst.
 
-    Seed 001 reports the mean of 15 runs without the best and the worst one.
+    Wang [1]_ reports the mean of 15 runs without the best and the worst one.
 
     Parameters
     ----------
@@ -59,6 +59,11 @@ def trimmed_mean(scores, n_drop=1, *, axis=0):
     -------
     mean : float or ndarray
         A float for 1D ``scores``.
+
+    References
+    ----------
+    .. [1] Q. Wang, "Music Genre Classification using LSTM and CNN", Australian
+       National University course report (undated).
 
     Examples
     --------
@@ -263,7 +268,7 @@ def repeated_note_ratio(notes):
     """Share of events that repeat the event before them in the same part.
 
     An event is a note or chord: the pitches of one part starting together.
-    Seed 002's untrained benchmark model "repeated a single note all along"
+    Zong [1]_ found an untrained generator "repeated a single note all along"
     (ratio near 1); real melodies repeat much less.
 
     Parameters
@@ -274,6 +279,11 @@ def repeated_note_ratio(notes):
     -------
     ratio : float in [0, 1]
         0.0 for a piece with fewer than two events.
+
+    References
+    ----------
+    .. [1] Y. Zong, "Chopin Music Generation and Classification", UCSD course
+       project report (undated).
 
     Examples
     --------

@@ -1,6 +1,7 @@
 """The ``skmusic`` command, in-process (main(argv)) and as a subprocess."""
 
 import os
+import re
 import subprocess
 import sys
 
@@ -80,11 +81,27 @@ def test_fit_then_predict_from_file_paths(score_folder, tmp_path, capsys):
 
 def test_generate_writes_a_midi_piece(score_folder, tmp_path, capsys):
     out = tmp_path / "gen" / "new.mid"
-    assert main(["generate", "--data", str(score_folder), "--out", str(out), "--epochs", "1",
-                 "--steps", "40", "--max-pieces", "6", "--hidden-size", "16", "--silent"]) == 0
-    assert "wrote" in capsys.readouterr().out
+    assert main(["generate", "--data", str(score_folder), "--class", "bach", "--out", str(out),
+                 "--steps", "40", "--max-time", "3", "--silent"]) == 0
+    printed = capsys.readouterr().out
+    assert "wrote" in printed
+    # the held-out log-likelihood of the LSTM beside the bigram's
+    assert re.search(r"note LSTM -?\d+\.\d+ .*bigram \(alpha=[\d.]+\) -?\d+\.\d+", printed)
     notes = read_score(str(out))
     assert len(notes) > 0 and out.with_suffix(".png").exists()
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--class", "waltz"], "no class 'waltz' in"),
+    (["--data", "bach", "--class", "oneills"], "use --data corpus"),
+    (["--temperature", "0"], "--temperature must be positive"),
+    (["--steps", "0"], "--steps must be a positive"),
+])
+def test_generate_user_errors(score_folder, argv, message, capsys):
+    if argv[0] != "--data":
+        argv = ["--data", str(score_folder), *argv]
+    assert main(["generate", *argv, "--silent"]) == 2
+    assert message in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("argv, message", [

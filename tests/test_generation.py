@@ -33,8 +33,8 @@ def _one_torch_thread():
     torch.set_num_threads(before)
 
 
-TINY_LSTM = dict(seq_len=8, embedding_dim=8, hidden_size=16, num_layers=1, dense=(),
-                 dropout=0.0, max_epochs=30, lr=0.05, random_state=0)
+TINY_LSTM = {"width": 8, "embedding_dim": 8, "hidden_size": 16, "num_layers": 1, "dense": (),
+                 "dropout": 0.0, "max_epochs": 30, "lr": 0.05, "random_state": 0}
 
 
 def _pattern_sequences(n, length=24, seed=0):
@@ -133,7 +133,7 @@ def test_pipeline_tokenizer_generator_on_bach_chorales(corpus_scores, tmp_path):
     bach = [s for s, t in zip(corpus_scores.data, corpus_scores.target) if t == "bach"]
     pipe = make_pipeline(
         NoteTokenizer(durations=True, rests=True, part=0),
-        NoteLSTMGenerator(**{**TINY_LSTM, "seq_len": 32, "max_epochs": 10, "lr": 0.02}),
+        NoteLSTMGenerator(**{**TINY_LSTM, "width": 32, "max_epochs": 10, "lr": 0.02}),
     ).fit(bach[:3])
     tok, gen = pipe[0], pipe[-1]
     assert np.isfinite(pipe.score(bach[3:]))  # unseen tokens map to <unk>
@@ -181,7 +181,7 @@ def test_forecaster_follows_a_periodic_melody_and_plots(tmp_path):
     matplotlib.use("Agg")
     t = np.arange(200)
     X = [60 + 6 * np.sin(2 * np.pi * (t + p) / 12) for p in range(0, 12, 2)]
-    model = SequenceForecaster(window=12, conv_channels=8, hidden_size=16, hop=2,
+    model = SequenceForecaster(width=12, conv_channels=8, hidden_size=16, hop=2,
                                max_epochs=40, lr=0.01, random_state=0).fit(X)
     assert model.score(X) > -1.0  # semitones^2
     truth = 60 + 6 * np.sin(2 * np.pi * (t + 5) / 12)
@@ -211,9 +211,9 @@ def _tones(n, sr=1000, seconds=2.0, freq=50.0, seed=0):
 
 def test_waveform_generator_rolls_forward_and_writes_wav(tmp_path):
     X = _tones(6)
-    gen = WaveformGenerator(context=90, horizon=10, sr=1000, hop=30, kernel_size=8,
-                            conv_stride=4, conv_channels=8, hidden_size=16, max_epochs=5,
-                            lr=0.01, random_state=0).fit(X)
+    gen = WaveformGenerator(width=90, horizon=10, sr=1000, output="mse", hop=30,
+                            kernel_size=8, conv_stride=4, conv_channels=8, hidden_size=16,
+                            max_epochs=5, lr=0.01, random_state=0).fit(X)
     held = _tones(2, seed=1)
     # better than repeating the last 10 samples (which is off-phase for 50 Hz at 1 kHz)
     windows = held[:, :, :100]
@@ -238,11 +238,47 @@ def test_waveform_generator_on_rendered_corpus_audio(audio_files):
     import librosa
 
     waves = [librosa.resample(w, orig_sr=audio_files.sr, target_sr=2000) for w in audio_files.data[:4]]
-    gen = WaveformGenerator(context=180, horizon=20, sr=2000, hop=100, kernel_size=16,
-                            conv_stride=8, conv_channels=4, hidden_size=8, max_epochs=2,
-                            random_state=0).fit(waves[:3])
-    assert np.isfinite(gen.score(waves[3:]))
+    gen = WaveformGenerator(width=180, horizon=20, sr=2000, hop=100, kernel_size=16,
+                            conv_stride=8, conv_channels=4, hidden_size=8, decoder_size=8,
+                            max_epochs=2, random_state=0).fit(waves[:3])
+    assert np.isfinite(gen.score(waves[3:])) and gen.score(waves[3:]) < 0  # nats per sample
     assert gen.sample(waves[3][:, :180], seconds=0.1).shape == (1, 200)
+
+
+def test_waveform_generator_mulaw_draws_audio_that_keeps_its_level():
+    """The categorical output is sampled, not averaged: a roll-out keeps the
+    loudness of the training audio where the MSE output fades."""
+    def tones(n, seed):  # 50 Hz at 1 kHz shifted by whole samples: the same 20 levels recur
+        shifts = np.random.RandomState(seed).randint(20, size=n)
+        t = np.arange(2000)
+        return np.stack([0.5 * np.sin(2 * np.pi * (t + s) / 20) for s in shifts])[:, None]
+
+    X, held = tones(6, seed=0), tones(2, seed=1)
+    params = {"width": 90, "horizon": 10, "sr": 1000, "hop": 10, "kernel_size": 8, "conv_stride": 4,
+                  "conv_channels": 8, "hidden_size": 16, "decoder_size": 16, "max_epochs": 4, "lr": 0.01,
+                  "random_state": 0}
+    gen = WaveformGenerator(**params).fit(X)
+    assert gen.output == "mulaw" and gen.scale_[0] == pytest.approx(0.5, rel=1e-3)
+    score = gen.score(held)
+    assert np.log(1 / 256) + 1.0 < score < 0  # far better than a uniform guess over levels
+    assert gen.score_samples(held).shape == (2,)
+    clip = gen.sample(held[0, :, :90], seconds=1.0)
+    rms_real = float(np.sqrt(np.mean(held**2)))
+    rms = float(np.sqrt(np.mean(clip**2)))
+    assert clip.shape == (1, 1000) and 0.5 * rms_real < rms < 2 * rms_real
+    assert np.abs(clip).max() <= 0.5 + 1e-6  # within the training audio's peak
+    # temperature and seeds: repeatable, and a cold sample is still audio
+    a = gen.sample(held[:, :, :90], seconds=0.05, temperature=0.5, random_state=3)
+    b = gen.sample(held[:, :, :90], seconds=0.05, temperature=0.5, random_state=3)
+    assert a.shape == (2, 1, 50) and np.array_equal(a, b)
+    assert gen.predict(held).shape == (2, 1, 10)
+    with pytest.raises(ValueError, match="temperature must be a positive"):
+        gen.sample(held[0, :, :90], seconds=0.1, temperature=0)
+    # the paper's framing and MSE output, as a preset
+    paper = WaveformGenerator.from_preset("gtzan")
+    assert (paper.width, paper.horizon, paper.sr, paper.output) == (9000, 1000, 10000, "mse")
+    with pytest.raises(ValueError, match="Unknown preset 'wavenet'"):
+        WaveformGenerator.from_preset("wavenet")
 
 
 # --- ClassConditionalGenerator ------------------------------------------------
@@ -288,27 +324,60 @@ def test_note_lstm_beats_bigram_on_held_out_bach_chorales():
     X_test = [x for x in tok.transform(test) if x.shape[1] > 1]
     V = tok.n_tokens_
     bigram = NGramTokenGenerator(2, alpha=0.1, n_tokens=V).fit(X_train)
-    lstm = NoteLSTMGenerator(seq_len=64, n_tokens=V, hidden_size=64, dense=(), max_epochs=40,
-                             lr=0.005, random_state=0).fit(X_train)
+    lstm = NoteLSTMGenerator(n_tokens=V, random_state=0).fit(X_train)  # the defaults
+    assert lstm.hidden_size_ == 128  # chosen from the vocabulary size
     assert lstm.score(X_test) > bigram.score(X_test)
     assert os.path.exists(write_tokens_midi(lstm.sample(64)[0], tok, "/tmp/skmusic_bach.mid"))
 
 
-def test_note_lstm_validation_holds_out_whole_sequences():
-    """Early stopping scores sequences the net never trained on: windows of one
-    sequence overlap, so a random split of windows would leak."""
-    rng = np.random.RandomState(0)
-    X = [rng.randint(0, 6, size=40) for _ in range(5)]
-    gen = NoteLSTMGenerator(seq_len=8, stride=4, hidden_size=8, num_layers=1, dense=(),
-                            max_epochs=2, validation_fraction=0.4, random_state=0)
-    held = gen._held_out_sequences(len(X))
-    assert len(held) == 2
-    gen.fit(X)
-    n_windows = len(gen._windows(X)[0])
-    per_sequence = n_windows // len(X)  # equal lengths: the same windows per sequence
-    batches = gen.net_.history[-1, "batches"]
-    n_train = sum(b["train_batch_size"] for b in batches if "train_batch_size" in b)
-    n_valid = sum(b["valid_batch_size"] for b in batches if "valid_batch_size" in b)
-    assert (n_train, n_valid) == (3 * per_sequence, 2 * per_sequence)
-    with pytest.raises(ValueError, match="needs at least 2 training sequences"):
-        NoteLSTMGenerator(seq_len=8, max_epochs=1, validation_fraction=0.5).fit([np.arange(30) % 5])
+def test_note_lstm_early_stopping_scores_only_held_out_sequences():
+    """At its defaults the generator holds out whole sequences: the validation
+    batches hold only tokens of held-out sequences. Every sequence here has
+    tokens of its own, so windows held out at random (which overlap training
+    windows of the same sequences) would put training tokens in them."""
+    from skorch.callbacks import Callback
+
+    class Record(Callback):
+        """Keeps the ids of every training and validation batch."""
+
+        def initialize(self):
+            self.train, self.valid = set(), set()
+            return self
+
+        def on_batch_begin(self, net, batch=None, training=False, **kwargs):
+            (self.train if training else self.valid).update(batch[0].numpy().ravel().tolist())
+
+    X = [np.resize(np.arange(1, 5) + 4 * i, 40) for i in range(10)]  # sequence i: 4i+1..4i+4
+    gen = NoteLSTMGenerator(width=8, hidden_size=8, max_epochs=2, callbacks=[Record()],
+                            random_state=0).fit(X)
+    record = next(cb for _, cb in gen.net_.callbacks_ if isinstance(cb, Record))
+    assert gen.validation_fraction == 0.1 and "valid_loss" in gen.history_[-1]
+    # ids reach the net as output classes; map them back to tokens
+    tokens = np.flatnonzero(gen.token_map_ < gen.n_classes_ - (gen.n_rare_ > 0))
+    back = lambda ids: {int(tokens[int(i)]) for i in ids}
+    owner = lambda t: (t - 1) // 4
+    valid_owners = {owner(t) for t in back(record.valid)}
+    train_owners = {owner(t) for t in back(record.train) if t}  # 0: padding of short windows
+    assert len(valid_owners) == 1  # round(0.1 * 10) sequences held out
+    assert not valid_owners & train_owners
+    assert train_owners | valid_owners == set(range(10))
+    # too few sequences to hold one out: trains on everything, without validation
+    one = NoteLSTMGenerator(width=8, hidden_size=8, max_epochs=1).fit([np.arange(30) % 5])
+    assert "valid_loss" not in one.history_[-1]
+
+
+def test_note_lstm_rare_tokens_share_one_class():
+    """Tokens seen fewer than min_count times share a class, split evenly, so a
+    held-out unseen token keeps a finite, sensible likelihood."""
+    X = [np.resize([1, 2, 3, 4], 24) for _ in range(6)] + [np.array([1, 2, 5, 6, 3, 4])]
+    gen = NoteLSTMGenerator(width=8, hidden_size=8, max_epochs=3, random_state=0).fit(X)
+    assert gen.n_tokens_ == 7 and gen.n_rare_ == 3  # 0 (never seen), 5 and 6 (once each)
+    assert gen.token_map_[[0, 5, 6]].tolist() == [4, 4, 4]
+    lp = gen._log_probs([np.array([1, 0]), np.array([1, 5])])
+    assert lp[0][0] == pytest.approx(lp[1][0])  # rare tokens: the same share
+    assert np.log(1e-6) < lp[0][0] < np.log(1 / 3)
+    drawn = gen.sample(200, random_state=0, temperature=3.0)
+    assert set(np.unique(drawn)) <= set(range(7))
+    every = NoteLSTMGenerator(width=8, hidden_size=8, max_epochs=1, min_count=1).fit(X)
+    assert every.n_rare_ == 1  # only the unseen id 0
+    assert NoteLSTMGenerator.from_preset("chopin").num_layers == 3

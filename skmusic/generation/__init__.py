@@ -5,15 +5,16 @@ They follow sklearn's density estimators (``KernelDensity``, ``GaussianMixture``
 for the regressors), so ``GridSearchCV`` tunes a generator by held-out score.
 
 NoteLSTMGenerator
-    Next-token LSTM over NoteTokenizer ids (seed 002).
+    Next-token LSTM over NoteTokenizer ids (after Zong's Chopin generator).
 NGramTokenGenerator
     Unigram/bigram/n-gram baseline with additive smoothing.
 SequenceForecaster
-    Conv1D + LSTM regression of the next values of a note-feature sequence (seed 000).
+    Conv1D + LSTM regression of the next values of a note-feature sequence (Chen and Wang).
 WaveformGenerator
-    Conv1D + bidirectional GRU on raw audio, rolled forward (seed 003).
+    Conv1D + bidirectional GRU on raw audio with a sampled 8-bit mu-law output, rolled
+    forward (Doyle and Lopez's network).
 ClassConditionalGenerator
-    One fitted clone of a generator per class (seed 003: one network per genre).
+    One fitted clone of a generator per class (Doyle and Lopez: one network per genre).
 
 Helpers: :func:`write_tokens_midi` (sampled ids to a MIDI file),
 :func:`skmusic.plotting.plot_forecast` draws a forecast against the truth.
@@ -24,10 +25,10 @@ from ._note_lstm import NGramTokenGenerator, NoteLSTMGenerator, write_tokens_mid
 from ._regression import SequenceForecaster, WaveformGenerator
 
 __all__ = [
-    "NoteLSTMGenerator",
+    "ClassConditionalGenerator",
     "NGramTokenGenerator",
+    "NoteLSTMGenerator",
     "SequenceForecaster",
     "WaveformGenerator",
-    "ClassConditionalGenerator",
     "write_tokens_midi",
 ]

@@ -1,9 +1,12 @@
 """Helpers shared by skmusic's generators."""
 
 from numbers import Real
+from typing import ClassVar
 
 import numpy as np
+from sklearn.utils import check_random_state
 
+from ..nn.base import IndexSplit
 from ..utils.validation import is_tabular, settle_input, validate_batch
 
 
@@ -64,25 +67,83 @@ def window_starts(length, width, hop):
     return starts
 
 
-def regression_windows(batch, window, horizon, hop):
+def regression_windows(batch, width, horizon, hop, *, owners=False):
     """(inputs, targets) of every window of a validated batch.
 
-    Inputs are ``(n, C, window)``, targets the ``(n, C, horizon)`` steps right
-    after each input; windows start every ``hop`` steps.
+    Inputs are ``(n, C, width)``, targets the ``(n, C, horizon)`` steps right
+    after each input; windows start every ``hop`` steps. With ``owners``, a
+    third array gives the index of the sequence each window comes from.
     """
     from numpy.lib.stride_tricks import sliding_window_view
 
-    width = window + horizon
-    inputs, targets = [], []
-    for seq in batch:
-        views = sliding_window_view(seq, width, axis=-1)[:, ::hop]  # (C, n, width)
+    span = width + horizon
+    inputs, targets, owner = [], [], []
+    for index, seq in enumerate(batch):
+        views = sliding_window_view(seq, span, axis=-1)[:, ::hop]  # (C, n, span)
         views = views.transpose(1, 0, 2)
-        inputs.append(views[..., :window])
-        targets.append(views[..., window:])
-    return (
+        inputs.append(views[..., :width])
+        targets.append(views[..., width:])
+        owner.append(np.full(len(views), index))
+    out = (
         np.ascontiguousarray(np.concatenate(inputs), dtype=np.float32),
         np.ascontiguousarray(np.concatenate(targets), dtype=np.float32),
     )
+    return (*out, np.concatenate(owner)) if owners else out
+
+
+def held_out_split(owner, n_sequences, fraction, seed):
+    """skorch ``train_split`` holding out the windows of whole sequences.
+
+    Windows of one sequence overlap, so holding out windows at random would
+    score the network on what it trained on. ``round(fraction * n_sequences)``
+    sequences (at least one, never all) are held out; ``None`` (train on
+    everything) when ``fraction`` is None or there are fewer than 2 sequences.
+
+    Parameters
+    ----------
+    owner : ndarray of shape (n_windows,)
+        The sequence each training window comes from.
+    n_sequences : int
+    fraction : float or None
+    seed : int or None
+
+    Returns
+    -------
+    split : skmusic.nn.base.IndexSplit or None
+    """
+    if fraction is None or n_sequences < 2:
+        return None
+    n_valid = min(max(round(fraction * n_sequences), 1), n_sequences - 1)
+    held = check_random_state(seed).permutation(n_sequences)[:n_valid]
+    return IndexSplit(np.flatnonzero(np.isin(owner, held)))
+
+
+class PresetMixin:
+    """``from_preset(name, **params)`` for estimators with a ``_presets`` table."""
+
+    _presets: ClassVar[dict] = {}
+
+    @classmethod
+    def from_preset(cls, name, **params):
+        """An estimator configured as one of the named presets.
+
+        Parameters
+        ----------
+        name : str
+            One of the presets listed in the class docstring.
+        **params
+            Further parameters, overriding the preset's.
+
+        Returns
+        -------
+        estimator : instance of this class
+        """
+        if name not in cls._presets:
+            raise ValueError(
+                f"Unknown preset {name!r} for {cls.__name__}; choose one of "
+                f"{sorted(cls._presets)}."
+            )
+        return cls(**{**cls._presets[name], **params})
 
 
 def validate_prompt(estimator, prompt, *, min_length, what, dtype=np.float32):

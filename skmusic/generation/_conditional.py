@@ -1,4 +1,6 @@
-"""One generator per class (seed 003 trains one network per genre)."""
+"""One generator per class (Doyle and Lopez train one network per genre)."""
+
+from typing import ClassVar
 
 import numpy as np
 from joblib import Parallel, delayed
@@ -27,8 +29,8 @@ def _fit_one(generator, X):
 class ClassConditionalGenerator(MetaEstimatorMixin, BaseEstimator):
     """A clone of a generator fitted on each class's sequences.
 
-    Seed 003 trains one waveform network per genre and samples each genre
-    from its own network; this does that for any skmusic generator
+    Doyle and Lopez [1]_ train one waveform network per genre and sample each
+    genre from its own network; this does that for any skmusic generator
     (:class:`NoteLSTMGenerator`, :class:`WaveformGenerator`, ...). With every
     class modelled, it is also a generative classifier: :meth:`predict` picks
     the class whose generator gives a sequence the highest ``score_samples``.
@@ -47,6 +49,16 @@ class ClassConditionalGenerator(MetaEstimatorMixin, BaseEstimator):
     classes_ : ndarray of shape (n_classes,)
     generators_ : dict of {label: fitted generator}
 
+    See Also
+    --------
+    skmusic.metrics.generated_confusion_matrix : how a classifier of real
+        pieces labels what each class's generator made.
+
+    References
+    ----------
+    .. [1] L. Doyle and R. A. Lopez, "Genre Classification and Generation of
+       Music Samples via Neural Networks", course project report (undated).
+
     Examples
     --------
     >>> import numpy as np
@@ -60,7 +72,7 @@ class ClassConditionalGenerator(MetaEstimatorMixin, BaseEstimator):
     ['duple']
     """
 
-    _parameter_constraints = {
+    _parameter_constraints: ClassVar[dict] = {
         "generator": [HasMethods(["fit", "sample"])],
         "n_jobs": [int, None],
     }

@@ -1,7 +1,8 @@
-"""Next-token LSTM generator over NoteTokenizer tokens (seed 002), and the n-gram baseline."""
+"""Next-token LSTM generator over NoteTokenizer tokens, and the n-gram baseline."""
 
 from collections import Counter
 from numbers import Integral, Real
+from typing import ClassVar
 
 import numpy as np
 import torch
@@ -10,20 +11,27 @@ from sklearn.base import BaseEstimator, DensityMixin, _fit_context
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
-from skorch.helper import predefined_split
 
-from ..nn.base import BaseNeuralEstimator, SequenceDataset, check_sizes
+from ..nn.base import (
+    BaseNeuralEstimator,
+    SequenceDataset,
+    check_sizes,
+    inference,
+    training_params_doc,
+)
 from ..nn.generative import TokenLSTMNet
 from ..utils.validation import validate_batch
 from ._base import (
+    PresetMixin,
     check_dense_batch,
     check_min_length,
     check_positive_int,
     check_temperature,
+    held_out_split,
     window_starts,
 )
 
-__all__ = ["NoteLSTMGenerator", "NGramTokenGenerator", "write_tokens_midi"]
+__all__ = ["NGramTokenGenerator", "NoteLSTMGenerator", "write_tokens_midi"]
 
 _IGNORE = -100  # CrossEntropyLoss's ignore_index: padded targets
 
@@ -111,17 +119,32 @@ def _prompt_ids(prompt, n_tokens):
     return ids
 
 
-class NoteLSTMGenerator(DensityMixin, BaseNeuralEstimator):
-    """Next-token LSTM over note/chord tokens, sampled into new music (seed 002).
+_ZONG = """
+    .. [1] Y. Zong, "Chopin Music Generation and Classification", UCSD course
+       project report (undated; cites work up to 2017)."""
 
-    A language model over the token ids of :class:`skmusic.features.NoteTokenizer`:
-    an embedding, ``num_layers`` stacked LSTM layers with dropout, dense
-    layers and a softmax over the vocabulary. It is trained on windows of
-    ``seq_len + 1`` tokens (``stride`` apart) to predict every token of a window
-    from the ones before it (the paper predicts the token after 100; predicting
-    all of them teaches the same conditional distributions from the same
-    windows, many times faster). Scoring and sampling carry the LSTM state over
-    a whole sequence.
+
+class NoteLSTMGenerator(PresetMixin, DensityMixin, BaseNeuralEstimator):
+    """Next-token LSTM over note/chord tokens, sampled into new music.
+
+    A language model over the token ids of :class:`skmusic.features.NoteTokenizer`,
+    after Zong's note/chord generator [1]_: an embedding, ``num_layers`` stacked
+    LSTM layers with dropout, optional dense layers and a softmax over the
+    vocabulary. It is trained on windows of ``width + 1`` tokens (``hop``
+    apart) to predict every token of a window from the ones before it (the
+    paper predicts the token after 100; predicting all of them teaches the same
+    conditional distributions from the same windows, many times faster).
+    Scoring and sampling carry the LSTM state over a whole sequence.
+
+    The defaults are set for the small corpora of music: early stopping on
+    held-out *whole sequences* (windows of one sequence overlap, so windows held
+    out at random would score text the net trained on), best weights restored,
+    AdamW with weight decay, dropout 0.5, and a width chosen from the
+    vocabulary size (``hidden_size=None``). Tokens seen fewer than
+    ``min_count`` times in ``fit`` share one output class, its probability
+    split evenly among them, so a held-out token the model never saw (a
+    tokenizer's ``"<unk>"``) keeps a realistic likelihood, as an n-gram's
+    smoothing gives it.
 
     It is a density estimator in sklearn's sense: :meth:`score` is the mean
     log-likelihood per predicted token of held-out sequences (natural log; its
@@ -132,47 +155,49 @@ class NoteLSTMGenerator(DensityMixin, BaseNeuralEstimator):
     to fit and score note-event arrays directly; decode what it samples with the
     tokenizer's ``inverse_transform`` and write it with :func:`write_tokens_midi`.
 
+    Presets (:meth:`from_preset`): ``"chopin"``, the paper's network (windows
+    of 100 tokens, 3 LSTM layers of 512, a dense layer of 256, dropout 0.3,
+    RMSprop).
+
     Parameters
     ----------
-    seq_len : int, default=100
-        Tokens of context in every training window (seed 002: 100).
-    stride : int, default=None
+    width : int, default=64
+        Tokens of context in every training window.
+    hop : int, default=None
         Tokens between the starts of training windows; ``None`` is
-        ``seq_len // 2``. Sequences shorter than a window are one window.
+        ``width // 2``. Sequences shorter than a window are one window.
     n_tokens : int, default=None
         Vocabulary size (a tokenizer's ``n_tokens_``); ``None`` is the largest id
         seen in ``fit`` plus one. Ids at or above it are refused as unknown.
+    min_count : int, default=2
+        Tokens seen fewer times than this in ``fit`` (and tokens never seen)
+        share one output class and one embedding; the class's probability is
+        split evenly among them. ``1`` gives every seen token its own class.
     embedding_dim : int, default=64
-    hidden_size : int, default=256
-        Units of every LSTM layer.
-    num_layers : int, default=3
-    dropout : float, default=0.3
-        Between and after the LSTM layers and after every dense layer.
-    dense : tuple of int, default=(256,)
+    hidden_size : int, default=None
+        Units of every LSTM layer; ``None`` chooses from the vocabulary size:
+        the power of 2 nearest ``8 * sqrt(n_tokens_)``, between 64 and 256
+        (``hidden_size_``).
+    num_layers : int, default=1
+    dropout : float, default=0.5
+        On the embeddings, between and after the LSTM layers and after every
+        dense layer.
+    dense : tuple of int, default=()
         Hidden dense layers (ReLU) before the softmax layer.
-    max_epochs : int, default=30
-    batch_size : int, default=64
-        Windows per mini-batch.
-    lr : float, default=0.002
-    optimizer : {"adam", "adamw", "sgd", "rmsprop", "adadelta"} or torch optimizer class, \
-default="adam"
-        Seed 002 used RMSprop.
-    validation_fraction : float in (0, 1), default=None
-        Share of the training *sequences* held out and scored every epoch; the
-        best weights are kept. Whole sequences are held out (at least one), since
-        overlapping windows of one sequence would leak into training.
-    patience : int, default=None
-        Early-stopping patience (epochs).
-    callbacks : list of skorch callbacks, default=None
-    device : str, default="auto"
-    verbose : int, default=0
-    random_state : int, RandomState instance or None, default=None
-        Seeds training, and sampling when :meth:`sample` gets none.
+    tie_weights : bool, default=False
+        Share the embedding matrix with the softmax layer.
+    {training}
 
     Attributes
     ----------
     n_tokens_ : int
         Vocabulary size.
+    hidden_size_ : int
+        Units of every LSTM layer.
+    token_map_ : ndarray of shape (n_tokens_,)
+        The output class of every token id; the rare tokens share the last.
+    n_rare_ : int
+        Tokens sharing the rare class (0 when every token has its own).
     start_probs_ : ndarray of shape (n_tokens_,)
         How often each token opened a training sequence (the first token of an
         unprompted sample is drawn from it).
@@ -188,79 +213,101 @@ default="adam"
     NGramTokenGenerator : the additive-smoothing n-gram baseline.
     skmusic.features.NoteTokenizer : scores to token ids and back.
 
+    References
+    ----------
+    {references}
+
     Examples
     --------
     >>> import numpy as np
     >>> from skmusic.generation import NoteLSTMGenerator
     >>> X = [np.tile([1, 2, 3, 4], 10)] * 8          # a repeating pattern
-    >>> gen = NoteLSTMGenerator(seq_len=8, hidden_size=16, num_layers=1, dense=(),
-    ...                         dropout=0.0, max_epochs=40, lr=0.05, random_state=0)
+    >>> gen = NoteLSTMGenerator(width=8, hidden_size=16, dropout=0.0, lr=0.05,
+    ...                         max_epochs=40, random_state=0)
     >>> gen.fit(X).sample(8, prompt=[1, 2], temperature=0.1)[0, 0].tolist()
     [3, 4, 1, 2, 3, 4, 1, 2]
     >>> bool(gen.score(X) > np.log(1 / 5))          # beats a uniform guess
     True
     """
 
-    _parameter_constraints = {
+    _defaults: ClassVar[dict] = {"max_epochs": 100, "batch_size": 32, "lr": 0.003, "patience": 8}
+    _presets: ClassVar[dict] = {
+        "chopin": {"width": 100, "hidden_size": 512, "num_layers": 3, "dense": (256,),
+                   "dropout": 0.3, "optimizer": "rmsprop", "weight_decay": 0.0,
+                   "lr_schedule": "constant", "lr": 0.001, "min_count": 1},
+    }
+    _parameter_constraints: ClassVar[dict] = {
         **BaseNeuralEstimator._parameter_constraints,
-        "seq_len": [Interval(Integral, 1, None, closed="left")],
-        "stride": [Interval(Integral, 1, None, closed="left"), None],
+        "width": [Interval(Integral, 1, None, closed="left")],
+        "hop": [Interval(Integral, 1, None, closed="left"), None],
         "n_tokens": [Interval(Integral, 1, None, closed="left"), None],
+        "min_count": [Interval(Integral, 1, None, closed="left")],
         "embedding_dim": [Interval(Integral, 1, None, closed="left")],
-        "hidden_size": [Interval(Integral, 1, None, closed="left")],
+        "hidden_size": [Interval(Integral, 1, None, closed="left"), None],
         "num_layers": [Interval(Integral, 1, None, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "dense": [tuple, list],
+        "tie_weights": ["boolean"],
     }
     _criterion = torch.nn.CrossEntropyLoss
 
-    def __init__(self, seq_len=100, *, stride=None, n_tokens=None, embedding_dim=64,
-                 hidden_size=256, num_layers=3, dropout=0.3, dense=(256,), max_epochs=30,
-                 batch_size=64, lr=0.002, optimizer="adam", validation_fraction=None,
-                 patience=None, callbacks=None, device="auto", verbose=0,
-                 random_state=None):
-        self.seq_len = seq_len
-        self.stride = stride
+    def __init__(self, width=64, *, hop=None, n_tokens=None, min_count=2, embedding_dim=64,
+                 hidden_size=None, num_layers=1, dropout=0.5, dense=(), tie_weights=False,
+                 max_epochs=100, batch_size=32, lr=0.003, optimizer="adamw", weight_decay=0.01,
+                 lr_schedule="cosine", validation_fraction=0.1, patience=8, max_time=None,
+                 grad_clip=1.0, callbacks=None, device="auto", verbose=0, random_state=None):
+        self.width = width
+        self.hop = hop
         self.n_tokens = n_tokens
+        self.min_count = min_count
         self.embedding_dim = embedding_dim
         self.hidden_size = hidden_size
         self.num_layers = num_layers
         self.dropout = dropout
         self.dense = dense
+        self.tie_weights = tie_weights
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.lr = lr
         self.optimizer = optimizer
+        self.weight_decay = weight_decay
+        self.lr_schedule = lr_schedule
         self.validation_fraction = validation_fraction
         self.patience = patience
+        self.max_time = max_time
+        self.grad_clip = grad_clip
         self.callbacks = callbacks
         self.device = device
         self.verbose = verbose
         self.random_state = random_state
 
-    def make_module(self, n_tokens):
-        """The untrained torch module these parameters describe.
+    def make_module(self, n_classes):
+        """The untrained torch module these parameters describe (after ``fit``
+        has chosen ``hidden_size_``).
 
         Parameters
         ----------
-        n_tokens : int
+        n_classes : int
+            Output classes: the tokens with their own class, plus the shared
+            rare class if any.
 
         Returns
         -------
         module : skmusic.nn.generative.TokenLSTMNet
         """
         return TokenLSTMNet(
-            n_tokens,
+            n_classes,
             embedding_dim=self.embedding_dim,
-            hidden_size=self.hidden_size,
+            hidden_size=self.hidden_size_,
             num_layers=self.num_layers,
             dropout=self.dropout,
             dense=check_sizes("dense", self.dense, allow_empty=True),
+            tie_weights=self.tie_weights,
         )
 
     def _windows(self, seqs):
-        width = self.seq_len + 1
-        hop = self.stride or max(self.seq_len // 2, 1)
+        width = self.width + 1
+        hop = self.hop or max(self.width // 2, 1)
         windows, owner = [], []
         for index, ids in enumerate(seqs):
             for s in window_starts(len(ids), width, hop):
@@ -274,15 +321,17 @@ default="adam"
             y[i, : len(w) - 1] = w[1:]
         return torch.from_numpy(X), torch.from_numpy(y), np.asarray(owner)
 
-    def _held_out_sequences(self, n_sequences):
-        """Which sequences ``validation_fraction`` holds out (at least one, not all)."""
-        if n_sequences < 2:
-            raise ValueError(
-                "validation_fraction holds out whole sequences, so it needs at least 2 "
-                f"training sequences; got {n_sequences}. Set validation_fraction=None."
-            )
-        n_valid = min(max(int(round(self.validation_fraction * n_sequences)), 1), n_sequences - 1)
-        return check_random_state(self._seed()).permutation(n_sequences)[:n_valid]
+    def _fit_vocabulary(self, seqs):
+        counts = np.bincount(np.concatenate(seqs), minlength=self.n_tokens_)
+        keep = counts >= self.min_count
+        n_keep = int(keep.sum())
+        self.n_rare_ = self.n_tokens_ - n_keep
+        self.token_map_ = np.full(self.n_tokens_, n_keep, dtype=np.int64)
+        self.token_map_[keep] = np.arange(n_keep)
+        self.n_classes_ = n_keep + (self.n_rare_ > 0)
+        # the rare tokens, for sampling: the class n_keep is one of them, evenly
+        self._rare_ids = np.flatnonzero(~keep)
+        self._class_ids = np.flatnonzero(keep)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -304,43 +353,42 @@ default="adam"
         seqs = _validate_tokens(self, X, reset=True)
         self.n_tokens_ = _vocabulary_size(self, seqs)
         self.start_probs_ = _start_distribution(seqs, self.n_tokens_)
-        Xw, yw, owner = self._windows(seqs)
-        net_params = {}
-        if self.validation_fraction is not None:
-            # Hold out whole sequences: windows overlap, so windows held out at random
-            # would share most of their tokens with training windows.
-            held = np.isin(owner, self._held_out_sequences(len(seqs)))
-            net_params["train_split"] = predefined_split(
-                SequenceDataset(Xw[held], None, yw[held])
-            )
-            Xw, yw = Xw[~held], yw[~held]
-        self._fit_net(
-            lambda: self.make_module(self.n_tokens_), SequenceDataset(Xw, None, yw), **net_params
-        )
+        if self.hidden_size is None:
+            width = 2 ** round(np.log2(8 * np.sqrt(self.n_tokens_)))
+            self.hidden_size_ = int(np.clip(width, 64, 256))
+        else:
+            self.hidden_size_ = int(self.hidden_size)
+        self._fit_vocabulary(seqs)
+        Xw, yw, owner = self._windows([self.token_map_[ids] for ids in seqs])
+        # whole sequences are held out: their windows would overlap training ones
+        split = held_out_split(owner, len(seqs), self.validation_fraction, self._seed())
+        self._fit_net(lambda: self.make_module(self.n_classes_), SequenceDataset(Xw, None, yw),
+                      train_split=split)
         return self
 
     def _log_probs(self, seqs):
         """Per sequence, log p(token_t | tokens before t) for t = 1 .. n - 1."""
         module = self.net_.module_
         device = next(module.parameters()).device
-        module.eval()
-        out = []
         order = np.argsort([len(s) for s in seqs])
         results = [None] * len(seqs)
-        with torch.no_grad():
+        rare_class = self.n_classes_ - 1 if self.n_rare_ else -1
+        penalty = np.log(self.n_rare_) if self.n_rare_ else 0.0
+        with inference(module):
             for start in range(0, len(seqs), self.batch_size):
                 idx = order[start : start + self.batch_size]
                 longest = max(len(seqs[i]) for i in idx)
                 ids = np.zeros((len(idx), longest), dtype=np.int64)
                 for row, i in enumerate(idx):
-                    ids[row, : len(seqs[i])] = seqs[i]
+                    ids[row, : len(seqs[i])] = self.token_map_[seqs[i]]
                 logits, _ = module.step(torch.from_numpy(ids).to(device))
                 logp = torch.log_softmax(logits.double(), dim=-1).cpu().numpy()
                 for row, i in enumerate(idx):
                     n = len(seqs[i])
-                    results[i] = logp[row, np.arange(n - 1), seqs[i][1:]]
-        out.extend(results)
-        return out
+                    target = ids[row, 1:n]
+                    lp = logp[row, np.arange(n - 1), target]
+                    results[i] = lp - penalty * (target == rare_class)
+        return results
 
     def score_samples(self, X):
         """Mean log-likelihood per predicted token of every sequence.
@@ -417,6 +465,8 @@ default="adam"
         -------
         ids : ndarray of shape (n_samples, 1, n_steps), dtype int64
             A batch of token sequences, ready for ``NoteTokenizer.inverse_transform``.
+            A draw of the shared rare class becomes one of the rare tokens,
+            chosen evenly.
         """
         check_is_fitted(self, "net_")
         n_steps = check_positive_int("n_steps", n_steps)
@@ -425,24 +475,30 @@ default="adam"
         rng = check_random_state(self.random_state if random_state is None else random_state)
         module = self.net_.module_
         device = next(module.parameters()).device
-        module.eval()
-        out = np.empty((n_samples, n_steps), dtype=np.int64)
-        with torch.no_grad():
+        classes = np.empty((n_samples, n_steps), dtype=np.int64)
+        with inference(module):
             if prompt is None:
-                current = _draw(rng, np.tile(self.start_probs_, (n_samples, 1)))
-                out[:, 0] = current
+                first_ids = _draw(rng, np.tile(self.start_probs_, (n_samples, 1)))
+                classes[:, 0] = self.token_map_[first_ids]
                 state, first = None, 1
-                feed = current[:, None]
+                feed = classes[:, :1]
             else:
                 ids = _prompt_ids(prompt, self.n_tokens_)
                 state, first = None, 0
-                feed = np.tile(ids, (n_samples, 1))
+                feed = np.tile(self.token_map_[ids], (n_samples, 1))
             for t in range(first, n_steps):
                 logits, state = module.step(torch.from_numpy(feed).to(device), state)
                 logits = logits[:, -1].double().cpu().numpy() / temperature
                 probs = np.exp(log_softmax(logits, axis=1))
-                out[:, t] = _draw(rng, probs)
-                feed = out[:, t : t + 1]
+                classes[:, t] = _draw(rng, probs)
+                feed = classes[:, t : t + 1]
+        out = np.empty_like(classes)
+        common = classes < len(self._class_ids)
+        out[common] = self._class_ids[classes[common]]
+        if (~common).any():
+            out[~common] = rng.choice(self._rare_ids, size=int((~common).sum()))
+        if prompt is None:
+            out[:, 0] = first_ids
         return out[:, np.newaxis, :]
 
     def __sklearn_tags__(self):
@@ -451,6 +507,13 @@ default="adam"
         tags.input_tags.positive_only = True
         tags.input_tags.three_d_array = True
         return tags
+
+
+NoteLSTMGenerator.__doc__ = NoteLSTMGenerator.__doc__.replace(
+    "{training}", training_params_doc(
+        split="whole training sequences, at least one kept for training",
+        **NoteLSTMGenerator._defaults)
+).replace("{references}", _ZONG.strip())
 
 
 class NGramTokenGenerator(DensityMixin, BaseEstimator):
@@ -493,7 +556,7 @@ class NGramTokenGenerator(DensityMixin, BaseEstimator):
     [2, 3, 1, 2, 3, 1]
     """
 
-    _parameter_constraints = {
+    _parameter_constraints: ClassVar[dict] = {
         "order": [Interval(Integral, 1, None, closed="left")],
         "alpha": [Interval(Real, 0, None, closed="neither")],
         "n_tokens": [Interval(Integral, 1, None, closed="left"), None],
@@ -523,7 +586,7 @@ class NGramTokenGenerator(DensityMixin, BaseEstimator):
         seqs = _validate_tokens(self, X, reset=True)
         self.n_tokens_ = _vocabulary_size(self, seqs)
         self.start_probs_ = _start_distribution(seqs, self.n_tokens_)
-        counts = [dict() for _ in range(self.order)]
+        counts = [{} for _ in range(self.order)]
         for ids in seqs:
             ids = ids.tolist()
             for t in range(1, len(ids)):

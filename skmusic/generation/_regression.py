@@ -1,53 +1,48 @@
-"""Window-to-next-values generators: SequenceForecaster (seed 000), WaveformGenerator (seed 003)."""
+"""Window-to-next-values generators: SequenceForecaster and WaveformGenerator."""
 
 from numbers import Integral, Real
+from typing import ClassVar
 
 import numpy as np
 import torch
 from sklearn.base import _fit_context
-from sklearn.utils._param_validation import Interval
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ..nn.base import BaseNeuralEstimator, SequenceDataset
+from ..nn.base import (
+    BaseNeuralEstimator,
+    SequenceDataset,
+    inference,
+    training_params_doc,
+)
 from ..nn.generative import ConvBiGRUWaveNet, ConvLSTMForecastNet
 from ..utils.validation import validate_batch
 from ._base import (
+    PresetMixin,
     check_dense_batch,
     check_min_length,
     check_positive_int,
+    check_temperature,
+    held_out_split,
     regression_windows,
     validate_prompt,
 )
 
 __all__ = ["SequenceForecaster", "WaveformGenerator"]
 
-_TRAINING_DOC = """
-    max_epochs : int, default={max_epochs}
-    batch_size : int, default={batch_size}
-        Windows per mini-batch.
-    lr : float, default={lr}
-    optimizer : {{"adam", "adamw", "sgd", "rmsprop", "adadelta"}} or torch optimizer class, \
-default="adam"
-    validation_fraction : float in (0, 1), default=None
-        Share of the training windows scored every epoch (``valid_loss`` in
-        ``net_.history``); the best weights are kept.
-    patience : int, default=None
-        Early-stopping patience (epochs).
-    callbacks : list of skorch callbacks, default=None
-    device : str, default="auto"
-    verbose : int, default=0
-    random_state : int, RandomState instance or None, default=None
-        Seeds torch; a fixed value makes two fits forecast identically.
-"""
+_SPLIT = "whole training sequences, at least one kept for training"
 
 
 def _doc(cls):
-    cls.__doc__ = cls.__doc__.replace("{training}", _TRAINING_DOC.format(**cls._defaults))
+    cls.__doc__ = cls.__doc__.replace(
+        "{training}", training_params_doc(split=_SPLIT, **cls._defaults)
+    )
     return cls
 
 
 class _WindowGenerator(BaseNeuralEstimator):
-    """Predicts the ``horizon`` steps after a ``window``-step window; rolls forward.
+    """Predicts the ``horizon`` steps after a ``width``-step window; rolls forward.
 
     Values are standardised per channel with the training data's mean and
     standard deviation (``mean_``, ``scale_``) before they reach the network,
@@ -55,18 +50,13 @@ class _WindowGenerator(BaseNeuralEstimator):
     """
 
     _criterion = torch.nn.MSELoss
-    _window_param = "window"
-
-    @property
-    def _window(self):
-        return getattr(self, self._window_param)
 
     def _hop(self):
         return self.hop if self.hop is not None else self.horizon
 
     def _min_timesteps(self):
-        return self._window + self.horizon, (
-            f"{self._window_param}={self._window} steps in, horizon={self.horizon} out"
+        return self.width + self.horizon, (
+            f"width={self.width} steps in, horizon={self.horizon} out"
         )
 
     def _check_params(self):
@@ -80,8 +70,22 @@ class _WindowGenerator(BaseNeuralEstimator):
             self._check_n_channels(batch[0].shape[0])
         return batch
 
+    def _fit_scaling(self, batch):
+        flat = np.concatenate([s for s in batch], axis=1).astype(np.float64)
+        self.mean_ = flat.mean(axis=1)
+        std = flat.std(axis=1)
+        self.scale_ = np.where(std > 0, std, 1.0)
+
     def _scaled(self, arr):
         return (arr - self.mean_[:, None]) / self.scale_[:, None]
+
+    def _training_data(self, scaled):
+        """(dataset, owner): the training windows and the sequence of each."""
+        inputs, targets, owner = regression_windows(
+            scaled, self.width, self.horizon, self._hop(), owners=True
+        )
+        dataset = SequenceDataset(torch.from_numpy(inputs), None, torch.from_numpy(targets))
+        return dataset, owner
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -92,7 +96,7 @@ class _WindowGenerator(BaseNeuralEstimator):
         X : array-like of shape (n_sequences, n_channels, n_timesteps), \
                 (n_sequences, n_timesteps), or list of array-like of shape \
                 (n_channels, n_timesteps_i)
-            Training sequences, each at least ``window + horizon`` steps long.
+            Training sequences, each at least ``width + horizon`` steps long.
         y : None
             Ignored.
 
@@ -102,23 +106,19 @@ class _WindowGenerator(BaseNeuralEstimator):
         """
         self._check_params()
         batch = self._validate_X(X, reset=True)
-        flat = np.concatenate([s for s in batch], axis=1).astype(np.float64)
-        self.mean_ = flat.mean(axis=1)
-        std = flat.std(axis=1)
-        self.scale_ = np.where(std > 0, std, 1.0)
+        self._fit_scaling(batch)
         scaled = [self._scaled(s.astype(np.float64)) for s in batch]
-        inputs, targets = regression_windows(scaled, self._window, self.horizon, self._hop())
-        dataset = SequenceDataset(torch.from_numpy(inputs), None, torch.from_numpy(targets))
-        self._fit_net(lambda: self.make_module(self.n_channels_in_), dataset)
+        dataset, owner = self._training_data(scaled)
+        split = held_out_split(owner, len(batch), self.validation_fraction, self._seed())
+        self._fit_net(lambda: self.make_module(self.n_channels_in_), dataset, train_split=split)
         return self
 
     def _predict_scaled(self, windows):
-        """Network outputs for scaled windows ``(n, C, window)``, scaled units."""
+        """Network outputs for scaled windows ``(n, C, width)``, scaled units."""
         module = self.net_.module_
         device = next(module.parameters()).device
-        module.eval()
         outs = []
-        with torch.no_grad():
+        with inference(module):
             for start in range(0, len(windows), self.batch_size):
                 xb = torch.from_numpy(
                     np.ascontiguousarray(windows[start : start + self.batch_size], np.float32)
@@ -134,9 +134,7 @@ class _WindowGenerator(BaseNeuralEstimator):
         errors = []
         for seq in batch:
             scaled = self._scaled(seq.astype(np.float64))
-            inputs, targets = regression_windows(
-                [scaled], self._window, self.horizon, self.horizon
-            )
+            inputs, targets = regression_windows([scaled], self.width, self.horizon, self.horizon)
             pred = self._predict_scaled(inputs)
             diff = (pred - targets) * self.scale_[None, :, None]
             errors.append(diff**2)
@@ -158,7 +156,7 @@ class _WindowGenerator(BaseNeuralEstimator):
 
     def score(self, X, y=None):
         """Negative mean squared error of predicting each ``horizon`` steps of
-        ``X`` from the ``window`` steps before them (higher is better).
+        ``X`` from the ``width`` steps before them (higher is better).
 
         Parameters
         ----------
@@ -172,13 +170,26 @@ class _WindowGenerator(BaseNeuralEstimator):
         """
         return float(-np.concatenate([e.ravel() for e in self._errors(X)]).mean())
 
+    def _prompts(self, prompt):
+        """(list of 2D prompts, whether one prompt was given)."""
+        arr = prompt if isinstance(prompt, (list, tuple)) else np.asarray(prompt)
+        one = isinstance(arr, np.ndarray) and arr.ndim in (1, 2) and not (
+            arr.ndim == 2 and self.n_channels_in_ == 1 and arr.shape[0] > 1
+        )
+        if isinstance(arr, np.ndarray) and arr.ndim == 2 and one:
+            arr = arr[np.newaxis]
+        prompts, _ = validate_prompt(self, arr, min_length=self.width,
+                                     what=f"width={self.width}")
+        return prompts, one
+
     def predict(self, X):
-        """The ``horizon`` steps after the end of every sequence.
+        """The ``horizon`` steps after the end of every sequence (the expected
+        values for a regression head).
 
         Parameters
         ----------
-        X : batch of sequences, each at least ``window`` steps long
-            Only the last ``window`` steps of each are read.
+        X : batch of sequences, each at least ``width`` steps long
+            Only the last ``width`` steps of each are read.
 
         Returns
         -------
@@ -186,10 +197,8 @@ class _WindowGenerator(BaseNeuralEstimator):
         """
         check_is_fitted(self, "net_")
         check_dense_batch(self, X)
-        prompts, _ = validate_prompt(
-            self, X, min_length=self._window, what=f"{self._window_param}={self._window}"
-        )
-        windows = np.stack([self._scaled(p[:, -self._window :].astype(np.float64)) for p in prompts])
+        prompts, _ = validate_prompt(self, X, min_length=self.width, what=f"width={self.width}")
+        windows = np.stack([self._scaled(p[:, -self.width :].astype(np.float64)) for p in prompts])
         pred = self._predict_scaled(windows)
         return pred * self.scale_[None, :, None] + self.mean_[None, :, None]
 
@@ -200,7 +209,7 @@ class _WindowGenerator(BaseNeuralEstimator):
         ----------
         prompt : array-like of shape (n_timesteps,) or (n_channels, n_timesteps) \
                 for one sequence, or a batch of them
-            At least ``window`` steps; only the last ``window`` are read.
+            At least ``width`` steps; only the last ``width`` are read.
         n_steps : int
             Steps to generate.
 
@@ -212,25 +221,14 @@ class _WindowGenerator(BaseNeuralEstimator):
         """
         check_is_fitted(self, "net_")
         n_steps = check_positive_int("n_steps", n_steps)
-        arr = prompt if isinstance(prompt, (list, tuple)) else np.asarray(prompt)
-        one = isinstance(arr, np.ndarray) and arr.ndim in (1, 2) and not (
-            arr.ndim == 2 and self.n_channels_in_ == 1 and arr.shape[0] > 1
-        )
-        if isinstance(arr, np.ndarray) and arr.ndim == 2 and one:
-            arr = arr[np.newaxis]
-        prompts, _ = validate_prompt(
-            self, arr, min_length=self._window,
-            what=f"{self._window_param}={self._window}",
-        )
-        windows = np.stack(
-            [self._scaled(p[:, -self._window :].astype(np.float64)) for p in prompts]
-        )
+        prompts, one = self._prompts(prompt)
+        windows = np.stack([self._scaled(p[:, -self.width :].astype(np.float64)) for p in prompts])
         steps = []
         done = 0
         while done < n_steps:
             pred = self._predict_scaled(windows)
             steps.append(pred)
-            windows = np.concatenate([windows, pred], axis=2)[:, :, -self._window :]
+            windows = np.concatenate([windows, pred], axis=2)[:, :, -self.width :]
             done += self.horizon
         out = np.concatenate(steps, axis=2)[:, :, :n_steps]
         out = out * self.scale_[None, :, None] + self.mean_[None, :, None]
@@ -238,25 +236,38 @@ class _WindowGenerator(BaseNeuralEstimator):
         return out[0] if one else out
 
 
+_CHEN_WANG = """
+    .. [1] S. Chen and Y. Wang, "Convolutional Recurrent Music Sequence
+       Classification and Generation", MIT course project report (undated;
+       cites work up to 2019)."""
+
+_DOYLE_LOPEZ = """
+    .. [1] L. Doyle and R. A. Lopez, "Genre Classification and Generation of
+       Music Samples via Neural Networks", course project report (undated).
+    .. [2] A. van den Oord et al., "WaveNet: A Generative Model for Raw Audio",
+       arXiv:1609.03499, 2016 (the 8-bit mu-law categorical output)."""
+
+
 @_doc
 class SequenceForecaster(_WindowGenerator):
-    """Conv1D + LSTM forecaster of a note-feature sequence (seed 000's generator).
+    """Conv1D + LSTM forecaster of a note-feature sequence.
 
-    One Conv1D layer ("same" padding, ReLU) and one LSTM read the last
-    ``window`` steps of a sequence (e.g. the pitches of a melody, from
-    :class:`skmusic.features.NoteSequence`); a linear layer predicts the next
-    ``horizon`` values of every channel, trained with mean squared error on
-    every window of the training sequences (``hop`` steps apart).
-    :meth:`forecast` rolls it forward, feeding back its own predictions, as the
-    paper's Figures 4-7 do; :func:`skmusic.plotting.plot_forecast` draws forecast against truth.
+    The next-note generator of Chen and Wang [1]_: one Conv1D layer ("same"
+    padding, ReLU) and one LSTM read the last ``width`` steps of a sequence
+    (e.g. the pitches of a melody, from :class:`skmusic.features.NoteSequence`);
+    a linear layer predicts the next ``horizon`` values of every channel,
+    trained with mean squared error on every window of the training sequences
+    (``hop`` steps apart). :meth:`forecast` rolls it forward, feeding back its
+    own predictions, as the paper's Figures 4-7 do;
+    :func:`skmusic.plotting.plot_forecast` draws forecast against truth.
 
     :meth:`score` is the negative mean squared error of predicting each
-    ``horizon`` steps of held-out sequences from the ``window`` steps before
+    ``horizon`` steps of held-out sequences from the ``width`` steps before
     them, so ``GridSearchCV`` tunes it like a regressor.
 
     Parameters
     ----------
-    window : int, default=32
+    width : int, default=32
         Steps of context.
     horizon : int, default=1
         Steps predicted at once.
@@ -278,13 +289,17 @@ class SequenceForecaster(_WindowGenerator):
         Only for 2D array input.
     net_ : skorch.NeuralNet
 
+    References
+    ----------
+    {references}
+
     Examples
     --------
     >>> import numpy as np
     >>> from skmusic.generation import SequenceForecaster
     >>> t = np.arange(400)
     >>> X = [60 + 5 * np.sin(2 * np.pi * (t + p) / 16) for p in range(4)]
-    >>> model = SequenceForecaster(window=16, hidden_size=16, conv_channels=8, hop=4,
+    >>> model = SequenceForecaster(width=16, hidden_size=16, conv_channels=8, hop=4,
     ...                            max_epochs=30, lr=0.01, random_state=0).fit(X)
     >>> model.forecast(X[0][:32], n_steps=8).shape
     (1, 8)
@@ -292,10 +307,10 @@ class SequenceForecaster(_WindowGenerator):
     True
     """
 
-    _defaults = {"max_epochs": 50, "batch_size": 64, "lr": 0.003}
-    _parameter_constraints = {
+    _defaults: ClassVar[dict] = {"max_epochs": 50, "batch_size": 64, "lr": 0.003, "patience": 10}
+    _parameter_constraints: ClassVar[dict] = {
         **BaseNeuralEstimator._parameter_constraints,
-        "window": [Interval(Integral, 1, None, closed="left")],
+        "width": [Interval(Integral, 1, None, closed="left")],
         "horizon": [Interval(Integral, 1, None, closed="left")],
         "hop": [Interval(Integral, 1, None, closed="left"), None],
         "conv_channels": [Interval(Integral, 1, None, closed="left")],
@@ -304,11 +319,12 @@ class SequenceForecaster(_WindowGenerator):
         "dropout": [Interval(Real, 0, 1, closed="left")],
     }
 
-    def __init__(self, window=32, *, horizon=1, hop=1, conv_channels=32, kernel_size=3,
+    def __init__(self, width=32, *, horizon=1, hop=1, conv_channels=32, kernel_size=3,
                  hidden_size=64, dropout=0.0, max_epochs=50, batch_size=64, lr=0.003,
-                 optimizer="adam", validation_fraction=None, patience=None, callbacks=None,
-                 device="auto", verbose=0, random_state=None):
-        self.window = window
+                 optimizer="adamw", weight_decay=0.01, lr_schedule="cosine",
+                 validation_fraction=0.1, patience=10, max_time=None, grad_clip=1.0,
+                 callbacks=None, device="auto", verbose=0, random_state=None):
+        self.width = width
         self.horizon = horizon
         self.hop = hop
         self.conv_channels = conv_channels
@@ -319,8 +335,12 @@ class SequenceForecaster(_WindowGenerator):
         self.batch_size = batch_size
         self.lr = lr
         self.optimizer = optimizer
+        self.weight_decay = weight_decay
+        self.lr_schedule = lr_schedule
         self.validation_fraction = validation_fraction
         self.patience = patience
+        self.max_time = max_time
+        self.grad_clip = grad_clip
         self.callbacks = callbacks
         self.device = device
         self.verbose = verbose
@@ -344,51 +364,95 @@ class SequenceForecaster(_WindowGenerator):
         )
 
 
+SequenceForecaster.__doc__ = SequenceForecaster.__doc__.replace("{references}", _CHEN_WANG.strip())
+
+_MU = 255  # 8-bit mu-law: 256 classes
+
+
+def _mulaw_ids(scaled):
+    """Class ids 0..255 (float32) of audio in [-1, 1]."""
+    import librosa
+
+    q = librosa.mu_compress(np.clip(scaled, -1.0, 1.0), mu=_MU, quantize=True)
+    return (q + (_MU + 1) // 2).astype(np.float32)
+
+
+def _mulaw_audio(ids):
+    """Audio in [-1, 1] of class ids 0..255."""
+    import librosa
+
+    return librosa.mu_expand(np.asarray(ids, dtype=np.int64) - (_MU + 1) // 2, mu=_MU,
+                             quantize=True)
+
+
 @_doc
-class WaveformGenerator(_WindowGenerator):
-    """Raw-waveform generator: Conv1D then a bidirectional GRU (seed 003).
+class WaveformGenerator(PresetMixin, _WindowGenerator):
+    """Raw-waveform generator: Conv1D, a bidirectional GRU, and a sampled output.
 
-    Reads ``context`` samples of audio (seed 003: 0.9 s at 10 kHz, 9000) and
-    predicts the next ``horizon`` samples (0.1 s, 1000), trained with mean
-    squared error on windows ``hop`` samples apart. A strided Conv1D
-    (``kernel_size``, ``conv_stride``, ReLU) shortens what the bidirectional
-    GRU reads; its final states feed a linear layer. :meth:`sample` rolls it
-    forward from a prompt to ``seconds`` of audio, as the paper built 5 s clips
-    from a 0.9 s seed; write them with :func:`skmusic.io.write_wav`. Waveforms
-    are standardised with the training audio's mean and standard deviation.
+    The waveform network of Doyle and Lopez [1]_: a strided Conv1D
+    (``kernel_size``, ``conv_stride``, ReLU) shortens the ``width`` samples of
+    context that a bidirectional GRU reads; its final states summarise the
+    context, from which the next ``horizon`` samples are predicted. It is
+    rolled forward from a prompt by :meth:`sample`, as the paper built 5 s
+    clips from a 0.9 s seed; write them with :func:`skmusic.io.write_wav`.
 
-    :meth:`score` is the negative mean squared error of the next ``horizon``
-    samples of held-out audio (in the audio's units); compare it with
-    repeating the last ``horizon`` samples.
+    The output (``output``):
+
+    * ``"mulaw"`` (default): every next sample is one of 256 8-bit μ-law levels,
+      as in WaveNet [2]_; a small GRU decoder started from the context summary
+      predicts the ``horizon`` samples one at a time, each from the ones
+      before it, and :meth:`sample` *draws* them (with ``temperature``), so the
+      roll-out keeps the loudness and texture of the training audio.
+      :meth:`score` is the mean log-likelihood per sample (nats) of held-out
+      audio, each ``horizon`` samples predicted from the ``width`` before.
+      Audio is divided by the training audio's peak (``scale_``) into [-1, 1].
+    * ``"mse"`` (the paper's): a linear layer to the ``horizon`` samples,
+      trained with mean squared error. It predicts the average of the futures a
+      context allows, so its roll-outs fade toward silence. :meth:`score` is
+      the negative mean squared error; audio is standardised (``mean_``,
+      ``scale_``).
+
+    Presets (:meth:`from_preset`): ``"gtzan"`` is the paper's framing at
+    10 kHz, 0.9 s (9000 samples) in and 0.1 s (1000) out, with the MSE head.
 
     Parameters
     ----------
-    context : int, default=9000
-        Samples read.
-    horizon : int, default=1000
-        Samples predicted at once.
+    width : int, default=4500
+        Samples of context read.
+    horizon : int, default=500
+        Samples predicted per context.
     sr : int, default=10000
         Sampling rate of the audio (resample to it first, e.g. with
         ``AudioLoader(sr=10000)``); used to turn ``seconds`` into samples.
+    output : {"mulaw", "mse"}, default="mulaw"
+        The categorical μ-law output or the paper's regression output.
     hop : int, default=None
         Samples between training windows; ``None`` is ``horizon``.
     conv_channels : int, default=32
-    kernel_size : int, default=32
-    conv_stride : int, default=16
+    kernel_size : int, default=64
+    conv_stride : int, default=32
+        The convolution's step: the GRU reads ``width / conv_stride`` steps.
     hidden_size : int, default=64
         Units per GRU direction.
     num_layers : int, default=1
+    decoder_size : int, default=64
+        Units of the μ-law output's sample-level GRU (unused with ``"mse"``).
     {training}
 
     Attributes
     ----------
     mean_, scale_ : ndarray of shape (1,)
-        Standardisation of the training audio.
+        How the training audio is scaled: its mean and standard deviation
+        (``"mse"``), or 0 and its peak (``"mulaw"``).
     n_channels_in_ : int
         Always 1 (mono).
     n_features_in_ : int
         Only for 2D array input.
     net_ : skorch.NeuralNet
+
+    References
+    ----------
+    {references}
 
     Examples
     --------
@@ -396,58 +460,78 @@ class WaveformGenerator(_WindowGenerator):
     >>> from skmusic.generation import WaveformGenerator
     >>> t = np.arange(4000) / 1000
     >>> X = np.stack([np.sin(2 * np.pi * 50 * t + p) for p in range(4)])[:, None]
-    >>> gen = WaveformGenerator(context=90, horizon=10, sr=1000, kernel_size=8,
+    >>> gen = WaveformGenerator(width=90, horizon=10, sr=1000, kernel_size=8,
     ...                         conv_stride=4, hidden_size=16, max_epochs=5,
     ...                         random_state=0).fit(X)
-    >>> gen.sample(X[0, :, :90], seconds=0.5).shape
+    >>> clip = gen.sample(X[0, :, :90], seconds=0.5)
+    >>> clip.shape
     (1, 500)
+    >>> bool(clip.std() > 0.3)                 # a drawn waveform, not a fading mean
+    True
     """
 
-    _defaults = {"max_epochs": 50, "batch_size": 32, "lr": 0.001}
-    _window_param = "context"
-    _parameter_constraints = {
+    _defaults: ClassVar[dict] = {"max_epochs": 50, "batch_size": 32, "lr": 0.003, "patience": 5}
+    _presets: ClassVar[dict] = {
+        "gtzan": {"width": 9000, "horizon": 1000, "sr": 10000, "output": "mse",
+                  "conv_channels": 32, "kernel_size": 32, "conv_stride": 16,
+                  "hidden_size": 64, "num_layers": 1},
+    }
+    _parameter_constraints: ClassVar[dict] = {
         **BaseNeuralEstimator._parameter_constraints,
-        "context": [Interval(Integral, 1, None, closed="left")],
+        "width": [Interval(Integral, 1, None, closed="left")],
         "horizon": [Interval(Integral, 1, None, closed="left")],
         "sr": [Interval(Integral, 1, None, closed="left")],
+        "output": [StrOptions({"mulaw", "mse"})],
         "hop": [Interval(Integral, 1, None, closed="left"), None],
         "conv_channels": [Interval(Integral, 1, None, closed="left")],
         "kernel_size": [Interval(Integral, 1, None, closed="left")],
         "conv_stride": [Interval(Integral, 1, None, closed="left")],
         "hidden_size": [Interval(Integral, 1, None, closed="left")],
         "num_layers": [Interval(Integral, 1, None, closed="left")],
+        "decoder_size": [Interval(Integral, 1, None, closed="left")],
     }
 
-    def __init__(self, context=9000, *, horizon=1000, sr=10000, hop=None, conv_channels=32,
-                 kernel_size=32, conv_stride=16, hidden_size=64, num_layers=1,
-                 max_epochs=50, batch_size=32, lr=0.001, optimizer="adam",
-                 validation_fraction=None, patience=None, callbacks=None, device="auto",
-                 verbose=0, random_state=None):
-        self.context = context
+    def __init__(self, width=4500, *, horizon=500, sr=10000, output="mulaw", hop=None,
+                 conv_channels=32, kernel_size=64, conv_stride=32, hidden_size=64,
+                 num_layers=1, decoder_size=64, max_epochs=50, batch_size=32, lr=0.003,
+                 optimizer="adamw", weight_decay=0.01, lr_schedule="cosine",
+                 validation_fraction=0.1, patience=5, max_time=None, grad_clip=1.0,
+                 callbacks=None, device="auto", verbose=0, random_state=None):
+        self.width = width
         self.horizon = horizon
         self.sr = sr
+        self.output = output
         self.hop = hop
         self.conv_channels = conv_channels
         self.kernel_size = kernel_size
         self.conv_stride = conv_stride
         self.hidden_size = hidden_size
         self.num_layers = num_layers
+        self.decoder_size = decoder_size
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.lr = lr
         self.optimizer = optimizer
+        self.weight_decay = weight_decay
+        self.lr_schedule = lr_schedule
         self.validation_fraction = validation_fraction
         self.patience = patience
+        self.max_time = max_time
+        self.grad_clip = grad_clip
         self.callbacks = callbacks
         self.device = device
         self.verbose = verbose
         self.random_state = random_state
 
+    @property
+    def _criterion(self):
+        return torch.nn.CrossEntropyLoss if self.output == "mulaw" else torch.nn.MSELoss
+
     def _check_params(self):
-        if self.kernel_size > self.context:
+        if self.kernel_size > self.width:
             raise ValueError(
-                f"kernel_size={self.kernel_size} is longer than context={self.context}; "
-                "use a smaller kernel_size or a longer context."
+                f"kernel_size={self.kernel_size} is longer than width={self.width}; "
+                "use a smaller kernel_size or a longer width."
             )
 
     def _check_n_channels(self, n_channels):
@@ -456,6 +540,24 @@ class WaveformGenerator(_WindowGenerator):
                 f"WaveformGenerator takes mono audio (1 channel), got {n_channels} "
                 "channels; mix down first, e.g. AudioLoader(mono=True)."
             )
+
+    def _fit_scaling(self, batch):
+        if self.output == "mse":
+            return super()._fit_scaling(batch)
+        peak = max(float(np.abs(s).max()) for s in batch)
+        self.mean_ = np.zeros(1)
+        self.scale_ = np.array([peak if peak > 0 else 1.0])
+
+    def _training_data(self, scaled):
+        if self.output == "mse":
+            return super()._training_data(scaled)
+        ids = [_mulaw_ids(s) for s in scaled]
+        inputs, targets, owner = regression_windows(
+            ids, self.width, self.horizon, self._hop(), owners=True
+        )
+        X = torch.from_numpy(np.concatenate([inputs, targets], axis=2))
+        y = torch.from_numpy(targets[:, 0].astype(np.int64))
+        return SequenceDataset(X, None, y), owner
 
     def make_module(self, n_channels=1):
         """The untrained torch module these parameters describe.
@@ -467,26 +569,146 @@ class WaveformGenerator(_WindowGenerator):
         return ConvBiGRUWaveNet(
             self.horizon, conv_channels=self.conv_channels, kernel_size=self.kernel_size,
             conv_stride=self.conv_stride, hidden_size=self.hidden_size,
-            num_layers=self.num_layers,
+            num_layers=self.num_layers, decoder_size=self.decoder_size,
+            n_classes=_MU + 1 if self.output == "mulaw" else None,
         )
 
-    def sample(self, prompt, *, seconds=5.0):
+    def _log_likelihoods(self, X):
+        """Per sequence, log p of every sample after the first ``width``."""
+        check_is_fitted(self, "net_")
+        batch = self._validate_X(X, reset=False)
+        module = self.net_.module_
+        device = next(module.parameters()).device
+        out = []
+        with inference(module):
+            for seq in batch:
+                ids = _mulaw_ids(self._scaled(seq.astype(np.float64)))
+                inputs, targets = regression_windows([ids], self.width, self.horizon,
+                                                     self.horizon)
+                windows = np.concatenate([inputs, targets], axis=2)
+                logps = []
+                for start in range(0, len(windows), self.batch_size):
+                    xb = torch.from_numpy(windows[start : start + self.batch_size]).to(device)
+                    logp = torch.log_softmax(module(xb).double(), dim=1)
+                    target = xb[:, 0, -self.horizon :].long()
+                    logps.append(logp.gather(1, target[:, None])[:, 0].cpu().numpy())
+                out.append(np.concatenate(logps).ravel())
+        return out
+
+    def score_samples(self, X):
+        """Per sequence: mean log-likelihood per sample (``"mulaw"``) or
+        negative mean squared error (``"mse"``) of the next ``horizon``
+        samples from the ``width`` before them.
+
+        Parameters
+        ----------
+        X : batch of waveforms, as in :meth:`fit`
+
+        Returns
+        -------
+        scores : ndarray of shape (n_sequences,)
+        """
+        if self.output == "mse":
+            return super().score_samples(X)
+        return np.array([lp.mean() for lp in self._log_likelihoods(X)])
+
+    def score(self, X, y=None):
+        """Mean log-likelihood per predicted sample (``"mulaw"``; natural log,
+        over the 256 μ-law levels) or negative mean squared error (``"mse"``)
+        of held-out audio, each ``horizon`` samples predicted from the
+        ``width`` samples before them. Higher is better.
+
+        Parameters
+        ----------
+        X : batch of waveforms, as in :meth:`fit`
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        score : float
+        """
+        if self.output == "mse":
+            return super().score(X)
+        return float(np.concatenate(self._log_likelihoods(X)).mean())
+
+    def predict(self, X):
+        """The next ``horizon`` samples after every waveform: the expected
+        values (``"mse"``) or the most likely μ-law level of each sample, given
+        the levels chosen before it (``"mulaw"``).
+
+        Parameters
+        ----------
+        X : batch of waveforms, each at least ``width`` samples long
+            Only the last ``width`` samples of each are read.
+
+        Returns
+        -------
+        y : ndarray of shape (n_sequences, 1, horizon)
+        """
+        if self.output == "mse":
+            return super().predict(X)
+        check_is_fitted(self, "net_")
+        check_dense_batch(self, X)
+        prompts, _ = validate_prompt(self, X, min_length=self.width, what=f"width={self.width}")
+        return self._roll(prompts, self.horizon, temperature=1e-6, random_state=0)
+
+    def _roll(self, prompts, n_out, *, temperature, random_state):
+        module = self.net_.module_
+        device = next(module.parameters()).device
+        rng = check_random_state(random_state)
+        gen = torch.Generator(device=device)
+        gen.manual_seed(int(rng.randint(np.iinfo(np.int32).max)))
+        ids = np.stack([_mulaw_ids(self._scaled(p[:, -self.width :].astype(np.float64)))
+                        for p in prompts])
+        window = torch.from_numpy(ids).to(device)
+        steps, done = [], 0
+        with inference(module):
+            while done < n_out:
+                n = min(self.horizon, n_out - done)
+                new = module.sample(window, n, temperature=temperature, generator=gen)
+                steps.append(new.cpu().numpy())
+                window = torch.cat([window, new[:, None].float()], dim=2)[:, :, -self.width :]
+                done += n
+        audio = _mulaw_audio(np.concatenate(steps, axis=1))[:, None, :]
+        return (audio * self.scale_[0]).astype(np.float32)
+
+    def sample(self, prompt, *, seconds=5.0, temperature=1.0, random_state=None):
         """Generate ``seconds`` of audio after a prompt, ``horizon`` samples at a time.
 
         Parameters
         ----------
         prompt : array-like of shape (n_samples,) or (1, n_samples), or a batch \
                 of them (n_prompts, 1, n_samples)
-            At least ``context`` samples; only the last ``context`` are read.
+            At least ``width`` samples; only the last ``width`` are read.
         seconds : float, default=5.0
             Length of the generated audio (at ``sr``).
+        temperature : float, default=1.0
+            ``"mulaw"``: the logits are divided by it before each draw (below 1
+            is more conservative). Must be positive; ignored by ``"mse"``,
+            which is deterministic.
+        random_state : int, RandomState instance or None, default=None
+            Seeds the draws; ``None`` uses the estimator's ``random_state``.
 
         Returns
         -------
         audio : ndarray of shape (1, n_out) for one prompt, or (n_prompts, 1, n_out)
             ``n_out = round(seconds * sr)``; the prompt is not repeated.
         """
-        if not isinstance(seconds, Real) or not np.isfinite(seconds) or seconds <= 0:
+        if (not isinstance(seconds, Real) or isinstance(seconds, bool)
+                or not np.isfinite(seconds) or seconds <= 0):
             raise ValueError(f"seconds must be a positive number, got {seconds!r}.")
-        n_out = max(int(round(seconds * self.sr)), 1)
-        return self.forecast(prompt, n_out)
+        temperature = check_temperature(temperature)
+        n_out = max(round(seconds * self.sr), 1)
+        if self.output == "mse":
+            return self.forecast(prompt, n_out)
+        check_is_fitted(self, "net_")
+        prompts, one = self._prompts(prompt)
+        state = self.random_state if random_state is None else random_state
+        audio = self._roll(prompts, n_out, temperature=temperature, random_state=state)
+        return audio[0] if one else audio
+
+
+WaveformGenerator.__doc__ = WaveformGenerator.__doc__.replace(
+    "{references}", _DOYLE_LOPEZ.strip()
+)

@@ -1,16 +1,17 @@
 """PyTorch modules of skmusic's generators, apart from the estimators that train them.
 
-* :class:`TokenLSTMNet` -- next-token model (seed 002): embedding, stacked LSTM
-  with dropout, dense layers, one logit per vocabulary token at every step.
+* :class:`TokenLSTMNet` -- next-token model (Zong's note/chord LSTM): embedding,
+  stacked LSTM with dropout, dense layers, one logit per vocabulary token at
+  every step (optionally tied to the embedding).
   ``forward`` returns ``(batch, n_tokens, n_timesteps)`` logits, the layout
   ``torch.nn.CrossEntropyLoss`` takes; :meth:`TokenLSTMNet.step` carries the
   recurrent state for fast sampling.
-* :class:`ConvLSTMForecastNet` -- seed 000's generator: one Conv1D layer and one
+* :class:`ConvLSTMForecastNet` -- Chen and Wang's generator: one Conv1D layer and one
   LSTM read at the end of the window, a linear layer to the next ``horizon``
   values of every channel.
-* :class:`ConvBiGRUWaveNet` -- seed 003's waveform generator: a strided Conv1D
-  over raw audio, a bidirectional GRU, a linear layer to the next ``horizon``
-  samples.
+* :class:`ConvBiGRUWaveNet` -- Doyle and Lopez's waveform generator: a strided
+  Conv1D over raw audio, a bidirectional GRU, and a linear layer to the next
+  ``horizon`` samples or a sample-level GRU over 8-bit μ-law classes.
 
 The dense layers come from :mod:`skmusic.nn.modules` (:class:`DenseHead`).
 """
@@ -21,7 +22,7 @@ from torch.nn import functional as F
 
 from .modules import DenseHead
 
-__all__ = ["TokenLSTMNet", "ConvLSTMForecastNet", "ConvBiGRUWaveNet"]
+__all__ = ["ConvBiGRUWaveNet", "ConvLSTMForecastNet", "TokenLSTMNet"]
 
 
 class TokenLSTMNet(nn.Module):
@@ -35,21 +36,31 @@ class TokenLSTMNet(nn.Module):
     hidden_size : int
         Units of every LSTM layer.
     num_layers : int
-        Stacked LSTM layers (seed 002: 3).
+        Stacked LSTM layers.
     dropout : float
-        Between LSTM layers, after the last one and after every dense layer.
+        On the embeddings, between LSTM layers, after the last one and after
+        every dense layer.
     dense : sequence of int
         Hidden dense layers (ReLU) before the output layer.
+    tie_weights : bool, default=False
+        Share the embedding matrix with the output layer (Press and Wolf,
+        2017); the last hidden layer is projected to ``embedding_dim`` first.
     """
 
     def __init__(self, n_tokens, *, embedding_dim=64, hidden_size=256, num_layers=3,
-                 dropout=0.3, dense=(256,)):
+                 dropout=0.3, dense=(256,), tie_weights=False):
         super().__init__()
         self.embedding = nn.Embedding(n_tokens, embedding_dim)
         self.lstm = nn.LSTM(embedding_dim, hidden_size, num_layers=num_layers,
                             batch_first=True, dropout=dropout if num_layers > 1 else 0.0)
         self.dropout = nn.Dropout(dropout)
-        self.head = DenseHead(hidden_size, dense, n_tokens, dropout=dropout)
+        if tie_weights:
+            self.head = DenseHead(hidden_size, dense, embedding_dim, dropout=dropout)
+            self.out = nn.Linear(embedding_dim, n_tokens)
+            self.out.weight = self.embedding.weight
+        else:
+            self.head = DenseHead(hidden_size, dense, n_tokens, dropout=dropout)
+            self.out = nn.Identity()
 
     def step(self, ids, state=None):
         """Logits for the token after each of ``ids``, and the new state.
@@ -65,8 +76,8 @@ class TokenLSTMNet(nn.Module):
         logits : Tensor of shape (batch, n_timesteps, n_tokens)
         state : tuple of Tensor
         """
-        out, state = self.lstm(self.embedding(ids), state)
-        return self.head(self.dropout(out)), state
+        out, state = self.lstm(self.dropout(self.embedding(ids)), state)
+        return self.out(self.head(self.dropout(out))), state
 
     def forward(self, X, lengths=None):
         """Logits ``(batch, n_tokens, n_timesteps)`` for ids ``X`` of shape
@@ -111,36 +122,111 @@ class ConvLSTMForecastNet(nn.Module):
 
 
 class ConvBiGRUWaveNet(nn.Module):
-    """Strided Conv1D over raw audio, a bidirectional GRU, a linear layer.
+    """Strided Conv1D over raw audio, a bidirectional GRU, and an output head.
 
     The convolution (``conv_stride`` samples apart) shortens the context the GRU
-    reads by that factor (seed 003: "reduced the number of parameters ... and
-    thus sped up training"); the GRU's last forward and first backward states
-    feed a linear layer to ``horizon`` samples.
+    reads by that factor (Doyle and Lopez: it "reduced the number of parameters
+    ... and thus sped up training"); the GRU's last forward and first backward
+    states summarise the context. Two heads:
+
+    * ``n_classes=None`` (the paper's): a linear layer to the next ``horizon``
+      samples, trained with mean squared error. Averaging over the futures a
+      context allows, its roll-outs fade toward silence.
+    * ``n_classes=256``: a categorical distribution over μ-law classes for every
+      next sample, as in WaveNet and SampleRNN. A small GRU decoder, started
+      from the context summary, predicts the ``horizon`` samples one at a time,
+      each from the ones before it (teacher forcing in training), so sampling
+      draws a waveform instead of averaging one.
 
     Parameters
     ----------
     horizon : int
-        Samples predicted.
+        Samples predicted per context.
     conv_channels, kernel_size, conv_stride : int
     hidden_size : int
         Units per direction of the GRU.
     num_layers : int
+    n_classes : int or None, default=None
+        μ-law classes of the categorical head; ``None`` for the regression head.
+    decoder_size : int, default=64
+        Units of the categorical head's sample-level GRU.
+    embedding_dim : int, default=16
+        Size of the embedding of the previous sample's class fed to the decoder.
+
+    Notes
+    -----
+    With the categorical head, :meth:`forward` takes class ids (as floats) of
+    the context *followed by* the ``horizon`` target samples, shape
+    ``(batch, 1, width + horizon)``: the targets are its teacher-forced inputs.
+    The body reads the ids scaled to ``[-1, 1]``.
     """
 
     def __init__(self, horizon, *, conv_channels=32, kernel_size=16, conv_stride=8,
-                 hidden_size=64, num_layers=1):
+                 hidden_size=64, num_layers=1, n_classes=None, decoder_size=64,
+                 embedding_dim=16):
         super().__init__()
         self.horizon = horizon
+        self.n_classes = n_classes
         self.conv = nn.Conv1d(1, conv_channels, kernel_size, stride=conv_stride)
         self.gru = nn.GRU(conv_channels, hidden_size, num_layers=num_layers,
                           batch_first=True, bidirectional=True)
-        self.out = nn.Linear(2 * hidden_size, horizon)
+        if n_classes is None:
+            self.out = nn.Linear(2 * hidden_size, horizon)
+        else:
+            self.condition = nn.Linear(2 * hidden_size, decoder_size)
+            self.embedding = nn.Embedding(n_classes, embedding_dim)
+            self.decoder = nn.GRU(embedding_dim + decoder_size, decoder_size, batch_first=True)
+            self.out = nn.Linear(decoder_size, n_classes)
 
-    def forward(self, X, lengths=None):
-        """Next ``horizon`` samples ``(batch, 1, horizon)`` after waveforms ``X`` of
-        shape ``(batch, 1, context)``."""
+    def _summary(self, X):
         x = F.relu(self.conv(X))
         _, h = self.gru(x.transpose(1, 2))
-        last = torch.cat([h[-2], h[-1]], dim=1)
-        return self.out(last).unsqueeze(1)
+        return torch.cat([h[-2], h[-1]], dim=1)
+
+    def _scale(self, ids):
+        return ids * (2.0 / (self.n_classes - 1)) - 1.0
+
+    def forward(self, X, lengths=None):
+        """Regression head: the next ``horizon`` samples ``(batch, 1, horizon)``
+        after waveforms ``X`` of shape ``(batch, 1, width)``. Categorical head:
+        logits ``(batch, n_classes, horizon)`` of the last ``horizon`` samples of
+        ``X`` (class ids, shape ``(batch, 1, width + horizon)``), each from the
+        samples before it."""
+        if self.n_classes is None:
+            return self.out(self._summary(X)).unsqueeze(1)
+        context, prev = X[..., : -self.horizon], X[:, 0, -self.horizon - 1 : -1]
+        cond = torch.tanh(self.condition(self._summary(self._scale(context))))
+        inputs = torch.cat(
+            [self.embedding(prev.long()), cond[:, None].expand(-1, self.horizon, -1)], dim=2
+        )
+        out, _ = self.decoder(inputs, cond[None].contiguous())
+        return self.out(out).transpose(1, 2)
+
+    @torch.no_grad()
+    def sample(self, context, n_samples, *, temperature=1.0, generator=None):
+        """Draw the next ``n_samples`` class ids after ``context`` (categorical head).
+
+        Parameters
+        ----------
+        context : Tensor of shape (batch, 1, width)
+            Class ids (as floats) the body reads.
+        n_samples : int
+            At most ``horizon``.
+        temperature : float, default=1.0
+        generator : torch.Generator, default=None
+
+        Returns
+        -------
+        ids : LongTensor of shape (batch, n_samples)
+        """
+        cond = torch.tanh(self.condition(self._summary(self._scale(context))))
+        state = cond[None].contiguous()
+        prev = context[:, 0, -1].long()
+        out = torch.empty(context.shape[0], n_samples, dtype=torch.long, device=context.device)
+        for t in range(n_samples):
+            x = torch.cat([self.embedding(prev), cond], dim=1)[:, None]
+            h, state = self.decoder(x, state)
+            probs = torch.softmax(self.out(h[:, 0]).double() / temperature, dim=1)
+            prev = torch.multinomial(probs, 1, generator=generator)[:, 0]
+            out[:, t] = prev
+        return out
