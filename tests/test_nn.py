@@ -407,3 +407,46 @@ def test_max_time_stops_training_and_keeps_a_working_model():
     clf = tiny(LSTMClassifier, max_epochs=500, max_time=0.01).fit(X, y)
     assert len(clf.net_.history) == 1 and clf.net_.history[-1, "stopped_by_time"]
     assert clf.predict(X).shape == y.shape
+
+
+def test_augmentation_transposes_and_crops_training_batches_only():
+    from skmusic.nn.augment import RandomCrop, RandomTranspose
+
+    X, y = easy_data()
+    X[:, 0] += 60  # the first row holds pitches
+    clf = tiny(LSTMClassifier, normalize="channel",
+               augment=[RandomTranspose(channels=0, max_shift=3), RandomCrop(0.5)]).fit(X, y)
+    iterator = clf.net_.get_iterator(clf.net_.get_dataset(clf._make_dataset(
+        clf._prepare(X[:, :, :], fit=False), torch.zeros(len(X)))), training=True)
+    (xb, _), = [next(iter(iterator))]
+    # one semitone is 1 / (the pitch row's standard deviation) once standardized
+    unit = iterator.augment.augmenters[0].unit_
+    np.testing.assert_allclose(unit[0], 1 / clf.input_scale_[0], rtol=1e-5)
+    assert float(unit[1:].abs().max()) == 0.0
+    assert isinstance(xb, dict) and int(xb["lengths"].min()) >= 12  # crops of >= half
+    assert clf.net_.get_iterator(clf._make_dataset(X), training=False).augment is None
+    assert clf.score(X, y) > 0.9
+    # under per-series normalization a transposition is invisible to the pitch row
+    series = tiny(LSTMClassifier, normalize="series", augment=RandomTranspose(0)).fit(X, y)
+    iterator = series.net_.get_iterator(series._make_dataset(X), training=True)
+    assert float(iterator.augment.augmenters[0].unit_.abs().max()) == 0.0
+
+
+def test_augmented_model_round_trips_through_joblib(tmp_path):
+    from skmusic.nn.augment import RandomCrop
+
+    X, y = easy_data()
+    clf = tiny(ResNet1DClassifier, augment=RandomCrop(0.7)).fit(X, y)
+    joblib.dump(clf, tmp_path / "model.joblib")
+    np.testing.assert_array_equal(joblib.load(tmp_path / "model.joblib").predict(X),
+                                  clf.predict(X))
+
+
+def test_bad_augment_gets_a_clear_error():
+    from skmusic.nn.augment import RandomTranspose
+
+    X, y = easy_data()
+    with pytest.raises(ValueError, match="must index the input's 4 channel"):
+        tiny(LSTMClassifier, augment=RandomTranspose(channels=7)).fit(X, y)
+    with pytest.raises(ValueError, match="augmenter of skmusic.nn.augment"):
+        tiny(LSTMClassifier, augment=[lambda X, lengths: (X, lengths)]).fit(X, y)

@@ -65,6 +65,7 @@ from skorch.callbacks import Callback, GradientNormClipping
 from skorch.callbacks import EarlyStopping as _SkorchEarlyStopping
 
 from ..utils.validation import batch_lengths, validate_batch
+from .augment import bind_augmenters
 
 __all__ = [
     "BaseNeuralEstimator",
@@ -169,14 +170,19 @@ class BatchIterator:
     shuffle : bool, default=False
         Draw a new order every epoch from torch's (seeded) global generator.
     drop_last : bool, default=False
+    augment : callable, default=None
+        ``augment(X, lengths) -> (X, lengths)`` applied to every batch (the
+        training iterator's augmentation, see :mod:`skmusic.nn.augment`).
     **kwargs : ignored (DataLoader arguments such as ``num_workers``).
     """
 
-    def __init__(self, dataset, batch_size=128, shuffle=False, drop_last=False, **kwargs):
+    def __init__(self, dataset, batch_size=128, shuffle=False, drop_last=False, augment=None,
+                 **kwargs):
         self.dataset = dataset
         self.batch_size = batch_size
         self.shuffle = shuffle
         self.drop_last = drop_last
+        self.augment = augment
 
     def __len__(self):
         n = len(self.dataset)
@@ -194,9 +200,15 @@ class BatchIterator:
         stop = n - n % bs if self.drop_last else n
         for start in range(0, stop, bs):
             if order is None:
-                yield base[start : start + bs]
+                batch = base[start : start + bs]
             else:
-                yield base[order[start : start + bs]]
+                batch = base[order[start : start + bs]]
+            yield batch if self.augment is None else self._augmented(*batch)
+
+    def _augmented(self, xb, yb):
+        X, lengths = (xb["X"], xb["lengths"]) if isinstance(xb, dict) else (xb, None)
+        X, lengths = self.augment(X, lengths)
+        return (X if lengths is None else {"X": X, "lengths": lengths}), yb
 
 
 def batch_to_tensors(batch):
@@ -811,6 +823,7 @@ class BaseNeuralClassifier(ClassifierMixin, BaseNeuralEstimator):
         **BaseNeuralEstimator._parameter_constraints,
         "normalize": [StrOptions({"series", "series+stats", "channel"}), None],
         "max_timesteps": [Interval(Integral, 1, None, closed="left"), None],
+        "augment": [list, tuple, callable, None],
     }
 
     def _prepare(self, batch, *, fit):
@@ -883,6 +896,8 @@ class BaseNeuralClassifier(ClassifierMixin, BaseNeuralEstimator):
                 "sequences of at least 2 classes."
             )
         batch = self._prepare(batch, fit=True)
+        augment = bind_augmenters(self.augment, lambda raw: self._prepare(raw, fit=False),
+                                  self.n_channels_in_)
         n_channels, n_classes = self._module_channels(), len(self.classes_)
         dataset = self._make_dataset(batch, torch.from_numpy(y_enc.astype(np.int64)))
         self._fit_net(
@@ -890,6 +905,7 @@ class BaseNeuralClassifier(ClassifierMixin, BaseNeuralEstimator):
             dataset,
             y_enc,
             classes=list(range(n_classes)),
+            iterator_train__augment=augment,
         )
         return self
 

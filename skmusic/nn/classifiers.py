@@ -66,7 +66,11 @@ _INPUT_DOC = """
     max_timesteps : int or None, default={max_timesteps}
         Inputs longer than this are averaged over non-overlapping windows of
         one stride, fixed in ``fit`` from the longest training sequence, so
-        long sequences train fast; ``None`` keeps every timestep."""
+        long sequences train fast; ``None`` keeps every timestep.
+    augment : augmenter or list of augmenters, default=None
+        Training-time augmentation from :mod:`skmusic.nn.augment`, e.g.
+        ``[RandomTranspose(channels=0), RandomCrop(0.5)]`` for note series
+        whose first row is the pitch; applied to training batches only."""
 
 
 def _doc(cls):
@@ -189,7 +193,7 @@ class LSTMClassifier(_PresetMixin, BaseNeuralClassifier):
 
     def __init__(self, hidden_size=64, *, num_layers=2, bidirectional=True, dropout=0.1,
                  dense=(), normalize="series+stats",
-                 max_timesteps=128, max_epochs=100, batch_size=32, lr=0.003, optimizer="adamw",
+                 max_timesteps=128, augment=None, max_epochs=100, batch_size=32, lr=0.003, optimizer="adamw",
                  weight_decay=0.01, lr_schedule="cosine", validation_fraction=0.1, patience=15,
                  max_time=None, grad_clip=1.0, callbacks=None, device="auto", verbose=0,
                  random_state=None):
@@ -200,6 +204,7 @@ class LSTMClassifier(_PresetMixin, BaseNeuralClassifier):
         self.dense = dense
         self.normalize = normalize
         self.max_timesteps = max_timesteps
+        self.augment = augment
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.lr = lr
@@ -341,7 +346,7 @@ class CRNNClassifier(_PresetMixin, BaseNeuralClassifier):
     def __init__(self, conv_channels=(64, 64, 64), *, hidden_size=64, layout="sequential",
                  kernel_size=5, pool_size=2, padding="same", bidirectional=True, dropout=0.2,
                  dense=(), normalize="series+stats",
-                 max_timesteps=512, max_epochs=100, batch_size=32, lr=0.003, optimizer="adamw",
+                 max_timesteps=512, augment=None, max_epochs=100, batch_size=32, lr=0.003, optimizer="adamw",
                  weight_decay=0.01, lr_schedule="cosine", validation_fraction=0.1, patience=15,
                  max_time=None, grad_clip=1.0, callbacks=None, device="auto", verbose=0,
                  random_state=None):
@@ -356,6 +361,7 @@ class CRNNClassifier(_PresetMixin, BaseNeuralClassifier):
         self.dense = dense
         self.normalize = normalize
         self.max_timesteps = max_timesteps
+        self.augment = augment
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.lr = lr
@@ -459,7 +465,7 @@ class ResNet1DClassifier(BaseNeuralClassifier):
 
     def __init__(self, n_filters=64, *, n_blocks=3, kernel_size=7, pool_size=2,
                  normalize="series+stats",
-                 max_timesteps=512, max_epochs=100, batch_size=32, lr=0.003, optimizer="adamw",
+                 max_timesteps=512, augment=None, max_epochs=100, batch_size=32, lr=0.003, optimizer="adamw",
                  weight_decay=0.01, lr_schedule="cosine", validation_fraction=0.1, patience=15,
                  max_time=None, grad_clip=1.0, callbacks=None, device="auto", verbose=0,
                  random_state=None):
@@ -469,6 +475,7 @@ class ResNet1DClassifier(BaseNeuralClassifier):
         self.pool_size = pool_size
         self.normalize = normalize
         self.max_timesteps = max_timesteps
+        self.augment = augment
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.lr = lr
@@ -597,7 +604,7 @@ class SpectrogramCNNClassifier(_PresetMixin, BaseNeuralClassifier):
 
     def __init__(self, channels=(32, 64, 64, 64, 32), *, kernel_size=3, pool_size=2,
                  activation="relu", dropout=0.1, global_pool="avg", normalize="channel",
-                 max_timesteps=512, max_epochs=100, batch_size=32, lr=0.003, optimizer="adamw",
+                 max_timesteps=512, augment=None, max_epochs=100, batch_size=32, lr=0.003, optimizer="adamw",
                  weight_decay=0.01, lr_schedule="cosine", validation_fraction=0.1, patience=15,
                  max_time=None, grad_clip=1.0, callbacks=None, device="auto", verbose=0,
                  random_state=None):
@@ -609,6 +616,7 @@ class SpectrogramCNNClassifier(_PresetMixin, BaseNeuralClassifier):
         self.global_pool = global_pool
         self.normalize = normalize
         self.max_timesteps = max_timesteps
+        self.augment = augment
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.lr = lr
@@ -707,7 +715,7 @@ class RCNNClassifier(BaseNeuralClassifier):
 
     def __init__(self, channels=(32, 64), *, n_recurrent=3, n_steps=3, kernel_size=3,
                  pool_size=2, dropout=0.2, normalize="channel",
-                 max_timesteps=512, max_epochs=100, batch_size=32, lr=0.003, optimizer="adamw",
+                 max_timesteps=512, augment=None, max_epochs=100, batch_size=32, lr=0.003, optimizer="adamw",
                  weight_decay=0.01, lr_schedule="cosine", validation_fraction=0.1, patience=15,
                  max_time=None, grad_clip=1.0, callbacks=None, device="auto", verbose=0,
                  random_state=None):
@@ -719,6 +727,7 @@ class RCNNClassifier(BaseNeuralClassifier):
         self.dropout = dropout
         self.normalize = normalize
         self.max_timesteps = max_timesteps
+        self.augment = augment
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.lr = lr
@@ -828,7 +837,7 @@ class InceptionTimeClassifier(_PresetMixin, BaseNeuralClassifier):
     }
 
     def __init__(self, n_filters=16, *, depth=6, kernel_size=40, bottleneck=16, residual=True,
-                 normalize="series+stats", max_timesteps=512, max_epochs=100, batch_size=32,
+                 normalize="series+stats", max_timesteps=512, augment=None, max_epochs=100, batch_size=32,
                  lr=0.003, optimizer="adamw", weight_decay=0.01, lr_schedule="cosine",
                  validation_fraction=0.1, patience=15, max_time=None, grad_clip=1.0,
                  callbacks=None, device="auto", verbose=0, random_state=None):
@@ -839,6 +848,7 @@ class InceptionTimeClassifier(_PresetMixin, BaseNeuralClassifier):
         self.residual = residual
         self.normalize = normalize
         self.max_timesteps = max_timesteps
+        self.augment = augment
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.lr = lr
