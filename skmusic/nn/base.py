@@ -693,10 +693,6 @@ class BaseNeuralEstimator(BaseEstimator):
         rng = np.random.RandomState(seed)
         return np.sort(rng.permutation(n)[:n_valid])
 
-    def _recipe(self, name):
-        # generators written before the recipe may lack a parameter: its default
-        return getattr(self, name, TRAINING_DEFAULTS.get(name))
-
     def _make_net(self, module, *, seed, n_items, y=None, **net_params):
         callbacks = [copy.deepcopy(cb) for cb in (self.callbacks or [])]
         train_split = net_params.pop("train_split", "auto")
@@ -722,21 +718,21 @@ class BaseNeuralEstimator(BaseEstimator):
                  EarlyStopping(monitor="train_loss", patience=self.patience,
                                min_epochs=int(0.3 * self.max_epochs)))
             )
-        if self._recipe("lr_schedule") != "constant":  # leaves room for the user's own
+        if self.lr_schedule != "constant":  # leaves room for the user's own
             callbacks.append(
                 ("lr_schedule",
-                 LRSchedule(self._recipe("lr_schedule"), self.max_epochs,
+                 LRSchedule(self.lr_schedule, self.max_epochs,
                             max(1, -(-n_train // self.batch_size))))
             )
-        if self._recipe("grad_clip") is not None:
-            callbacks.append(("grad_clip", GradientNormClipping(self._recipe("grad_clip"))))
-        if self._recipe("max_time") is not None:
-            callbacks.append(("time_budget", TimeBudget(self._recipe("max_time"))))
+        if self.grad_clip is not None:
+            callbacks.append(("grad_clip", GradientNormClipping(self.grad_clip)))
+        if self.max_time is not None:
+            callbacks.append(("time_budget", TimeBudget(self.max_time)))
         optimizer = self.optimizer
         if isinstance(optimizer, str):
             optimizer = OPTIMIZERS[optimizer]
-        if self._recipe("weight_decay"):
-            net_params.setdefault("optimizer__weight_decay", self._recipe("weight_decay"))
+        if self.weight_decay:
+            net_params.setdefault("optimizer__weight_decay", self.weight_decay)
         return self._net_class(
             module,
             criterion=self._criterion,
