@@ -224,9 +224,13 @@ def test_cross_val_score_on_2d_tabular_input():
         clf.predict(X[:, :15])
 
 
-def test_joblib_round_trip_in_a_fresh_process(tmp_path):
+@pytest.mark.parametrize("normalize", ["series+stats", "channel"])
+def test_joblib_round_trip_in_a_fresh_process(tmp_path, normalize):
+    """The stored input statistics travel with the model: raw input predicts the same."""
     X, y = easy_data(n=24)
-    clf = tiny(CRNNClassifier, max_epochs=2).fit(X, y)
+    X = X * 300 + 1000  # raw, far from standardized
+    clf = tiny(CRNNClassifier, max_epochs=2, normalize=normalize).fit(X, y)
+    assert clf.input_mean_ is not None
     joblib.dump(clf, tmp_path / "model.joblib")
     np.save(tmp_path / "X.npy", X)
     code = (
