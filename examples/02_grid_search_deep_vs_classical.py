@@ -16,18 +16,17 @@ from sklearn.pipeline import Pipeline, make_pipeline
 
 from skmusic.datasets import load_corpus
 from skmusic.ensemble import VotingSliceClassifier
-from skmusic.features import ChannelScaler, NoteSequence, SequenceStats
+from skmusic.features import NoteSequence, SequenceStats
 from skmusic.nn import LSTMClassifier
 
 songs = load_corpus("composers", classes=["ryans_mammoth", "oneills", "bach"], max_per_class=10)
 
 model = Pipeline([
     ("notes", NoteSequence(features=("pitch", "duration", "interval"))),
-    ("scale", ChannelScaler()),
     ("vote", VotingSliceClassifier(LogisticRegression(), width=48, hop=24, pad="constant")),
 ])
 grid = [
-    {"vote__estimator": [LSTMClassifier(max_epochs=6, lr=0.01, random_state=0)],
+    {"vote__estimator": [LSTMClassifier(max_epochs=6, random_state=0)],
      "vote__estimator__hidden_size": [16, 32]},
     {"vote__estimator": [make_pipeline(SequenceStats(), RandomForestClassifier(random_state=0))]},
     {"vote__estimator": [make_pipeline(SequenceStats(), LogisticRegression(max_iter=2000))]},

@@ -15,14 +15,13 @@ from sklearn.pipeline import Pipeline
 
 from skmusic.datasets import load_corpus
 from skmusic.ensemble import VotingSliceClassifier
-from skmusic.features import ChannelScaler, NoteSequence
+from skmusic.features import NoteSequence
 from skmusic.model_selection import optuna_search, search_space
 from skmusic.nn import LSTMClassifier
 
 songs = load_corpus("composers", classes=["ryans_mammoth", "oneills"], max_per_class=8)
 model = Pipeline([
     ("notes", NoteSequence(features=("pitch", "duration", "interval"))),
-    ("scale", ChannelScaler()),
     ("vote", VotingSliceClassifier(LSTMClassifier(max_epochs=4, random_state=0),
                                    width=32, hop=16, voting="soft", pad="constant")),
 ])
