@@ -110,8 +110,8 @@ def audio(quick, start):
     per_class = 8 if quick else 16
     seconds = 20.0 if quick else 30.0
     n_gen = 4 if quick else 6     # generated clips per class
-    gen_budget = 20 if quick else 70  # seconds of generator training per class
-    hop = 2000  # training windows every 0.2 s: an epoch of 12 songs fits the budget
+    gen_budget = 20 if quick else 60  # seconds of generator training per class
+    hop = 3000  # training windows every 0.3 s: an epoch of 12 songs fits the budget
     cnn_cap = 30 if quick else 150
 
     songs = load_corpus("composers", classes=classes, max_per_class=per_class, as_audio=True,

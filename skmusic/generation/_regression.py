@@ -400,8 +400,8 @@ class WaveformGenerator(PresetMixin, _WindowGenerator):
 
     * ``"mulaw"`` (default): every next sample is one of 256 8-bit μ-law levels,
       as in WaveNet [2]_; a small GRU decoder started from the context summary
-      predicts the ``horizon`` samples one at a time, each from the ones
-      before it, and :meth:`sample` *draws* them (with ``temperature``), so the
+      predicts the ``horizon`` samples one at a time, each from the
+      ``lookback`` samples before it, and :meth:`sample` *draws* them (with ``temperature``), so the
       roll-out keeps the loudness and texture of the training audio.
       :meth:`score` is the mean log-likelihood per sample (nats) of held-out
       audio, each ``horizon`` samples predicted from the ``width`` before.
@@ -437,6 +437,10 @@ class WaveformGenerator(PresetMixin, _WindowGenerator):
     num_layers : int, default=1
     decoder_size : int, default=64
         Units of the μ-law output's sample-level GRU (unused with ``"mse"``).
+    lookback : int, default=128
+        Samples of the recent past the μ-law output's GRU reads at every step
+        (besides the context summary), so it can carry a pitch period of up to
+        ``lookback`` samples forward (unused with ``"mse"``).
     {training}
 
     Attributes
@@ -489,12 +493,13 @@ class WaveformGenerator(PresetMixin, _WindowGenerator):
         "hidden_size": [Interval(Integral, 1, None, closed="left")],
         "num_layers": [Interval(Integral, 1, None, closed="left")],
         "decoder_size": [Interval(Integral, 1, None, closed="left")],
+        "lookback": [Interval(Integral, 1, None, closed="left")],
     }
 
     def __init__(self, width=4500, *, horizon=500, sr=10000, output="mulaw", hop=None,
                  conv_channels=32, kernel_size=64, conv_stride=32, hidden_size=64,
-                 num_layers=1, decoder_size=64, max_epochs=50, batch_size=32, lr=0.003,
-                 optimizer="adamw", weight_decay=0.01, lr_schedule="cosine",
+                 num_layers=1, decoder_size=64, lookback=128, max_epochs=50, batch_size=32,
+                 lr=0.003, optimizer="adamw", weight_decay=0.01, lr_schedule="cosine",
                  validation_fraction=0.1, patience=5, max_time=None, grad_clip=1.0,
                  callbacks=None, device="auto", verbose=0, random_state=None):
         self.width = width
@@ -508,6 +513,7 @@ class WaveformGenerator(PresetMixin, _WindowGenerator):
         self.hidden_size = hidden_size
         self.num_layers = num_layers
         self.decoder_size = decoder_size
+        self.lookback = lookback
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.lr = lr
@@ -570,7 +576,7 @@ class WaveformGenerator(PresetMixin, _WindowGenerator):
             self.horizon, conv_channels=self.conv_channels, kernel_size=self.kernel_size,
             conv_stride=self.conv_stride, hidden_size=self.hidden_size,
             num_layers=self.num_layers, decoder_size=self.decoder_size,
-            n_classes=_MU + 1 if self.output == "mulaw" else None,
+            lookback=self.lookback, n_classes=_MU + 1 if self.output == "mulaw" else None,
         )
 
     def _log_likelihoods(self, X):

@@ -152,6 +152,11 @@ class ConvBiGRUWaveNet(nn.Module):
         Units of the categorical head's sample-level GRU.
     embedding_dim : int, default=16
         Size of the embedding of the previous sample's class fed to the decoder.
+    lookback : int, default=128
+        The decoder also reads the last ``lookback`` samples (as values in
+        [-1, 1], through a linear layer) at every step, so it can continue a
+        periodic waveform -- a pitch period of up to ``lookback`` samples -- as
+        a linear predictor would.
 
     Notes
     -----
@@ -163,10 +168,11 @@ class ConvBiGRUWaveNet(nn.Module):
 
     def __init__(self, horizon, *, conv_channels=32, kernel_size=16, conv_stride=8,
                  hidden_size=64, num_layers=1, n_classes=None, decoder_size=64,
-                 embedding_dim=16):
+                 embedding_dim=16, lookback=128):
         super().__init__()
         self.horizon = horizon
         self.n_classes = n_classes
+        self.lookback = lookback
         self.conv = nn.Conv1d(1, conv_channels, kernel_size, stride=conv_stride)
         self.gru = nn.GRU(conv_channels, hidden_size, num_layers=num_layers,
                           batch_first=True, bidirectional=True)
@@ -175,7 +181,9 @@ class ConvBiGRUWaveNet(nn.Module):
         else:
             self.condition = nn.Linear(2 * hidden_size, decoder_size)
             self.embedding = nn.Embedding(n_classes, embedding_dim)
-            self.decoder = nn.GRU(embedding_dim + decoder_size, decoder_size, batch_first=True)
+            self.recent = nn.Linear(lookback, decoder_size)
+            self.decoder = nn.GRU(embedding_dim + 2 * decoder_size, decoder_size,
+                                  batch_first=True)
             self.out = nn.Linear(decoder_size, n_classes)
 
     def _summary(self, X):
@@ -196,8 +204,13 @@ class ConvBiGRUWaveNet(nn.Module):
             return self.out(self._summary(X)).unsqueeze(1)
         context, prev = X[..., : -self.horizon], X[:, 0, -self.horizon - 1 : -1]
         cond = torch.tanh(self.condition(self._summary(self._scale(context))))
+        # the last `lookback` samples before each predicted one (zeros before the start)
+        past = self._scale(X[:, 0, :-1])
+        past = F.pad(past, (max(self.lookback - past.shape[1] + self.horizon, 0), 0))
+        recent = past[:, -(self.horizon + self.lookback - 1) :].unfold(1, self.lookback, 1)
         inputs = torch.cat(
-            [self.embedding(prev.long()), cond[:, None].expand(-1, self.horizon, -1)], dim=2
+            [self.embedding(prev.long()), self.recent(recent),
+             cond[:, None].expand(-1, self.horizon, -1)], dim=2
         )
         out, _ = self.decoder(inputs, cond[None].contiguous())
         return self.out(out).transpose(1, 2)
@@ -205,6 +218,10 @@ class ConvBiGRUWaveNet(nn.Module):
     @torch.no_grad()
     def sample(self, context, n_samples, *, temperature=1.0, generator=None):
         """Draw the next ``n_samples`` class ids after ``context`` (categorical head).
+
+        The decoder's GRU is stepped by hand, its input projections of the
+        previous sample's embedding, the recent samples and the context summary
+        computed once, which makes a step a few small matrix products.
 
         Parameters
         ----------
@@ -220,13 +237,32 @@ class ConvBiGRUWaveNet(nn.Module):
         ids : LongTensor of shape (batch, n_samples)
         """
         cond = torch.tanh(self.condition(self._summary(self._scale(context))))
-        state = cond[None].contiguous()
+        D, E, L = cond.shape[1], self.embedding.embedding_dim, self.lookback
+        W_ih, W_hh = self.decoder.weight_ih_l0, self.decoder.weight_hh_l0
+        b_ih, b_hh = self.decoder.bias_ih_l0, self.decoder.bias_hh_l0
+        from_token = self.embedding.weight @ W_ih[:, :E].T               # (n_classes, 3D)
+        W_recent = W_ih[:, E : E + D] @ self.recent.weight               # (3D, L)
+        fixed = (cond @ W_ih[:, E + D :].T + b_ih
+                 + W_ih[:, E : E + D] @ self.recent.bias)               # (batch, 3D)
+        h = cond
         prev = context[:, 0, -1].long()
+        past = self._scale(context[:, 0])
+        buffer = torch.zeros(context.shape[0], L + n_samples, dtype=past.dtype,
+                             device=context.device)
+        keep = min(L, past.shape[1])
+        buffer[:, L - keep : L] = past[:, past.shape[1] - keep :]
         out = torch.empty(context.shape[0], n_samples, dtype=torch.long, device=context.device)
+        scale = 2.0 / (self.n_classes - 1)
         for t in range(n_samples):
-            x = torch.cat([self.embedding(prev), cond], dim=1)[:, None]
-            h, state = self.decoder(x, state)
-            probs = torch.softmax(self.out(h[:, 0]).double() / temperature, dim=1)
+            gi = from_token[prev] + buffer[:, t : t + L] @ W_recent.T + fixed
+            gh = h @ W_hh.T + b_hh
+            r = torch.sigmoid(gi[:, :D] + gh[:, :D])
+            z = torch.sigmoid(gi[:, D : 2 * D] + gh[:, D : 2 * D])
+            n = torch.tanh(gi[:, 2 * D :] + r * gh[:, 2 * D :])
+            h = (1 - z) * n + z * h
+            logits = self.out(h)
+            probs = torch.softmax(logits / temperature, dim=1)
             prev = torch.multinomial(probs, 1, generator=generator)[:, 0]
             out[:, t] = prev
+            buffer[:, L + t] = prev * scale - 1.0
         return out
