@@ -39,6 +39,7 @@ setup(
     extras_require={
         "dev": [
             "pytest>=7.4",
+            "ruff>=0.5",
             "dask[distributed]>=2024.1",
         ],
         # benchmarks/bench_peers.py only (MiniRocket and the UCR/UEA sets bundled in
