@@ -315,18 +315,20 @@ def test_class_conditional_lstm_per_class_is_repeatable(tmp_path):
 
 @pytest.mark.slow
 def test_note_lstm_beats_bigram_on_held_out_bach_chorales():
+    """The defaults against the bigram, as benchmarks/bench_generation.py measures
+    them: soprano tokens, 250 training and 80 held-out chorales."""
     from skmusic.datasets import load_corpus
 
-    songs = load_corpus("bach", max_per_class=120, verbose=False)
-    train, test = train_test_split(songs.data, test_size=0.25, random_state=0)
+    songs = load_corpus("bach", verbose=False)
+    train, test = train_test_split(songs.data, train_size=250, test_size=80, random_state=0)
     tok = NoteTokenizer(durations=True, rests=True, part=0).fit(train)
     X_train = [x for x in tok.transform(train) if x.shape[1] > 1]
     X_test = [x for x in tok.transform(test) if x.shape[1] > 1]
     V = tok.n_tokens_
     bigram = NGramTokenGenerator(2, alpha=0.1, n_tokens=V).fit(X_train)
     lstm = NoteLSTMGenerator(n_tokens=V, random_state=0).fit(X_train)  # the defaults
-    assert lstm.hidden_size_ == 128  # chosen from the vocabulary size
-    assert lstm.score(X_test) > bigram.score(X_test)
+    assert lstm.hidden_size_ == 128  # chosen from the vocabulary size (229 tokens)
+    assert np.exp(bigram.score(X_test) - lstm.score(X_test)) < 0.95  # 5 % lower perplexity
     assert os.path.exists(write_tokens_midi(lstm.sample(64)[0], tok, "/tmp/skmusic_bach.mid"))
 
 
