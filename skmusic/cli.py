@@ -88,11 +88,11 @@ def _limit_threads(n):
 def _cmd_compare(args):
     import numpy as np
 
-    from .model_selection import compare_models, make_candidates
+    from .model_selection import compare_models, make_candidates, resolve_models
     from .plotting import plot_confusion_matrix, plot_training_curves
 
     start = time.perf_counter()
-    make_candidates(models=args.models)  # a misspelt model fails before any loading
+    resolve_models(args.models)  # a misspelt model fails before any loading
     _limit_threads(args.torch_threads)
     cv = args.cv or (3 if args.quick else 5)
     max_per_class = args.max_per_class or (20 if args.quick else 40)

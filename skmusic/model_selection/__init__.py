@@ -1,6 +1,6 @@
 """Deep and classical models compared in one search; Optuna helpers.
 
-make_candidates
+make_candidates, resolve_models
     The standard classical (on ScoreFeatures / MFCC statistics) and deep (in a
     VotingSliceClassifier) pipelines for note events or waveforms.
 compare_models
@@ -14,7 +14,14 @@ search_space, make_study, optimize_study, optuna_search
     resume after a crash and can be shared by workers on several machines.
 """
 
-from ._candidates import CLASSICAL_MODELS, DATA_KINDS, DEEP_MODELS, Candidate, make_candidates
+from ._candidates import (
+    CLASSICAL_MODELS,
+    DATA_KINDS,
+    DEEP_MODELS,
+    Candidate,
+    make_candidates,
+    resolve_models,
+)
 from ._compare import (
     CandidateResult,
     compare_models,
@@ -27,6 +34,7 @@ from ._optuna import DEFAULT_STORAGE, make_study, optimize_study, optuna_search,
 __all__ = [
     "Candidate",
     "make_candidates",
+    "resolve_models",
     "compare_models",
     "CandidateResult",
     "one_search",
