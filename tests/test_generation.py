@@ -34,7 +34,7 @@ def _one_torch_thread():
 
 
 TINY_LSTM = {"width": 8, "embedding_dim": 8, "hidden_size": 16, "num_layers": 1, "dense": (),
-                 "dropout": 0.0, "max_epochs": 30, "lr": 0.05, "random_state": 0}
+             "dropout": 0.0, "max_epochs": 30, "lr": 0.05, "random_state": 0}
 
 
 def _pattern_sequences(n, length=24, seed=0):
@@ -82,7 +82,8 @@ def test_note_lstm_joblib_round_trip(pattern_lstm, tmp_path):
     loaded = joblib.load(path)
     X = _pattern_sequences(3, seed=5)
     assert loaded.score(X) == pytest.approx(pattern_lstm.score(X))
-    assert np.array_equal(loaded.sample(10, random_state=0), pattern_lstm.sample(10, random_state=0))
+    assert np.array_equal(loaded.sample(10, random_state=0),
+                          pattern_lstm.sample(10, random_state=0))
 
 
 def test_grid_search_tunes_a_generator_by_held_out_score():
@@ -237,7 +238,8 @@ def test_waveform_generator_rolls_forward_and_writes_wav(tmp_path):
 def test_waveform_generator_on_rendered_corpus_audio(audio_files):
     import librosa
 
-    waves = [librosa.resample(w, orig_sr=audio_files.sr, target_sr=2000) for w in audio_files.data[:4]]
+    waves = [librosa.resample(w, orig_sr=audio_files.sr, target_sr=2000)
+             for w in audio_files.data[:4]]
     gen = WaveformGenerator(width=180, horizon=20, sr=2000, hop=100, kernel_size=16,
                             conv_stride=8, conv_channels=4, hidden_size=8, decoder_size=8,
                             max_epochs=2, random_state=0).fit(waves[:3])
@@ -254,9 +256,9 @@ def test_waveform_generator_mulaw_draws_audio_that_keeps_its_level():
         return np.stack([0.5 * np.sin(2 * np.pi * (t + s) / 20) for s in shifts])[:, None]
 
     X, held = tones(6, seed=0), tones(2, seed=1)
-    params = {"width": 90, "horizon": 10, "sr": 1000, "hop": 10, "kernel_size": 8, "conv_stride": 4,
-                  "conv_channels": 8, "hidden_size": 16, "decoder_size": 16, "max_epochs": 4, "lr": 0.01,
-                  "random_state": 0}
+    params = {"width": 90, "horizon": 10, "sr": 1000, "hop": 10, "kernel_size": 8,
+              "conv_stride": 4, "conv_channels": 8, "hidden_size": 16, "decoder_size": 16,
+              "max_epochs": 4, "lr": 0.01, "random_state": 0}
     gen = WaveformGenerator(**params).fit(X)
     assert gen.output == "mulaw" and gen.scale_[0] == pytest.approx(0.5, rel=1e-3)
     score = gen.score(held)
@@ -356,10 +358,11 @@ def test_note_lstm_early_stopping_scores_only_held_out_sequences():
     assert gen.validation_fraction == 0.1 and "valid_loss" in gen.history_[-1]
     # ids reach the net as output classes; map them back to tokens
     tokens = np.flatnonzero(gen.token_map_ < gen.n_classes_ - (gen.n_rare_ > 0))
-    back = lambda ids: {int(tokens[int(i)]) for i in ids}
-    owner = lambda t: (t - 1) // 4
-    valid_owners = {owner(t) for t in back(record.valid)}
-    train_owners = {owner(t) for t in back(record.train) if t}  # 0: padding of short windows
+
+    def owners(ids):  # the sequences the tokens of these ids belong to
+        return {(int(tokens[int(i)]) - 1) // 4 for i in ids}
+
+    valid_owners, train_owners = owners(record.valid), owners(record.train)
     assert len(valid_owners) == 1  # round(0.1 * 10) sequences held out
     assert not valid_owners & train_owners
     assert train_owners | valid_owners == set(range(10))
