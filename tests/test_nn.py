@@ -454,3 +454,21 @@ def test_bad_augment_gets_a_clear_error():
         tiny(LSTMClassifier, augment=RandomTranspose(channels=7)).fit(X, y)
     with pytest.raises(ValueError, match="augmenter of skmusic.nn.augment"):
         tiny(LSTMClassifier, augment=[lambda X, lengths: (X, lengths)]).fit(X, y)
+
+
+def test_slices_of_one_song_never_straddle_the_validation_split():
+    """VotingSliceClassifier passes each slice's song; early stopping holds out whole songs."""
+    from skmusic.ensemble import VotingSliceClassifier
+
+    rng = np.random.RandomState(0)
+    songs = [rng.randn(2, 200) + (i % 2) for i in range(40)]
+    labels = np.array(["a", "b"] * 20)
+    vote = VotingSliceClassifier(tiny(ResNet1DClassifier, max_epochs=3), width=20, hop=10)
+    vote.fit(songs, labels)
+    valid = vote.estimator_.net_.train_split.valid_indices
+    _, index = slice_sequences(songs, 20, 10)
+    held, kept = set(index[valid]), set(np.delete(index, valid))
+    assert held and not held & kept  # whole songs, on one side only
+    assert {labels[i] for i in held} == {"a", "b"}  # stratified by the songs' class
+    with pytest.raises(ValueError, match="one group per sequence"):
+        tiny(LSTMClassifier).fit(*easy_data(), groups=[0, 1])

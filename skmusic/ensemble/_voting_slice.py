@@ -293,6 +293,10 @@ class VotingSliceClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         fit_params = {}
         if sample_weight is not None:
             fit_params["sample_weight"] = sample_weight[index]
+        if has_fit_parameter(self.estimator, "groups"):
+            # an estimator that holds out data (a network's early stopping)
+            # holds out whole songs: overlapping slices of one song never straddle
+            fit_params["groups"] = index
         self.estimator_ = clone(self.estimator).fit(X_slices, y_codes[index], **fit_params)
         self.n_slices_fit_ = len(index)
         return self

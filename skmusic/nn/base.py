@@ -54,7 +54,7 @@ import numpy as np
 import torch
 from scipy.special import softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
-from sklearn.model_selection import StratifiedShuffleSplit
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedShuffleSplit
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -411,6 +411,29 @@ def downsample_batch(batch, stride):
     return [pool(seq) for seq in batch]
 
 
+def _group_validation(y, groups, fraction, seed, *, stratify):
+    """Indices of whole groups, about ``fraction`` of the items, or None if too few."""
+    codes, group_ids = np.unique(groups, return_inverse=True)
+    n_groups = len(codes)
+    n_splits = max(2, int(round(1 / fraction)))
+    if stratify:
+        # a group's class: its most common label
+        group_y = np.array([np.bincount(np.unique(y, return_inverse=True)[1][group_ids == g])
+                            .argmax() for g in range(n_groups)])
+        _, per_class = np.unique(group_y, return_counts=True)
+        if n_groups < 2 * len(per_class) or per_class.min() < 2:
+            return None
+        splitter = StratifiedGroupKFold(min(n_splits, int(per_class.min())), shuffle=True,
+                                        random_state=seed)
+        _, valid = next(splitter.split(np.zeros(len(y)), y, group_ids))
+        return np.sort(valid)
+    if n_groups < 2:
+        return None
+    rng = np.random.RandomState(seed)
+    held = rng.permutation(n_groups)[: max(1, int(round(fraction * n_groups)))]
+    return np.flatnonzero(np.isin(group_ids, held))
+
+
 class IndexSplit:
     """skorch ``train_split`` that holds out fixed item indices.
 
@@ -672,13 +695,20 @@ class BaseNeuralEstimator(BaseEstimator):
             return None
         return int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
 
-    def _validation_indices(self, y, seed):
-        """Items held out for early stopping, or None (no fraction, too little data)."""
+    def _validation_indices(self, y, seed, groups=None):
+        """Items held out for early stopping, or None (no fraction, too little data).
+
+        With ``groups``, whole groups are held out (stratified by class where
+        the groups allow), so items of one group never straddle the split.
+        """
         if self.validation_fraction is None or y is None:
             return None
         y = np.asarray(y)
         n = len(y)
         n_valid = int(round(self.validation_fraction * n))
+        if groups is not None:
+            return _group_validation(y, np.asarray(groups), self.validation_fraction, seed,
+                                     stratify=self._stratify)
         if self._stratify:
             _, counts = np.unique(y, return_counts=True)
             n_classes = len(counts)
@@ -693,11 +723,11 @@ class BaseNeuralEstimator(BaseEstimator):
         rng = np.random.RandomState(seed)
         return np.sort(rng.permutation(n)[:n_valid])
 
-    def _make_net(self, module, *, seed, n_items, y=None, **net_params):
+    def _make_net(self, module, *, seed, n_items, y=None, groups=None, **net_params):
         callbacks = [copy.deepcopy(cb) for cb in (self.callbacks or [])]
         train_split = net_params.pop("train_split", "auto")
         if train_split == "auto":
-            valid = self._validation_indices(y, seed)
+            valid = self._validation_indices(y, seed, groups)
             train_split = None if valid is None else IndexSplit(valid)
         n_train = n_items
         if isinstance(train_split, IndexSplit):
@@ -750,7 +780,7 @@ class BaseNeuralEstimator(BaseEstimator):
             **net_params,
         )
 
-    def _fit_net(self, build_module, dataset, y=None, **net_params):
+    def _fit_net(self, build_module, dataset, y=None, groups=None, **net_params):
         """Build the module and the skorch net around it (``net_``); train it.
 
         Both happen under torch's generator seeded from ``random_state`` (and
@@ -765,6 +795,8 @@ class BaseNeuralEstimator(BaseEstimator):
         y : array-like, default=None
             Targets again, for the (stratified) validation split and skorch's
             class inference; ``None`` where not needed.
+        groups : array-like, default=None
+            Group of every item; the validation split holds out whole groups.
         **net_params : further arguments of the skorch net. ``train_split``
             replaces the validation split drawn from ``validation_fraction``
             (a generator holds out whole sequences this way).
@@ -777,7 +809,7 @@ class BaseNeuralEstimator(BaseEstimator):
                 torch.manual_seed(seed)
             module = build_module()
             self.net_ = self._make_net(module, seed=seed, n_items=len(dataset), y=y,
-                                       **net_params)
+                                       groups=groups, **net_params)
             self.net_.fit(dataset, y)
         return self.net_
 
@@ -854,7 +886,7 @@ class BaseNeuralClassifier(ClassifierMixin, BaseNeuralEstimator):
         return self.n_channels_in_ * (3 if self.normalize == "series+stats" else 1)
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y):
+    def fit(self, X, y, groups=None):
         """Fit the network.
 
         Parameters
@@ -865,6 +897,10 @@ class BaseNeuralClassifier(ClassifierMixin, BaseNeuralEstimator):
             Training sequences; a 2D array is read as single-channel sequences.
         y : array-like of shape (n_sequences,)
             Class labels (strings or integers).
+        groups : array-like of shape (n_sequences,), default=None
+            Group of every sequence (e.g. the song a slice comes from, as
+            :class:`~skmusic.ensemble.VotingSliceClassifier` passes it): the
+            validation split then holds out whole groups.
 
         Returns
         -------
@@ -883,6 +919,13 @@ class BaseNeuralClassifier(ClassifierMixin, BaseNeuralEstimator):
                 "give one label per sequence."
             )
         check_classification_targets(y)
+        if groups is not None:
+            groups = column_or_1d(groups)
+            if len(groups) != len(y):
+                raise ValueError(
+                    f"groups has {len(groups)} entries but X has {len(y)} sequences; "
+                    "give one group per sequence."
+                )
         encoder = LabelEncoder()
         y_enc = encoder.fit_transform(y)
         self.classes_ = encoder.classes_
@@ -900,6 +943,7 @@ class BaseNeuralClassifier(ClassifierMixin, BaseNeuralEstimator):
             lambda: self._build_module(n_channels, n_classes),
             dataset,
             y_enc,
+            groups=groups,
             classes=list(range(n_classes)),
             iterator_train__augment=augment,
         )
