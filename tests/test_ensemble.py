@@ -265,7 +265,8 @@ def test_song_level_cv_does_not_leak_but_random_slice_split_does():
     slices, index = slice_sequences(songs, width=8)
     X_slices, y_slices = np.stack(slices).reshape(len(slices), -1), y[index]
     leaky = cross_val_score(
-        KNeighborsClassifier(n_neighbors=1), X_slices, y_slices, cv=KFold(5, shuffle=True, random_state=0)
+        KNeighborsClassifier(n_neighbors=1), X_slices, y_slices,
+        cv=KFold(5, shuffle=True, random_state=0),
     )
     assert leaky.mean() > 0.95  # memorized songs
     # chance (0.5): labels carry no signal across songs. (Over seeds 0-7 the
@@ -311,7 +312,8 @@ def _stats(X):
 def test_pipelines_grid_search_clone_and_joblib(tmp_path):
     songs, y = _blob_songs(n_songs=20, n_channels=1)
     # a Pipeline inside (a feature step first), and the classifier as the last step of one
-    inner = make_pipeline(FunctionTransformer(_stats), RandomForestClassifier(n_estimators=10, random_state=0))
+    inner = make_pipeline(FunctionTransformer(_stats),
+                          RandomForestClassifier(n_estimators=10, random_state=0))
     model = make_pipeline(
         FunctionTransformer(lambda batch: [s * 2.0 for s in batch]),
         VotingSliceClassifier(inner, width=10, hop=5),
@@ -344,7 +346,8 @@ def test_real_corpus_pitch_series(corpus_scores):
     y = np.asarray(corpus_scores.target)
     width = 16
     clf = VotingSliceClassifier(
-        make_pipeline(FunctionTransformer(_stats), RandomForestClassifier(n_estimators=30, random_state=0)),
+        make_pipeline(FunctionTransformer(_stats),
+                      RandomForestClassifier(n_estimators=30, random_state=0)),
         width=width,
         hop=width // 2,
         voting="soft",
@@ -364,7 +367,8 @@ def test_sequence_stats_pipeline_and_network_inside():
     from skmusic.nn import LSTMClassifier
 
     songs, y = _blob_songs(n_songs=16, n_channels=2)
-    stats_rf = make_pipeline(SequenceStats(), RandomForestClassifier(n_estimators=20, random_state=0))
+    stats_rf = make_pipeline(SequenceStats(),
+                             RandomForestClassifier(n_estimators=20, random_state=0))
     clf = VotingSliceClassifier(stats_rf, width=20, hop=10, voting="soft").fit(songs, y)
     # SequenceStats got (n_slices, 2, 20) slices: 4 statistics of each of the 2 channels
     assert clf.estimator_[-1].n_features_in_ == 8

@@ -11,6 +11,7 @@ from sklearn.inspection import permutation_importance
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_score
 from sklearn.pipeline import make_pipeline
 
+from skmusic.datasets import load_corpus
 from skmusic.features import (
     NoteSequence,
     NoteTokenizer,
@@ -24,7 +25,6 @@ from skmusic.features import (
     tokens_to_notes,
 )
 from skmusic.features.symbolic import SCORE_FEATURE_GROUPS
-from skmusic.datasets import load_corpus
 from skmusic.io import ScoreLoader
 from skmusic.io.notes import NOTE_DTYPE, make_notes
 

@@ -4,7 +4,6 @@ import os
 import pickle
 import subprocess
 import sys
-import warnings
 
 import joblib
 import numpy as np
@@ -166,7 +165,9 @@ def test_series_loader_csv_excel_and_errors(tmp_path):
     frame.to_csv(tmp_path / "a.csv", index=False)
     frame.to_excel(tmp_path / "b.xlsx", index=False)
     frame.to_csv(tmp_path / "c.tsv", sep="\t", index=False)
-    a, b, c = SeriesLoader().transform([tmp_path / "a.csv", tmp_path / "b.xlsx", tmp_path / "c.tsv"])
+    a, b, c = SeriesLoader().transform(
+        [tmp_path / "a.csv", tmp_path / "b.xlsx", tmp_path / "c.tsv"]
+    )
     assert a.shape == (2, 5)
     np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(a, c)
@@ -177,7 +178,8 @@ def test_series_loader_csv_excel_and_errors(tmp_path):
     with pytest.raises(ReadError, match=r"text.csv.*\['note'\] are not numeric"):
         SeriesLoader().transform([tmp_path / "text.csv"])
     frame.assign(Fp2=[1.0, np.nan, 2.0, 3.0, 4.0]).to_csv(tmp_path / "gap.csv", index=False)
-    with pytest.raises(ReadError, match=r"gap.csv.*missing or infinite values in column\(s\) \['Fp2'\]"):
+    message = r"gap.csv.*missing or infinite values in column\(s\) \['Fp2'\]"
+    with pytest.raises(ReadError, match=message):
         SeriesLoader().transform([tmp_path / "gap.csv"])
     with pytest.raises(ReadError, match=r"column\(s\) \['Cz'\] not found"):
         SeriesLoader(columns=["Cz"]).transform([tmp_path / "a.csv"])
@@ -195,7 +197,8 @@ def _mean_pitch(scores):
 
 
 def test_pipeline_from_paths_survives_joblib_in_a_fresh_process(corpus_scores, tmp_path):
-    model = make_pipeline(ScoreLoader(), FunctionTransformer(_mean_pitch), LogisticRegression(max_iter=1000))
+    model = make_pipeline(ScoreLoader(), FunctionTransformer(_mean_pitch),
+                          LogisticRegression(max_iter=1000))
     pick = [0, 1, 4, 5, 8, 9]  # two pieces of each of the three classes
     paths, y = list(corpus_scores.filenames[pick]), corpus_scores.target[pick]
     model.fit(paths, y)

@@ -29,7 +29,6 @@ from skmusic.model_selection import (
 )
 from skmusic.nn import LSTMClassifier
 
-
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
@@ -196,7 +195,8 @@ def test_study_killed_mid_run_resumes_without_losing_trials(tmp_path):
         # (a trial killed before that has no heartbeat that could go stale)
         while time.time() < deadline:
             running = study.get_trials(states=(TrialState.RUNNING,))
-            if running and (datetime.datetime.now() - running[-1].datetime_start).total_seconds() > 0.3:
+            started = running[-1].datetime_start if running else None
+            if started and (datetime.datetime.now() - started).total_seconds() > 0.3:
                 break
             time.sleep(0.05)
     finally:
