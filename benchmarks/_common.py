@@ -60,6 +60,7 @@ def machine_note(elapsed):
 
 def md_table(headers, rows, align=None):
     """A markdown table; floats are written with 3 decimals."""
+
     def cell(v):
         if isinstance(v, (float, np.floating)):
             return "n/a" if np.isnan(v) else f"{v:.3f}"
@@ -78,8 +79,16 @@ def write_result(name, title, setup_text, tables, comparison, elapsed, extra="")
     """
     if "--quick" in sys.argv[1:]:
         name = f"{name}_quick"
-    parts = [f"# {title}", "", f"Command: `{command_line()}`", "", machine_note(elapsed), "",
-             setup_text, ""]
+    parts = [
+        f"# {title}",
+        "",
+        f"Command: `{command_line()}`",
+        "",
+        machine_note(elapsed),
+        "",
+        setup_text,
+        "",
+    ]
     for heading, table in tables:
         if heading:
             parts += [f"## {heading}", ""]

@@ -34,23 +34,24 @@ def main(extra):
         raise SystemExit(f"compare failed with status {proc.returncode}")
     table = proc.stdout.split("\nwrote ")[0].strip()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    report = "\n".join([
-        "# `skmusic compare --quick` on the default data",
-        "",
-        f"Command: `{' '.join(['skmusic', *cmd[3:]])}`  ",
-        f"Wall time (end to end, fresh process): **{wall:.0f} s** "
-        f"(target: under 300 s)  ",
-        f"Machine: {os.cpu_count()} CPUs, {platform.processor() or platform.machine()}, "
-        f"1-minute load average at the end {load:.1f}",
-        "",
-        "```",
-        table,
-        "```",
-        "",
-        f"Figures: `{out.relative_to(HERE.parent)}/` (confusion_matrix.png, "
-        "training_curves_<model>.png, results.csv).",
-        "",
-    ])
+    report = "\n".join(
+        [
+            "# `skmusic compare --quick` on the default data",
+            "",
+            f"Command: `{' '.join(['skmusic', *cmd[3:]])}`  ",
+            f"Wall time (end to end, fresh process): **{wall:.0f} s** (target: under 300 s)  ",
+            f"Machine: {os.cpu_count()} CPUs, {platform.processor() or platform.machine()}, "
+            f"1-minute load average at the end {load:.1f}",
+            "",
+            "```",
+            table,
+            "```",
+            "",
+            f"Figures: `{out.relative_to(HERE.parent)}/` (confusion_matrix.png, "
+            "training_curves_<model>.png, results.csv).",
+            "",
+        ]
+    )
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "compare_quick.md").write_text(report)
     print(report)

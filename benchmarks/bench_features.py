@@ -56,10 +56,16 @@ def render_clips(n_clips, seconds=SECONDS, sr=SR):
     for i in range(n_clips):
         n = 80
         onset = np.sort(rng.uniform(0, seconds * 100 / 60, n))  # quarters at 100 bpm
-        notes = make_notes(rng.integers(48, 84, n), onset, rng.uniform(0.25, 2.0, n),
-                           velocity=rng.integers(50, 110, n))
-        wave = np.asarray(render_audio(notes, sr=sr, bpm=100.0, max_seconds=seconds,
-                                       random_state=i), dtype=np.float32).reshape(-1)
+        notes = make_notes(
+            rng.integers(48, 84, n),
+            onset,
+            rng.uniform(0.25, 2.0, n),
+            velocity=rng.integers(50, 110, n),
+        )
+        wave = np.asarray(
+            render_audio(notes, sr=sr, bpm=100.0, max_seconds=seconds, random_state=i),
+            dtype=np.float32,
+        ).reshape(-1)
         wave = np.pad(wave[:n_samples], (0, max(0, n_samples - wave.size)))
         clips.append(wave[np.newaxis, :].astype(np.float32))
     return clips, "skmusic.datasets.render_audio (numpy additive synth) of random note events"
@@ -67,8 +73,12 @@ def render_clips(n_clips, seconds=SECONDS, sr=SR):
 
 def librosa_mel(clips):
     with threadpool_limits(limits=1):
-        return [librosa.feature.melspectrogram(y=c[0], sr=SR, n_fft=N_FFT, hop_length=HOP,
-                                               n_mels=N_MELS) for c in clips]
+        return [
+            librosa.feature.melspectrogram(
+                y=c[0], sr=SR, n_fft=N_FFT, hop_length=HOP, n_mels=N_MELS
+            )
+            for c in clips
+        ]
 
 
 def librosa_mel_db(clips):
@@ -78,8 +88,12 @@ def librosa_mel_db(clips):
 
 def librosa_mfcc(clips):
     with threadpool_limits(limits=1):
-        return [librosa.feature.mfcc(y=c[0], sr=SR, n_mfcc=N_MFCC, n_fft=N_FFT, hop_length=HOP,
-                                     n_mels=N_MELS) for c in clips]
+        return [
+            librosa.feature.mfcc(
+                y=c[0], sr=SR, n_mfcc=N_MFCC, n_fft=N_FFT, hop_length=HOP, n_mels=N_MELS
+            )
+            for c in clips
+        ]
 
 
 def best_of(funcs, repeats):
@@ -100,8 +114,9 @@ def best_of(funcs, repeats):
 
 def check_same(ours, ref, what):
     """Same output as librosa within float32 rounding of the FFT (relative to each peak)."""
-    worst = max(float(np.abs(a - b).max() / np.abs(b).max())
-                for a, b in zip(ours, ref, strict=True))
+    worst = max(
+        float(np.abs(a - b).max() / np.abs(b).max()) for a, b in zip(ours, ref, strict=True)
+    )
     assert worst < 1e-5, f"{what}: relative difference {worst:.2e}"
     return worst
 
@@ -122,10 +137,14 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n-clips", type=int, default=200)
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--skip-pipeline", action="store_true",
-                        help="only the feature timings, not the paths -> features pipeline")
-    parser.add_argument("--out", default=os.path.join(os.path.dirname(__file__),
-                                                      "results", "features.md"))
+    parser.add_argument(
+        "--skip-pipeline",
+        action="store_true",
+        help="only the feature timings, not the paths -> features pipeline",
+    )
+    parser.add_argument(
+        "--out", default=os.path.join(os.path.dirname(__file__), "results", "features.md")
+    )
     args = parser.parse_args()
 
     t = time.perf_counter()
@@ -136,8 +155,11 @@ def main():
     print(f"{n} clips of {SECONDS:.0f} s at {SR} Hz: {how} (rendered in {render_s:.1f} s)")
 
     # same output as the loop: check before timing
-    diff_mel = check_same(MelSpectrogram(to_db=False).fit_transform(clips[:3]),
-                          librosa_mel(clips[:3]), "MelSpectrogram")
+    diff_mel = check_same(
+        MelSpectrogram(to_db=False).fit_transform(clips[:3]),
+        librosa_mel(clips[:3]),
+        "MelSpectrogram",
+    )
     diff_mfcc = check_same(MFCC().fit_transform(clips[:3]), librosa_mfcc(clips[:3]), "MFCC")
 
     steps = {
@@ -187,12 +209,15 @@ def main():
     for name in steps:
         base_name = baselines[name][0]
         base, base_cpu = times[base_name], cpu[base_name]
-        lines.append(f"| {base_name} | {base:.2f} | {n / base:.1f} | 1.00 | {base_cpu:.2f} "
-                     "| 1.00 |")
+        lines.append(
+            f"| {base_name} | {base:.2f} | {n / base:.1f} | 1.00 | {base_cpu:.2f} | 1.00 |"
+        )
         for n_jobs in (1, 2):
             sec, sec_cpu = times[f"{name}, n_jobs={n_jobs}"], cpu[f"{name}, n_jobs={n_jobs}"]
-            lines.append(f"| {name}, n_jobs={n_jobs} | {sec:.2f} | {n / sec:.1f} | "
-                         f"{base / sec:.2f} | {sec_cpu:.2f} | {base_cpu / sec_cpu:.2f} |")
+            lines.append(
+                f"| {name}, n_jobs={n_jobs} | {sec:.2f} | {n / sec:.1f} | "
+                f"{base / sec:.2f} | {sec_cpu:.2f} | {base_cpu / sec_cpu:.2f} |"
+            )
     lines += [
         "",
         "Wall time is what a user waits; CPU time is this process's, all its threads. At "
@@ -220,11 +245,15 @@ def pipeline_section(clips, n, hours):
 
     folder = tempfile.mkdtemp(prefix="skmusic_bench_")
     try:
-        paths = [write_wav(c, os.path.join(folder, f"clip{i:04d}.wav"), sr=SR)
-                 for i, c in enumerate(clips)]
+        paths = [
+            write_wav(c, os.path.join(folder, f"clip{i:04d}.wav"), sr=SR)
+            for i, c in enumerate(clips)
+        ]
         cache = os.path.join(folder, "cache")
-        pipe = Pipeline([("load", AudioLoader(sr=SR)), ("mel", MelSpectrogram()),
-                         ("out", "passthrough")], memory=cache)
+        pipe = Pipeline(
+            [("load", AudioLoader(sr=SR)), ("mel", MelSpectrogram()), ("out", "passthrough")],
+            memory=cache,
+        )
         nocache = Pipeline([("load", AudioLoader(sr=SR)), ("mel", MelSpectrogram())])
         t = time.perf_counter()
         nocache.fit_transform(paths)

@@ -47,8 +47,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 RESULTS = os.path.join(HERE, "results")
 ALPHAS = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]
 TOKENIZATIONS = [
-    ("soprano line, `NoteTokenizer(durations=True, rests=True, part=0)`",
-     {"durations": True, "rests": True, "part": 0}, 250, 80),
+    (
+        "soprano line, `NoteTokenizer(durations=True, rests=True, part=0)`",
+        {"durations": True, "rests": True, "part": 0},
+        250,
+        80,
+    ),
     ("all parts as chord tokens, `NoteTokenizer()`", {}, 150, 50),
 ]
 
@@ -64,15 +68,19 @@ def likelihood(songs, quick, lines):
     lines += [
         "## 1. `NoteLSTMGenerator()` at its defaults against the best n-gram",
         "",
-        ("Bach chorales split at random by piece (`train_test_split(random_state=0)`); the "
-        "tokenizer is fitted on the training pieces; n-gram smoothing alpha chosen from "
-        f"{ALPHAS} **on the test pieces** (the baselines' best case). The LSTM is "
-        "`NoteLSTMGenerator(n_tokens=V, random_state=0)`: early stopping on held-out whole "
-        "training pieces, nothing tuned. Mean log-likelihood per predicted token (nats)."),
+        (
+            "Bach chorales split at random by piece (`train_test_split(random_state=0)`); the "
+            "tokenizer is fitted on the training pieces; n-gram smoothing alpha chosen from "
+            f"{ALPHAS} **on the test pieces** (the baselines' best case). The LSTM is "
+            "`NoteLSTMGenerator(n_tokens=V, random_state=0)`: early stopping on held-out whole "
+            "training pieces, nothing tuned. Mean log-likelihood per predicted token (nats)."
+        ),
         "",
-        ("| tokens | vocabulary | train / test pieces (train tokens) | best n-gram | "
-        "NoteLSTMGenerator() | perplexity ratio (target <= 0.95) | LSTM fit (s), epochs, "
-        "width | distinct tokens / longest run in 20 samples of 50 |"),
+        (
+            "| tokens | vocabulary | train / test pieces (train tokens) | best n-gram | "
+            "NoteLSTMGenerator() | perplexity ratio (target <= 0.95) | LSTM fit (s), epochs, "
+            "width | distinct tokens / longest run in 20 samples of 50 |"
+        ),
         "|---|---|---|---|---|---|---|---|",
     ]
     print("\n".join(lines[-8:]), flush=True)
@@ -80,8 +88,9 @@ def likelihood(songs, quick, lines):
     for name, params, n_train, n_test in TOKENIZATIONS:
         if quick:
             n_train, n_test = n_train // 5, n_test // 4
-        train, test = train_test_split(songs.data, train_size=n_train, test_size=n_test,
-                                       random_state=0)
+        train, test = train_test_split(
+            songs.data, train_size=n_train, test_size=n_test, random_state=0
+        )
         tok = NoteTokenizer(**params).fit(train)
         X_train = [x for x in tok.transform(train) if x.shape[1] >= 2]
         X_test = [x for x in tok.transform(test) if x.shape[1] >= 2]
@@ -93,8 +102,9 @@ def likelihood(songs, quick, lines):
                 if best is None or s > best[0]:
                     best = (s, f"{label}, alpha={alpha}")
         t = time.perf_counter()
-        lstm = NoteLSTMGenerator(n_tokens=V, random_state=0,
-                                 **({"max_epochs": 5} if quick else {})).fit(X_train)
+        lstm = NoteLSTMGenerator(
+            n_tokens=V, random_state=0, **({"max_epochs": 5} if quick else {})
+        ).fit(X_train)
         fit_s = time.perf_counter() - t
         score = lstm.score(X_test)
         ratio = math.exp(best[0] - score)
@@ -137,32 +147,43 @@ def command(quick, lines):
     gen, tok = fitted.generator, fitted.tokenizer
     real = [n[n["part"] == 0] for n in fitted.test]
     real = [n for n in real if n.shape[0] > 1]
-    lstm_pieces = [n for n in tok.inverse_transform(gen.sample(steps, n_samples=20,
-                                                               random_state=1))
-                   if n.shape[0] > 1]
-    bigram_pieces = [n for n in tok.inverse_transform(fitted.bigram.sample(
-        steps, n_samples=20, random_state=1)) if n.shape[0] > 1]
+    lstm_pieces = [
+        n
+        for n in tok.inverse_transform(gen.sample(steps, n_samples=20, random_state=1))
+        if n.shape[0] > 1
+    ]
+    bigram_pieces = [
+        n
+        for n in tok.inverse_transform(fitted.bigram.sample(steps, n_samples=20, random_state=1))
+        if n.shape[0] > 1
+    ]
     real_stats = symbolic_statistics(real)
     keys = list(real_stats)
     half = len(real) // 2
     lines += [
         "## 2. `skmusic generate` at its defaults",
         "",
-        (f"`skmusic generate` (the command's code path, `skmusic.cli._fit_generation` and "
-        f"`_write_generation`): melody tokens of {len(fitted.X_train)} Bach chorales "
-        f"(vocabulary {tok.n_tokens_}), {len(fitted.X_test)} held out; "
-        f"{len(gen.history_)} epochs; **{wall:.0f} s** from loading the (cached) corpus to "
-        f"writing `{os.path.relpath(out, HERE)}` and its piano roll "
-        f"`{os.path.relpath(out.with_suffix('.png'), HERE)}` ({steps} tokens, T=1)."),
+        (
+            f"`skmusic generate` (the command's code path, `skmusic.cli._fit_generation` and "
+            f"`_write_generation`): melody tokens of {len(fitted.X_train)} Bach chorales "
+            f"(vocabulary {tok.n_tokens_}), {len(fitted.X_test)} held out; "
+            f"{len(gen.history_)} epochs; **{wall:.0f} s** from loading the (cached) corpus to "
+            f"writing `{os.path.relpath(out, HERE)}` and its piano roll "
+            f"`{os.path.relpath(out.with_suffix('.png'), HERE)}` ({steps} tokens, T=1)."
+        ),
         "",
-        (f"Held-out log-likelihood per token: note LSTM **{lstm_ll:.3f}** (perplexity "
-        f"{np.exp(-lstm_ll):.1f}), bigram (alpha={fitted.bigram.alpha:g}, chosen by 3-fold CV "
-        f"on the training pieces) {ngram_ll:.3f} (perplexity {np.exp(-ngram_ll):.1f})."),
+        (
+            f"Held-out log-likelihood per token: note LSTM **{lstm_ll:.3f}** (perplexity "
+            f"{np.exp(-lstm_ll):.1f}), bigram (alpha={fitted.bigram.alpha:g}, chosen by 3-fold CV "
+            f"on the training pieces) {ngram_ll:.3f} (perplexity {np.exp(-ngram_ll):.1f})."
+        ),
         "",
-        (f"Symbolic statistics, mean ± std over pieces ({steps} tokens per generated piece); "
-        "`(out)` marks a mean outside the real pieces' 10th-90th percentile; `pc-dist` is "
-        "the total-variation distance of the pooled pitch-class histogram to the real "
-        "held-out pieces' (for the real row: one half of them against the other)."),
+        (
+            f"Symbolic statistics, mean ± std over pieces ({steps} tokens per generated piece); "
+            "`(out)` marks a mean outside the real pieces' 10th-90th percentile; `pc-dist` is "
+            "the total-variation distance of the pooled pitch-class histogram to the real "
+            "held-out pieces' (for the real row: one half of them against the other)."
+        ),
         "",
         "| pieces | " + " | ".join(keys) + " | pc-dist |",
         "|---|" + "---|" * (len(keys) + 1),
@@ -171,18 +192,31 @@ def command(quick, lines):
         + f" | {pitch_class_histogram_distance(real[:half], real[half:]):.3f} |",
     ]
     inside = []
-    for name, pieces in ((f"`skmusic generate` model, T=1 ({len(lstm_pieces)})", lstm_pieces),
-                         (f"bigram samples ({len(bigram_pieces)})", bigram_pieces)):
+    for name, pieces in (
+        (f"`skmusic generate` model, T=1 ({len(lstm_pieces)})", lstm_pieces),
+        (f"bigram samples ({len(bigram_pieces)})", bigram_pieces),
+    ):
         stats = symbolic_statistics(pieces)
         cells = _stat_cells(stats, real_stats)
         if "bigram" not in name:
             inside = [not c.endswith("(out)") for c in cells]
-        lines.append(f"| {name} | " + " | ".join(cells)
-                     + f" | {pitch_class_histogram_distance(pieces, real):.3f} |")
-    lines += ["", (f"Every statistic of the generated pieces within the real spread: "
-              f"**{all(inside)}**; under 5 minutes: **{wall < 300}**."), ""]
-    print("\n".join(lines[-(len(lines) - lines.index('## 2. `skmusic generate` at its '
-                                                      'defaults')):]), flush=True)
+        lines.append(
+            f"| {name} | "
+            + " | ".join(cells)
+            + f" | {pitch_class_histogram_distance(pieces, real):.3f} |"
+        )
+    lines += [
+        "",
+        (
+            f"Every statistic of the generated pieces within the real spread: "
+            f"**{all(inside)}**; under 5 minutes: **{wall < 300}**."
+        ),
+        "",
+    ]
+    print(
+        "\n".join(lines[-(len(lines) - lines.index("## 2. `skmusic generate` at its defaults")) :]),
+        flush=True,
+    )
 
 
 def main(argv=None):
@@ -194,9 +228,11 @@ def main(argv=None):
     lines = [
         "# Generation benchmark",
         "",
-        (f"`python benchmarks/bench_generation.py{' --quick' if args.quick else ''}` "
-        f"({time.strftime('%Y-%m-%d')}, CPU, 1 torch thread, torch {torch.__version__}; "
-        "the 2-core machine was shared with other jobs, so times are pessimistic)."),
+        (
+            f"`python benchmarks/bench_generation.py{' --quick' if args.quick else ''}` "
+            f"({time.strftime('%Y-%m-%d')}, CPU, 1 torch thread, torch {torch.__version__}; "
+            "the 2-core machine was shared with other jobs, so times are pessimistic)."
+        ),
         "",
     ]
     start = time.perf_counter()

@@ -30,7 +30,9 @@ def midi_speed(n_files, tmp):
     from music21 import converter
 
     t_fast, fast = timed(lambda: [read_score(p, reader="fast") for p in paths])
-    t_parse, _ = timed(lambda: [converter.parse(p, quantizePost=False, forceSource=True) for p in paths])
+    t_parse, _ = timed(
+        lambda: [converter.parse(p, quantizePost=False, forceSource=True) for p in paths]
+    )
     t_m21, slow = timed(lambda: [read_score(p, reader="music21") for p in paths])
     same = all(
         a.shape == b.shape and all(np.allclose(a[f], b[f], atol=1e-6) for f in NOTE_DTYPE.names)
@@ -83,12 +85,15 @@ def main():
         "| reader | seconds | fast path is |",
         "|---|---|---|",
         f"| fast path (symusic) to note events | {midi['fast_s']:.3f} | 1× |",
-        f"| music21 `converter.parse` alone | {midi['m21_parse_s']:.2f} | {midi['speedup_vs_parse']:.0f}× faster |",
-        f"| music21 to note events | {midi['m21_events_s']:.2f} | {midi['speedup_vs_events']:.0f}× faster |",
+        f"| music21 `converter.parse` alone | {midi['m21_parse_s']:.2f} "
+        f"| {midi['speedup_vs_parse']:.0f}× faster |",
+        f"| music21 to note events | {midi['m21_events_s']:.2f} "
+        f"| {midi['speedup_vs_events']:.0f}× faster |",
         "",
-        f"Identical note events from both readers: {midi['identical_events']} (target: ≥ 10× faster).",
+        f"Identical note events from both readers: {midi['identical_events']} "
+        "(target: ≥ 10× faster).",
         "",
-        f"## `load_corpus(\"composers\")`: {cache['pieces']} pieces, {cache['classes']}",
+        f'## `load_corpus("composers")`: {cache["pieces"]} pieces, {cache["classes"]}',
         "",
         "| load | seconds |",
         "|---|---|",

@@ -28,10 +28,9 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from _common import TimeCap
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
-
-from _common import TimeCap
 
 from skmusic.datasets import load_corpus
 from skmusic.ensemble import VotingSliceClassifier
@@ -48,20 +47,31 @@ WIDTH, HOP = 64, 32
 
 
 def networks(budget):
-    common = dict(max_epochs=10_000, callbacks=[TimeCap(budget)], random_state=0,
-                  lr=0.001, batch_size=64)
+    common = dict(
+        max_epochs=10_000, callbacks=[TimeCap(budget)], random_state=0, lr=0.001, batch_size=64
+    )
     return [
-        ("LSTMClassifier (2 x 64, dense 32)",
-         LSTMClassifier(64, num_layers=2, dense=(32,), dropout=0.1, **common)),
-        ("CRNNClassifier (NN3 layout, Conv1D 32-32, BiLSTM 32)",
-         CRNNClassifier((32, 32), hidden_size=32, kernel_size=3, pool_size=2, dense=(16,),
-                        **common)),
+        (
+            "LSTMClassifier (2 x 64, dense 32)",
+            LSTMClassifier(64, num_layers=2, dense=(32,), dropout=0.1, **common),
+        ),
+        (
+            "CRNNClassifier (NN3 layout, Conv1D 32-32, BiLSTM 32)",
+            CRNNClassifier(
+                (32, 32), hidden_size=32, kernel_size=3, pool_size=2, dense=(16,), **common
+            ),
+        ),
         ("ResNet1DClassifier (32 filters, 3 blocks)", ResNet1DClassifier(32, **common)),
-        ("SpectrogramCNNClassifier (16-32-32, pool time)",
-         SpectrogramCNNClassifier((16, 32, 32), pool_size=(1, 2), dropout=0.3,
-                                  **{**common, "lr": 0.001})),
-        ("RCNNClassifier (conv 16-32, 3 RCL)",
-         RCNNClassifier((16, 32), pool_size=(1, 2), **common)),
+        (
+            "SpectrogramCNNClassifier (16-32-32, pool time)",
+            SpectrogramCNNClassifier(
+                (16, 32, 32), pool_size=(1, 2), dropout=0.3, **{**common, "lr": 0.001}
+            ),
+        ),
+        (
+            "RCNNClassifier (conv 16-32, 3 RCL)",
+            RCNNClassifier((16, 32), pool_size=(1, 2), **common),
+        ),
     ]
 
 
@@ -84,9 +94,12 @@ def main():
     X_train = [series[i] for i in idx_train]
     X_test = [series[i] for i in idx_test]
     n_slices = len(slice_sequences(X_train, WIDTH, HOP, pad="constant")[1])
-    print(f"{len(y)} songs, {len(np.unique(y))} classes; {len(idx_train)} train songs "
-          f"({n_slices} slices of {WIDTH} notes), {len(idx_test)} test songs; "
-          f"loaded in {time.perf_counter() - t:.1f} s", flush=True)
+    print(
+        f"{len(y)} songs, {len(np.unique(y))} classes; {len(idx_train)} train songs "
+        f"({n_slices} slices of {WIDTH} notes), {len(idx_test)} test songs; "
+        f"loaded in {time.perf_counter() - t:.1f} s",
+        flush=True,
+    )
     majority = max(np.mean(y[idx_test] == c) for c in np.unique(y))
 
     rows = []
@@ -108,8 +121,11 @@ def main():
             pred = voter.classes_[pred]
         slice_acc = float(np.mean(pred == y[idx_test][index]))
         rows.append((name, epochs, fit_s, slice_acc, song_acc))
-        print(f"{name:55s} {epochs:4d} epochs {fit_s:6.1f} s   slice acc {slice_acc:.3f}   "
-              f"song acc {song_acc:.3f}", flush=True)
+        print(
+            f"{name:55s} {epochs:4d} epochs {fit_s:6.1f} s   slice acc {slice_acc:.3f}   "
+            f"song acc {song_acc:.3f}",
+            flush=True,
+        )
 
     lines = [
         "# Network classifiers on the music21 'composers' corpus, fixed training budget",

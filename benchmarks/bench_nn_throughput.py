@@ -45,15 +45,28 @@ def workloads(quick):
 
     ragged = [rng.randn(8, int(n)).astype(np.float32) for n in rng.randint(150, 250, 512 // s)]
     return [
-        ("LSTMClassifier eeg-baseline, 8 x 240", LSTMClassifier.from_preset(
-            "eeg-baseline", batch_size=32), *data(512, 8, 240)),
-        ("LSTMClassifier eeg-baseline, ragged 8 x 150-250", LSTMClassifier.from_preset(
-            "eeg-baseline", batch_size=32), ragged, np.arange(len(ragged)) % 3),
-        ("CRNNClassifier nn3, 1 x 800", CRNNClassifier.from_preset("nn3", batch_size=32),
-         *data(256, 1, 800)),
+        (
+            "LSTMClassifier eeg-baseline, 8 x 240",
+            LSTMClassifier.from_preset("eeg-baseline", batch_size=32),
+            *data(512, 8, 240),
+        ),
+        (
+            "LSTMClassifier eeg-baseline, ragged 8 x 150-250",
+            LSTMClassifier.from_preset("eeg-baseline", batch_size=32),
+            ragged,
+            np.arange(len(ragged)) % 3,
+        ),
+        (
+            "CRNNClassifier nn3, 1 x 800",
+            CRNNClassifier.from_preset("nn3", batch_size=32),
+            *data(256, 1, 800),
+        ),
         ("ResNet1DClassifier, 8 x 960", ResNet1DClassifier(batch_size=16), *data(256, 8, 960)),
-        ("SpectrogramCNNClassifier, 64 x 128", SpectrogramCNNClassifier(batch_size=32),
-         *data(192, 64, 128)),
+        (
+            "SpectrogramCNNClassifier, 64 x 128",
+            SpectrogramCNNClassifier(batch_size=32),
+            *data(192, 64, 128),
+        ),
         ("RCNNClassifier, 33 x 166", RCNNClassifier(batch_size=32), *data(128, 33, 166)),
     ]
 
@@ -112,8 +125,11 @@ def main():
         est_rate = n * args.epochs / min(est_times)
         loop_rate = n * args.epochs / min(loop_times)
         rows.append((name, n, estimator.batch_size, est_rate, loop_rate, est_rate / loop_rate))
-        print(f"{name:52s} estimator {est_rate:8.1f} seq/s   plain loop {loop_rate:8.1f} "
-              f"seq/s   ratio {est_rate / loop_rate:5.2f}", flush=True)
+        print(
+            f"{name:52s} estimator {est_rate:8.1f} seq/s   plain loop {loop_rate:8.1f} "
+            f"seq/s   ratio {est_rate / loop_rate:5.2f}",
+            flush=True,
+        )
 
     lines = [
         "# Training throughput: skmusic network classifiers vs a plain PyTorch loop",

@@ -68,8 +68,22 @@ CLASSICAL = ("random_forest", "svm")
 # songs per class and folds of the music sets: (full run, --quick)
 MUSIC_SIZES = {"composers": ((100, 5), (20, 3)), "folk": ((150, 3), (30, 2))}
 TARGET_GAP, NETWORK_GAP, MAX_FIT_S = 0.02, 0.10, 120.0
-CSV_FIELDS = ("run", "finished", "dataset", "model", "fold", "n_folds", "n_train", "n_test",
-              "accuracy", "fit_s", "predict_s", "error", "quick", "time_cap")
+CSV_FIELDS = (
+    "run",
+    "finished",
+    "dataset",
+    "model",
+    "fold",
+    "n_folds",
+    "n_train",
+    "n_test",
+    "accuracy",
+    "fit_s",
+    "predict_s",
+    "error",
+    "quick",
+    "time_cap",
+)
 
 
 # --------------------------------------------------------------------------- network input
@@ -205,22 +219,28 @@ def _ucr(name):
     series, labels = [], []
     for split in ("train", "test"):
         X, y = load_UCR_UEA_dataset(name, split=split, return_type="nested_univ")
-        series.append([
-            np.stack([np.asarray(X.iloc[i, j], dtype=np.float32) for j in range(X.shape[1])])
-            for i in range(len(X))
-        ])
+        series.append(
+            [
+                np.stack([np.asarray(X.iloc[i, j], dtype=np.float32) for j in range(X.shape[1])])
+                for i in range(len(X))
+            ]
+        )
         labels.append(np.asarray(y))
     n_train = len(series[0])
     X = series[0] + series[1]
     lengths = {x.shape[-1] for x in X}
     if len(lengths) == 1:
         X = np.stack(X)
-    shape = (f"{X[0].shape[0]} channel(s), "
-             + (f"{lengths.pop()} steps" if len(lengths) == 1
-                else f"unequal lengths {min(lengths)}-{max(lengths)}"))
+    shape = f"{X[0].shape[0]} channel(s), " + (
+        f"{lengths.pop()} steps"
+        if len(lengths) == 1
+        else f"unequal lengths {min(lengths)}-{max(lengths)}"
+    )
     y = np.concatenate(labels)
-    about = (f"{name}: {shape}, {np.unique(y).size} classes, "
-             f"{n_train} train / {len(y) - n_train} test series (the archive's split)")
+    about = (
+        f"{name}: {shape}, {np.unique(y).size} classes, "
+        f"{n_train} train / {len(y) - n_train} test series (the archive's split)"
+    )
     return Task(name, "series", X, y, [(np.arange(n_train), np.arange(n_train, len(y)))], about)
 
 
@@ -230,9 +250,11 @@ def _music(name, quick, n_jobs):
     y = songs.target
     cv = StratifiedKFold(n_folds, shuffle=True, random_state=0)
     counts = ", ".join(f"{c} {n}" for c, n in zip(*np.unique(y, return_counts=True)))
-    about = (f"{name}: load_corpus({name!r}, max_per_class={per_class}), {len(y)} songs "
-             f"({counts}), {n_folds}-fold song-level CV (StratifiedKFold, shuffled, "
-             "random_state=0)")
+    about = (
+        f"{name}: load_corpus({name!r}, max_per_class={per_class}), {len(y)} songs "
+        f"({counts}), {n_folds}-fold song-level CV (StratifiedKFold, shuffled, "
+        "random_state=0)"
+    )
     return Task(name, "music", songs.data, y, cv.split(np.zeros(len(y)), y), about)
 
 
@@ -251,9 +273,17 @@ def _short(exc):
 
 def fit_one(model, task, fold, train, test):
     """Fit on ``train``, score on ``test``; errors are returned, not raised."""
-    row = {"dataset": task.name, "fold": fold, "n_folds": len(task.splits),
-           "n_train": len(train), "n_test": len(test), "accuracy": "", "fit_s": "",
-           "predict_s": "", "error": ""}
+    row = {
+        "dataset": task.name,
+        "fold": fold,
+        "n_folds": len(task.splits),
+        "n_train": len(train),
+        "n_test": len(test),
+        "accuracy": "",
+        "fit_s": "",
+        "predict_s": "",
+        "error": "",
+    }
     try:
         start = time.perf_counter()
         model.fit(_take(task.X, train), task.y[train])
@@ -380,19 +410,27 @@ def targets(stats, models, datasets, networks):
             lines.append(f"- n/a — {d}: best network vs MiniRocket (a result is missing)")
             continue
         gap = acc - peer
-        lines.append(_verdict(gap >= -TARGET_GAP,
-                              f"{d}: best network {name} {acc:.3f} vs MiniRocket {peer:.3f} "
-                              f"(gap {gap:+.3f}; target ≥ {-TARGET_GAP:+.2f})"))
+        lines.append(
+            _verdict(
+                gap >= -TARGET_GAP,
+                f"{d}: best network {name} {acc:.3f} vs MiniRocket {peer:.3f} "
+                f"(gap {gap:+.3f}; target ≥ {-TARGET_GAP:+.2f})",
+            )
+        )
     if all(d in datasets for d in SERIES_SETS):
         means = {n: _series_mean(stats, n) for n in nets}
         means = {n: a for n, a in means.items() if not np.isnan(a)}
         peer = _series_mean(stats, "minirocket")
         if means and not np.isnan(peer):
             name, acc = max(means.items(), key=lambda kv: kv[1])
-            lines.append(_verdict(acc >= peer,
-                                  f"mean of the 4 series sets: best network {name} {acc:.3f} "
-                                  f"vs MiniRocket {peer:.3f} (gap {acc - peer:+.3f}; "
-                                  "target ≥ +0.00)"))
+            lines.append(
+                _verdict(
+                    acc >= peer,
+                    f"mean of the 4 series sets: best network {name} {acc:.3f} "
+                    f"vs MiniRocket {peer:.3f} (gap {acc - peer:+.3f}; "
+                    "target ≥ +0.00)",
+                )
+            )
         else:
             lines.append("- n/a — mean of the 4 series sets (a result is missing)")
     for d in [d for d in MUSIC_SETS if d in datasets]:
@@ -403,9 +441,13 @@ def targets(stats, models, datasets, networks):
             lines.append(f"- n/a — {d}: best network vs best classical (a result is missing)")
             continue
         cname, cacc = max(classical.items(), key=lambda kv: kv[1])
-        lines.append(_verdict(acc >= cacc,
-                              f"{d}: best network {name} {acc:.3f} vs best classical {cname} "
-                              f"{cacc:.3f} (gap {acc - cacc:+.3f}; target ≥ +0.00)"))
+        lines.append(
+            _verdict(
+                acc >= cacc,
+                f"{d}: best network {name} {acc:.3f} vs best classical {cname} "
+                f"{cacc:.3f} (gap {acc - cacc:+.3f}; target ≥ +0.00)",
+            )
+        )
     for n in nets:
         gaps = {}
         for d in datasets:
@@ -421,42 +463,56 @@ def targets(stats, models, datasets, networks):
         worst = min(gaps, key=gaps.get)
         gap = gaps[worst]
         detail = "an error" if np.isinf(gap) else f"gap {gap:+.3f}"
-        lines.append(_verdict(gap >= -NETWORK_GAP,
-                              f"{n}() within {NETWORK_GAP:.2f} of MiniRocket on every set: "
-                              f"worst {worst} ({detail}; {len(gaps)} set(s) compared)"))
+        lines.append(
+            _verdict(
+                gap >= -NETWORK_GAP,
+                f"{n}() within {NETWORK_GAP:.2f} of MiniRocket on every set: "
+                f"worst {worst} ({detail}; {len(gaps)} set(s) compared)",
+            )
+        )
     for n in nets:
-        fits = {d: stats[(n, d)]["fit_max"] for d in datasets
-                if (n, d) in stats and not np.isnan(stats[(n, d)]["fit_max"])}
+        fits = {
+            d: stats[(n, d)]["fit_max"]
+            for d in datasets
+            if (n, d) in stats and not np.isnan(stats[(n, d)]["fit_max"])
+        }
         if not fits:
             lines.append(f"- n/a — {n}() fit time (no fit finished)")
             continue
         worst = max(fits, key=fits.get)
-        lines.append(_verdict(fits[worst] <= MAX_FIT_S,
-                              f"{n}() no fit over {MAX_FIT_S:.0f} s: slowest {worst} "
-                              f"{fits[worst]:.0f} s"))
+        lines.append(
+            _verdict(
+                fits[worst] <= MAX_FIT_S,
+                f"{n}() no fit over {MAX_FIT_S:.0f} s: slowest {worst} {fits[worst]:.0f} s",
+            )
+        )
     return lines
 
 
 def write_report(rows, models, datasets, networks, tasks, args, elapsed, partial_note):
     stats = summarize(rows)
-    setup_text = [(
-        "Each cell: accuracy on the test split (mean over the folds of the music sets) and, "
-        "in brackets, the mean wall time of one fit (loading the data excluded; the music "
-        "sets' feature extraction included, since it is part of each pipeline). Networks at "
-        "their defaults: `cls()`, one object per class, cloned for every data set "
-        "(`random_state` left at its default); on the music sets through "
-        "`music_network_model` (note series, 64-note slices, soft vote per song). "
-        "MiniRocket: sktime's `MiniRocketMultivariateVariable(random_state=0)` + "
-        "`StandardScaler(with_mean=False)` + `RidgeClassifierCV(alphas=np.logspace(-3, 3, "
-        "10))`, on the same note series as the networks for the music sets (its numba "
-        "kernels compiled before the first timed fit). random_forest: "
-        "`RandomForestClassifier(random_state=0)`; svm: `StandardScaler` + `SVC()`; both on "
-        "`SequenceStats` (mean, std, min, max per channel) for the series sets and on "
-        "`ScoreFeatures` for the music sets."
-    )]
+    setup_text = [
+        (
+            "Each cell: accuracy on the test split (mean over the folds of the music sets) and, "
+            "in brackets, the mean wall time of one fit (loading the data excluded; the music "
+            "sets' feature extraction included, since it is part of each pipeline). Networks at "
+            "their defaults: `cls()`, one object per class, cloned for every data set "
+            "(`random_state` left at its default); on the music sets through "
+            "`music_network_model` (note series, 64-note slices, soft vote per song). "
+            "MiniRocket: sktime's `MiniRocketMultivariateVariable(random_state=0)` + "
+            "`StandardScaler(with_mean=False)` + `RidgeClassifierCV(alphas=np.logspace(-3, 3, "
+            "10))`, on the same note series as the networks for the music sets (its numba "
+            "kernels compiled before the first timed fit). random_forest: "
+            "`RandomForestClassifier(random_state=0)`; svm: `StandardScaler` + `SVC()`; both on "
+            "`SequenceStats` (mean, std, min, max per channel) for the series sets and on "
+            "`ScoreFeatures` for the music sets."
+        )
+    ]
     if args.time_cap:
-        setup_text.append(f"**Networks capped at {args.time_cap:g} s of training each "
-                          "(`--time-cap`): not their defaults.**")
+        setup_text.append(
+            f"**Networks capped at {args.time_cap:g} s of training each "
+            "(`--time-cap`): not their defaults.**"
+        )
     parts = [
         "# skmusic's networks at their defaults vs MiniRocket, random forest, SVM",
         "",
@@ -480,8 +536,7 @@ def write_report(rows, models, datasets, networks, tasks, args, elapsed, partial
     ]
     out = RESULTS / f"{args.stem}.md"
     out.write_text("\n".join(parts))
-    return out, table(stats, models, datasets, networks), targets(stats, models, datasets,
-                                                                  networks)
+    return out, table(stats, models, datasets, networks), targets(stats, models, datasets, networks)
 
 
 def _pick(text, allowed, groups, what):
@@ -493,49 +548,74 @@ def _pick(text, allowed, groups, what):
         item = item.strip()
         names = groups.get(item.lower()) or [lower.get(item.lower())]
         if names == [None]:
-            raise SystemExit(f"Unknown {what} {item!r}; choose from {list(allowed)} or "
-                             f"{sorted(groups)}.")
+            raise SystemExit(
+                f"Unknown {what} {item!r}; choose from {list(allowed)} or {sorted(groups)}."
+            )
         picked += [n for n in names if n not in picked]
     return picked
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--datasets", help="comma-separated: " + ", ".join(DATASETS)
-                        + ", or 'series' / 'music' (default: all)")
-    parser.add_argument("--models", help="comma-separated: network class names, minirocket, "
-                        "random_forest, svm, or 'networks' / 'peers' (default: all)")
-    parser.add_argument("--quick", action="store_true",
-                        help="music sets: 20/30 songs a class and 3/2 folds (composers/folk)")
-    parser.add_argument("--time-cap", type=float, default=None,
-                        help="seconds of training per network fit (off: the defaults decide)")
+    parser.add_argument(
+        "--datasets",
+        help="comma-separated: " + ", ".join(DATASETS) + ", or 'series' / 'music' (default: all)",
+    )
+    parser.add_argument(
+        "--models",
+        help="comma-separated: network class names, minirocket, "
+        "random_forest, svm, or 'networks' / 'peers' (default: all)",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="music sets: 20/30 songs a class and 3/2 folds (composers/folk)",
+    )
+    parser.add_argument(
+        "--time-cap",
+        type=float,
+        default=None,
+        help="seconds of training per network fit (off: the defaults decide)",
+    )
     parser.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
     parser.add_argument("--n-jobs", type=int, default=1, help="processes to parse the corpus")
-    parser.add_argument("--from-csv", action="store_true",
-                        help="run nothing: table from the newest row of every fit in the CSV")
+    parser.add_argument(
+        "--from-csv",
+        action="store_true",
+        help="run nothing: table from the newest row of every fit in the CSV",
+    )
     args = parser.parse_args()
     start = setup(args.threads)
     warnings.filterwarnings("ignore", module="sktime")
 
     networks = default_networks()
-    datasets = _pick(args.datasets, DATASETS,
-                     {"series": list(SERIES_SETS), "music": list(MUSIC_SETS)}, "data set")
+    datasets = _pick(
+        args.datasets,
+        DATASETS,
+        {"series": list(SERIES_SETS), "music": list(MUSIC_SETS)},
+        "data set",
+    )
     all_models = [*networks, *PEERS]
-    models = _pick(args.models, all_models,
-                   {"networks": list(networks), "peers": list(PEERS),
-                    "classical": list(CLASSICAL)}, "model")
+    models = _pick(
+        args.models,
+        all_models,
+        {"networks": list(networks), "peers": list(PEERS), "classical": list(CLASSICAL)},
+        "model",
+    )
     if "minirocket" in models or set(datasets) & set(SERIES_SETS):
         try:
             import sktime  # noqa: F401
         except ImportError as exc:
-            raise SystemExit(f"MiniRocket and the UCR/UEA sets need sktime ({exc}): "
-                             "pip install -e '.[bench]'") from None
+            raise SystemExit(
+                f"MiniRocket and the UCR/UEA sets need sktime ({exc}): pip install -e '.[bench]'"
+            ) from None
     complete = set(datasets) == set(DATASETS) and set(models) == set(all_models)
     args.stem = "peers_quick" if args.quick else ("peers" if complete else "peers_partial")
     csv_path = RESULTS / ("peers_quick.csv" if args.quick else "peers.csv")
     RESULTS.mkdir(parents=True, exist_ok=True)
-    partial_note = "" if complete else (
-        f"only models {', '.join(models)} on {', '.join(datasets)}.")
+    partial_note = (
+        "" if complete else (f"only models {', '.join(models)} on {', '.join(datasets)}.")
+    )
     if args.quick:
         partial_note = ("--quick: fewer songs and folds on the music sets. " + partial_note).strip()
 
@@ -544,16 +624,24 @@ def main():
         present = {r["dataset"] for r in rows}
         models = [m for m in models if any(r["model"] == m for r in rows)]
         tasks = {d: load_task(d, args.quick, args.n_jobs) for d in datasets if d in present}
-        out, tab, tgt = write_report(rows, models, datasets, networks, tasks, args,
-                                     time.perf_counter() - start,
-                                     (partial_note + " Table from the CSV's newest rows "
-                                      f"({csv_path.name}).").strip())
+        out, tab, tgt = write_report(
+            rows,
+            models,
+            datasets,
+            networks,
+            tasks,
+            args,
+            time.perf_counter() - start,
+            (partial_note + f" Table from the CSV's newest rows ({csv_path.name}).").strip(),
+        )
         print(tab, "", *tgt, f"wrote {out}", sep="\n")
         return
 
     run = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    log(f"{len(models)} models x {len(datasets)} data sets; networks at defaults: "
-        f"{', '.join(networks) or 'none found'}; rows -> {csv_path}")
+    log(
+        f"{len(models)} models x {len(datasets)} data sets; networks at defaults: "
+        f"{', '.join(networks) or 'none found'}; rows -> {csv_path}"
+    )
     if "minirocket" in models:
         _warm_up_minirocket()
     rows, tasks = [], {}
@@ -567,18 +655,34 @@ def main():
                 if args.time_cap and name in networks:
                     _cap(model, args.time_cap)
                 row = fit_one(model, task, fold, train, test)
-                row.update(run=run, model=name, quick=int(args.quick),
-                           time_cap=args.time_cap or "",
-                           finished=datetime.now(UTC).strftime("%H:%M:%S"))
+                row.update(
+                    run=run,
+                    model=name,
+                    quick=int(args.quick),
+                    time_cap=args.time_cap or "",
+                    finished=datetime.now(UTC).strftime("%H:%M:%S"),
+                )
                 append_row(csv_path, row)
                 rows.append(row)
-                result = (f"error: {row['error']}" if row["error"] else
-                          f"acc {row['accuracy']:.3f}  fit {row['fit_s']:7.1f} s")
+                result = (
+                    f"error: {row['error']}"
+                    if row["error"]
+                    else f"acc {row['accuracy']:.3f}  fit {row['fit_s']:7.1f} s"
+                )
                 log(f"  {name:28s} fold {fold + 1}/{len(task.splits)}  {result}")
-                write_report(rows, models, datasets, networks, tasks, args,
-                             time.perf_counter() - start, partial_note)
-    out, tab, tgt = write_report(rows, models, datasets, networks, tasks, args,
-                                 time.perf_counter() - start, partial_note)
+                write_report(
+                    rows,
+                    models,
+                    datasets,
+                    networks,
+                    tasks,
+                    args,
+                    time.perf_counter() - start,
+                    partial_note,
+                )
+    out, tab, tgt = write_report(
+        rows, models, datasets, networks, tasks, args, time.perf_counter() - start, partial_note
+    )
     print("", tab, "", *tgt, f"wrote {out}", f"appended {len(rows)} rows to {csv_path}", sep="\n")
 
 

@@ -105,8 +105,10 @@ def memory_figure(inner, songs, y, width, hop, n_songs=1000, length=None):
         picks = rng.integers(0, len(songs), n_songs)
         X = [songs[i].copy() for i in picks]
     else:  # long synthetic songs of the same kind
-        X = [songs[i % len(songs)][:, np.arange(length) % songs[i % len(songs)].shape[1]].copy()
-             for i in range(n_songs)]
+        X = [
+            songs[i % len(songs)][:, np.arange(length) % songs[i % len(songs)].shape[1]].copy()
+            for i in range(n_songs)
+        ]
     input_bytes = sum(s.nbytes for s in X)
     slices, _ = slice_sequences(X, width, hop, pad="edge")
     all_slices_bytes = len(slices) * slices[0].nbytes
@@ -148,11 +150,11 @@ def main():
         f"{'' if args.epochs == 5 else f' --epochs {args.epochs}'}`  ",
         f"Machine: {platform.machine()}, {os.cpu_count()} CPU cores, Python "
         f"{platform.python_version()}  ",
-        f"Data: `load_corpus(\"composers\")`: {len(songs)} pieces, "
+        f'Data: `load_corpus("composers")`: {len(songs)} pieces, '
         + ", ".join(f"{c} {n}" for c, n in zip(classes, counts))
         + f"; notes per piece median {int(np.median(lengths))} (min {lengths.min()}, max "
         f"{lengths.max()}); series (pitch, duration), slices of {width} notes, hop {hop} "
-        "(50% overlap), `pad=\"edge\"` for pieces shorter than a slice.",
+        '(50% overlap), `pad="edge"` for pieces shorter than a slice.',
         "",
         "## Song-level 5-fold CV (whole songs per fold) vs slices split at random",
         "",
@@ -172,7 +174,11 @@ def main():
         leak_mean, leak_sd, n_slices = leaky_slice_cv(inner, songs, y, width, hop, cv)
         seconds = time.perf_counter() - t0
         cells = [f"{m:.3f} ({s:.3f})" for m, s in zip(mean, sd)]
-        row = f"| {name} | " + " | ".join(cells) + f" | {leak_mean:.3f} ({leak_sd:.3f}) | {seconds:.0f} |"
+        row = (
+            f"| {name} | "
+            + " | ".join(cells)
+            + f" | {leak_mean:.3f} ({leak_sd:.3f}) | {seconds:.0f} |"
+        )
         print(row, flush=True)
         lines.append(row)
     lines += [
@@ -190,11 +196,15 @@ def main():
         "|---|---|---|---|---|---|",
     ]
     rf = models(True)["SequenceStats + RandomForest"]
-    for label, length in [("1,000 corpus pieces (resampled)", None),
-                          ("1,000 pieces of 5,000 notes", 5000)]:
+    for label, length in [
+        ("1,000 corpus pieces (resampled)", None),
+        ("1,000 pieces of 5,000 notes", 5000),
+    ]:
         inp, all_sl, peak, seconds = memory_figure(rf, songs, y, width, hop, length=length)
-        row = (f"| {label} | {inp / 2**20:.1f} MiB | {all_sl / 2**20:.1f} MiB | "
-               f"{peak / 2**20:.1f} MiB | {peak / inp:.2f} | {seconds:.1f} |")
+        row = (
+            f"| {label} | {inp / 2**20:.1f} MiB | {all_sl / 2**20:.1f} MiB | "
+            f"{peak / 2**20:.1f} MiB | {peak / inp:.2f} | {seconds:.1f} |"
+        )
         print(row, flush=True)
         lines.append(row)
     lines += ["", f"Total run time: {time.perf_counter() - t_start:.0f} s.", ""]

@@ -48,17 +48,42 @@ from skmusic.nn import CRNNClassifier, LSTMClassifier
 WIDTH = 64
 FEATURES = ("pitch", "interval", "duration", "ioi")
 # Paper 000's Tables 1 and 2 (segment-level test accuracy).
-PAPER = {"NN1": 0.3772, "NN2": 0.3772, "NN3": 0.7126, "Bi-NN1": 0.3772, "Bi-NN2": 0.7305,
-         "Bi-NN3": 0.6674, "RF": 0.5210, "SVM": 0.5030, "KNN": 0.2635, "Logit": 0.5090,
-         "GradBoost": 0.5689}
-PAPER_TRAIN = {"NN1": 0.3593, "NN2": 0.3593, "NN3": 0.6991, "Bi-NN1": 0.3593, "Bi-NN2": 0.6640,
-               "Bi-NN3": 0.6976, "RF": 0.6302, "SVM": 0.6362, "KNN": 0.7515, "Logit": 0.5300,
-               "GradBoost": 0.9}
+PAPER = {
+    "NN1": 0.3772,
+    "NN2": 0.3772,
+    "NN3": 0.7126,
+    "Bi-NN1": 0.3772,
+    "Bi-NN2": 0.7305,
+    "Bi-NN3": 0.6674,
+    "RF": 0.5210,
+    "SVM": 0.5030,
+    "KNN": 0.2635,
+    "Logit": 0.5090,
+    "GradBoost": 0.5689,
+}
+PAPER_TRAIN = {
+    "NN1": 0.3593,
+    "NN2": 0.3593,
+    "NN3": 0.6991,
+    "Bi-NN1": 0.3593,
+    "Bi-NN2": 0.6640,
+    "Bi-NN3": 0.6976,
+    "RF": 0.6302,
+    "SVM": 0.6362,
+    "KNN": 0.7515,
+    "Logit": 0.5300,
+    "GradBoost": 0.9,
+}
 
 
 def networks(quick, cap):
-    common = dict(max_epochs=15 if quick else 40, batch_size=32, lr=0.003 if quick else 0.002,
-                  random_state=0, callbacks=[TimeCap(cap)])
+    common = dict(
+        max_epochs=15 if quick else 40,
+        batch_size=32,
+        lr=0.003 if quick else 0.002,
+        random_state=0,
+        callbacks=[TimeCap(cap)],
+    )
     conv = dict(kernel_size=3, pool_size=2)
     if quick:  # about 1/8 of the paper's widths
         nn1 = dict(hidden_size=(32, 16, 8), dense=(16, 8))
@@ -74,12 +99,21 @@ def networks(quick, cap):
     for prefix, bi in (("", False), ("Bi-", True)):
         suffix = "" if bi else "-uni"
         nets += [
-            (f"{prefix}NN1", f"LSTMClassifier.from_preset('nn1{suffix}'), {size}",
-             LSTMClassifier.from_preset(f"nn1{suffix}", **nn1, **common)),
-            (f"{prefix}NN2", f"CRNNClassifier.from_preset('nn2{suffix}'), {size}, k3/p2",
-             CRNNClassifier.from_preset(f"nn2{suffix}", **nn2, **common)),
-            (f"{prefix}NN3", f"CRNNClassifier.from_preset('nn3{suffix}'), {size}, k3/p2",
-             CRNNClassifier.from_preset(f"nn3{suffix}", **nn3, **common)),
+            (
+                f"{prefix}NN1",
+                f"LSTMClassifier.from_preset('nn1{suffix}'), {size}",
+                LSTMClassifier.from_preset(f"nn1{suffix}", **nn1, **common),
+            ),
+            (
+                f"{prefix}NN2",
+                f"CRNNClassifier.from_preset('nn2{suffix}'), {size}, k3/p2",
+                CRNNClassifier.from_preset(f"nn2{suffix}", **nn2, **common),
+            ),
+            (
+                f"{prefix}NN3",
+                f"CRNNClassifier.from_preset('nn3{suffix}'), {size}, k3/p2",
+                CRNNClassifier.from_preset(f"nn3{suffix}", **nn3, **common),
+            ),
         ]
     return nets
 
@@ -87,15 +121,24 @@ def networks(quick, cap):
 def classical(quick):
     stats = SequenceStats(stats=("mean", "std", "min", "max", "q25", "q75"))
     return [
-        ("RF", RandomForestClassifier(random_state=0),
-         {"n_estimators": [100, 300] if not quick else [100], "max_depth": [None, 8]}),
+        (
+            "RF",
+            RandomForestClassifier(random_state=0),
+            {"n_estimators": [100, 300] if not quick else [100], "max_depth": [None, 8]},
+        ),
         # SVC(probability=True) is deprecated in sklearn 1.9: calibrate instead.
-        ("SVM", CalibratedClassifierCV(SVC(random_state=0), ensemble=False),
-         {"estimator__C": [0.3, 1, 3, 10]}),
+        (
+            "SVM",
+            CalibratedClassifierCV(SVC(random_state=0), ensemble=False),
+            {"estimator__C": [0.3, 1, 3, 10]},
+        ),
         ("KNN", KNeighborsClassifier(), {"n_neighbors": [3, 7, 15]}),
         ("Logit", LogisticRegression(max_iter=2000), {"C": [0.1, 1, 10]}),
-        ("GradBoost", GradientBoostingClassifier(random_state=0),
-         {"n_estimators": [50, 100] if not quick else [50], "max_depth": [2, 3]}),
+        (
+            "GradBoost",
+            GradientBoostingClassifier(random_state=0),
+            {"n_estimators": [50, 100] if not quick else [50], "max_depth": [2, 3]},
+        ),
     ], stats
 
 
@@ -112,14 +155,17 @@ def main():
     y = np.asarray(corpus.target)
     X = NoteSequence(features=FEATURES).fit_transform(corpus.data)
     lengths = np.array([x.shape[1] for x in X])
-    idx_train, idx_test = train_test_split(np.arange(len(y)), test_size=0.2, stratify=y,
-                                           random_state=0)
+    idx_train, idx_test = train_test_split(
+        np.arange(len(y)), test_size=0.2, stratify=y, random_state=0
+    )
     X_tr, X_te = [X[i] for i in idx_train], [X[i] for i in idx_test]
     y_tr, y_te = y[idx_train], y[idx_test]
     n_seg = sum(-(-n // WIDTH) for n in lengths)
-    log(f"{len(y)} songs, notes per song (top line) median {int(np.median(lengths))}, "
+    log(
+        f"{len(y)} songs, notes per song (top line) median {int(np.median(lengths))}, "
         f"min {lengths.min()}, max {lengths.max()}; {n_seg} segments of {WIDTH} notes; "
-        f"{len(idx_train)} train / {len(idx_test)} test songs")
+        f"{len(idx_train)} train / {len(idx_test)} test songs"
+    )
 
     rows = []
 
@@ -129,8 +175,7 @@ def main():
         tr_slice = voter.score_slices(prep(X_tr), y_tr)
         te_slice = voter.score_slices(prep(X_te), y_te)
         te_song = model.score(X_te, y_te)
-        row = [key, desc + extra, fit_s, PAPER_TRAIN[key], tr_slice, PAPER[key], te_slice,
-               te_song]
+        row = [key, desc + extra, fit_s, PAPER_TRAIN[key], tr_slice, PAPER[key], te_slice, te_song]
         rows.append(row)
         log(" | ".join(f"{v:.3f}" if isinstance(v, float) else str(v) for v in row))
 
@@ -147,12 +192,16 @@ def main():
     inner_cv = StratifiedKFold(3, shuffle=True, random_state=0)
     for key, clf, grid in models:
         model = make_pipeline(
-            VotingSliceClassifier(make_pipeline(stats, StandardScaler(), clf), width=WIDTH,
-                                  hop=WIDTH, voting="soft", pad="constant"),
+            VotingSliceClassifier(
+                make_pipeline(stats, StandardScaler(), clf),
+                width=WIDTH,
+                hop=WIDTH,
+                voting="soft",
+                pad="constant",
+            ),
         )
         step = type(clf).__name__.lower()
-        param_grid = {f"votingsliceclassifier__estimator__{step}__{k}": v
-                      for k, v in grid.items()}
+        param_grid = {f"votingsliceclassifier__estimator__{step}__{k}": v for k, v in grid.items()}
         # Folds of the search are whole songs too: the voter slices inside fit.
         search = GridSearchCV(model, param_grid, cv=inner_cv, n_jobs=1)
         t = time.perf_counter()
@@ -160,11 +209,24 @@ def main():
         best = {k.rsplit("__", 1)[-1]: v for k, v in search.best_params_.items()}
         inner = clf.estimator if isinstance(clf, CalibratedClassifierCV) else clf
         name = type(inner).__name__
-        report(key, f"SequenceStats (24) + {name}", search.best_estimator_,
-               time.perf_counter() - t, f"; best {best}")
+        report(
+            key,
+            f"SequenceStats (24) + {name}",
+            search.best_estimator_,
+            time.perf_counter() - t,
+            f"; best {best}",
+        )
 
-    headers = ["model", "configuration", "fit time (s)", "paper train", "our train (segment)",
-               "paper test", "our test (segment)", "our test (song vote)"]
+    headers = [
+        "model",
+        "configuration",
+        "fit time (s)",
+        "paper train",
+        "our train (segment)",
+        "paper test",
+        "our test (segment)",
+        "our test (song vote)",
+    ]
     table = md_table(headers, rows, align=["---", "---"] + ["---:"] * 6)
     print()
     print(table)
@@ -172,11 +234,18 @@ def main():
     # Whole-song classical models on global ScoreFeatures (not in the paper, for reference).
     F = ScoreFeatures().fit_transform(corpus.data)
     whole = []
-    for name, clf in (("RF", RandomForestClassifier(300, random_state=0)),
-                      ("GradBoost", GradientBoostingClassifier(random_state=0))):
+    for name, clf in (
+        ("RF", RandomForestClassifier(300, random_state=0)),
+        ("GradBoost", GradientBoostingClassifier(random_state=0)),
+    ):
         model = make_pipeline(StandardScaler(), clf).fit(F[idx_train], y_tr)
-        whole.append([f"ScoreFeatures ({F.shape[1]}) + {name}, whole song",
-                      model.score(F[idx_train], y_tr), model.score(F[idx_test], y_te)])
+        whole.append(
+            [
+                f"ScoreFeatures ({F.shape[1]}) + {name}, whole song",
+                model.score(F[idx_train], y_tr),
+                model.score(F[idx_test], y_te),
+            ]
+        )
     whole_table = md_table(["model", "train (song)", "test (song)"], whole)
     print()
     print(whole_table)
@@ -200,8 +269,7 @@ def main():
         "(mean, std, min, max, quartiles of each of the 4 channels = 24 numbers per segment) "
         "+ StandardScaler + the model, tuned by `GridSearchCV` with 3 song-level folds on the "
         f"training songs. Majority-class test song accuracy: {majority:.3f}."
-        + (" **--quick**: 30 songs per class, tiny networks, 15 epochs at most." if quick
-           else "")
+        + (" **--quick**: 30 songs per class, tiny networks, 15 epochs at most." if quick else "")
     )
     comparison = (
         "Paper 000 (50 Epidemic Sound songs as MIDI, 5 mood classes, 835 segments of 800 "
@@ -222,11 +290,18 @@ def main():
         "corpus. Read the ranking, not the absolute values, and only within one run: with "
         f"{len(idx_test)} test songs one song is {1 / len(idx_test):.1%} of song accuracy."
     )
-    write_result("paper_000", "Seed 000: NN1-NN3 (uni/bidirectional) vs tuned classical models "
-                 "on note-series segments (Tables 1 and 2 side by side)", setup_text,
-                 [(None, table),
-                  ("For reference: classical models on whole-song ScoreFeatures", whole_table)],
-                 comparison, time.perf_counter() - start)
+    write_result(
+        "paper_000",
+        "Seed 000: NN1-NN3 (uni/bidirectional) vs tuned classical models "
+        "on note-series segments (Tables 1 and 2 side by side)",
+        setup_text,
+        [
+            (None, table),
+            ("For reference: classical models on whole-song ScoreFeatures", whole_table),
+        ],
+        comparison,
+        time.perf_counter() - start,
+    )
 
 
 if __name__ == "__main__":

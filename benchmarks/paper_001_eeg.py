@@ -48,8 +48,16 @@ from skmusic.metrics import trimmed_mean
 from skmusic.nn import LSTMClassifier, ResNet1DClassifier
 
 CLASSES = ["bach", "palestrina", "trecento"]
-CHANNELS = ["top", "bottom", "mean_pitch", "n_sounding", "n_onsets", "top_motion",
-            "bottom_motion", "n_pitch_classes"]
+CHANNELS = [
+    "top",
+    "bottom",
+    "mean_pitch",
+    "n_sounding",
+    "n_onsets",
+    "top_motion",
+    "bottom_motion",
+    "n_pitch_classes",
+]
 FS = 2
 LOW = 21  # PianoRoll's default pitch_range starts at A0
 
@@ -69,8 +77,9 @@ def roll_channels(roll):
     pc = np.zeros((12, roll.shape[1]), dtype=bool)
     for k in range(12):
         pc[k] = on[(pitches[:, 0] % 12) == k].any(axis=0)
-    return np.vstack([top, bottom, mean, n, onsets, top_motion, bottom_motion,
-                      pc.sum(axis=0)]).astype(np.float32)
+    return np.vstack(
+        [top, bottom, mean, n, onsets, top_motion, bottom_motion, pc.sum(axis=0)]
+    ).astype(np.float32)
 
 
 def write_series_folder(root, corpus, max_frames):
@@ -79,26 +88,39 @@ def write_series_folder(root, corpus, max_frames):
         series = roll_channels(roll)[:, :max_frames]
         folder = Path(root) / label
         folder.mkdir(parents=True, exist_ok=True)
-        pd.DataFrame(series.T, columns=CHANNELS).to_csv(folder / f"piece_{i:04d}.csv",
-                                                        index=False)
+        pd.DataFrame(series.T, columns=CHANNELS).to_csv(folder / f"piece_{i:04d}.csv", index=False)
 
 
 def models(quick, cap, width, seed):
     epochs = 15 if quick else 40
     common = dict(batch_size=16, callbacks=[TimeCap(cap)], random_state=seed)
     return [
-        ("single LSTM 32, dense 32-32-16-32 (baseline, whole series)",
-         LSTMClassifier.from_preset("eeg-baseline", max_epochs=epochs, lr=0.003, **common)),
-        ("3-layer LSTM 64, dense 64-32-64, final weights",
-         LSTMClassifier.from_preset("eeg-3layer", max_epochs=epochs, lr=0.003, **common)),
-        ("3-layer LSTM 64, best-validation weights (validation_fraction=0.2)",
-         LSTMClassifier.from_preset("eeg-3layer", max_epochs=epochs, lr=0.003,
-                                    validation_fraction=0.2, **common)),
-        (f"ResNet1D 32 filters x 3 blocks, {width}-frame slices, 50 % overlap, max vote",
-         VotingSliceClassifier(
-             ResNet1DClassifier(32, n_blocks=3, max_epochs=epochs, lr=0.002,
-                                **{**common, "batch_size": 64}),
-             width=width, hop=width // 2, voting="hard", pad="constant")),
+        (
+            "single LSTM 32, dense 32-32-16-32 (baseline, whole series)",
+            LSTMClassifier.from_preset("eeg-baseline", max_epochs=epochs, lr=0.003, **common),
+        ),
+        (
+            "3-layer LSTM 64, dense 64-32-64, final weights",
+            LSTMClassifier.from_preset("eeg-3layer", max_epochs=epochs, lr=0.003, **common),
+        ),
+        (
+            "3-layer LSTM 64, best-validation weights (validation_fraction=0.2)",
+            LSTMClassifier.from_preset(
+                "eeg-3layer", max_epochs=epochs, lr=0.003, validation_fraction=0.2, **common
+            ),
+        ),
+        (
+            f"ResNet1D 32 filters x 3 blocks, {width}-frame slices, 50 % overlap, max vote",
+            VotingSliceClassifier(
+                ResNet1DClassifier(
+                    32, n_blocks=3, max_epochs=epochs, lr=0.002, **{**common, "batch_size": 64}
+                ),
+                width=width,
+                hop=width // 2,
+                voting="hard",
+                pad="constant",
+            ),
+        ),
     ]
 
 
@@ -120,11 +142,12 @@ def main():
         data = load_series_folder(root, verbose=False)
     X, y = data.data, np.asarray(data.target)
     lengths = np.array([x.shape[1] for x in X])
-    log(f"{len(X)} series read back from CSV, {X[0].shape[0]} channels, lengths "
-        f"{lengths.min()}-{lengths.max()} (median {int(np.median(lengths))})")
+    log(
+        f"{len(X)} series read back from CSV, {X[0].shape[0]} channels, lengths "
+        f"{lengths.min()}-{lengths.max()} (median {int(np.median(lengths))})"
+    )
     # The paper's fixed split: 20 % test; the best-validation model holds out 20 % of the rest.
-    idx_tr, idx_te = train_test_split(np.arange(len(y)), test_size=0.2, stratify=y,
-                                      random_state=0)
+    idx_tr, idx_te = train_test_split(np.arange(len(y)), test_size=0.2, stratify=y, random_state=0)
     X_tr, X_te = [X[i] for i in idx_tr], [X[i] for i in idx_te]
 
     names = [name for name, _ in models(quick, cap, width, 0)]
@@ -142,21 +165,39 @@ def main():
             times[m] += time.perf_counter() - t
             net = getattr(model[-1], "estimator_", model[-1]).net_
             epochs[m, run] = len(net.history)
-        log(f"run {run + 1}/{n_runs}: test accuracy " +
-            " ".join(f"{v:.3f}" for v in test[:, run]))
+        log(f"run {run + 1}/{n_runs}: test accuracy " + " ".join(f"{v:.3f}" for v in test[:, run]))
 
     rows = []
     for m, name in enumerate(names):
-        rows.append([name, trimmed_mean(train[m]), test[m].min(), test[m].max(),
-                     test[m].mean(), trimmed_mean(test[m]), epochs[m].mean(), times[m] / n_runs])
-    headers = ["model", "train acc. (trimmed mean)", "test min", "test max", "test mean",
-               f"test, mean of {n_runs} runs without best and worst", "mean epochs run",
-               "s per run"]
+        rows.append(
+            [
+                name,
+                trimmed_mean(train[m]),
+                test[m].min(),
+                test[m].max(),
+                test[m].mean(),
+                trimmed_mean(test[m]),
+                epochs[m].mean(),
+                times[m] / n_runs,
+            ]
+        )
+    headers = [
+        "model",
+        "train acc. (trimmed mean)",
+        "test min",
+        "test max",
+        "test mean",
+        f"test, mean of {n_runs} runs without best and worst",
+        "mean epochs run",
+        "s per run",
+    ]
     table = md_table(headers, rows)
     print()
     print(table)
-    runs_table = md_table(["model"] + [f"run {r + 1}" for r in range(n_runs)],
-                          [[name, *test[m]] for m, name in enumerate(names)])
+    runs_table = md_table(
+        ["model"] + [f"run {r + 1}" for r in range(n_runs)],
+        [[name, *test[m]] for m, name in enumerate(names)],
+    )
 
     setup_text = (
         f"Data: {len(y)} real pieces of the music21 corpus, 3 classes ({', '.join(CLASSES)}; "
@@ -194,10 +235,15 @@ def main():
         "paper; the spread over runs (min/max columns, per-run table) is the part of the "
         "paper's figure 8 that carries over."
     )
-    write_result("paper_001", "Seed 001: LSTM baseline vs 3-layer LSTM (final / best-validation "
-                 "weights) vs ResNet-1D with slice vote, trimmed mean over runs",
-                 setup_text, [(None, table), ("Test accuracy of every run", runs_table)],
-                 comparison, time.perf_counter() - start)
+    write_result(
+        "paper_001",
+        "Seed 001: LSTM baseline vs 3-layer LSTM (final / best-validation "
+        "weights) vs ResNet-1D with slice vote, trimmed mean over runs",
+        setup_text,
+        [(None, table), ("Test accuracy of every run", runs_table)],
+        comparison,
+        time.perf_counter() - start,
+    )
 
 
 if __name__ == "__main__":

@@ -47,50 +47,90 @@ SLICE = round(5.0 * SR / 512)  # 5-second MFCC slices (hop 512)
 
 def classification(quick, cap, rows_out):
     n_bach, n_other = (20, 10) if quick else (60, 30)
-    songs = load_corpus("composers", classes=["bach"], max_per_class=n_bach, as_audio=True,
-                        sr=SR, max_seconds=SECONDS, verbose=False)
-    others = load_corpus("composers", classes=["palestrina", "oneills"],
-                         max_per_class=n_other, as_audio=True, sr=SR, max_seconds=SECONDS,
-                         verbose=False, random_state=1)
+    songs = load_corpus(
+        "composers",
+        classes=["bach"],
+        max_per_class=n_bach,
+        as_audio=True,
+        sr=SR,
+        max_seconds=SECONDS,
+        verbose=False,
+    )
+    others = load_corpus(
+        "composers",
+        classes=["palestrina", "oneills"],
+        max_per_class=n_other,
+        as_audio=True,
+        sr=SR,
+        max_seconds=SECONDS,
+        verbose=False,
+        random_state=1,
+    )
     waves = list(songs.data) + list(others.data)
     y = np.array(["bach"] * len(songs.data) + ["other"] * len(others.data))
     # Blind set 1: collections never used in training (right answer: "other").
     n_blind = 6 if quick else 20
-    unseen = load_corpus("composers", classes=["trecento", "ryans_mammoth"],
-                         max_per_class=n_blind, as_audio=True, sr=SR, max_seconds=SECONDS,
-                         verbose=False, random_state=2)
+    unseen = load_corpus(
+        "composers",
+        classes=["trecento", "ryans_mammoth"],
+        max_per_class=n_blind,
+        as_audio=True,
+        sr=SR,
+        max_seconds=SECONDS,
+        verbose=False,
+        random_state=2,
+    )
     # Blind set 2: Bach chorales not drawn for training, at an unseen tempo (60 bpm).
     chorales = load_corpus("bach", verbose=False)
     used = set(songs.filenames)
     fresh = [n for n, f in zip(chorales.data, chorales.filenames) if f not in used]
     rng = np.random.RandomState(3)
     pick = rng.choice(len(fresh), 2 * n_blind, replace=False)
-    slow = [render_audio(fresh[i], sr=SR, bpm=60.0, max_seconds=SECONDS, random_state=int(i))
-            for i in pick]
+    slow = [
+        render_audio(fresh[i], sr=SR, bpm=60.0, max_seconds=SECONDS, random_state=int(i))
+        for i in pick
+    ]
 
     mfcc = MFCC(n_mfcc=N_MFCC, hop_length=512)  # stateless: computed once per clip
     X = mfcc.fit_transform(waves)
     X_unseen = mfcc.transform(list(unseen.data))
     X_slow = mfcc.transform(slow)
-    idx_tr, idx_te = train_test_split(np.arange(len(y)), test_size=0.25, stratify=y,
-                                      random_state=0)
+    idx_tr, idx_te = train_test_split(np.arange(len(y)), test_size=0.25, stratify=y, random_state=0)
     X_tr, X_te = [X[i] for i in idx_tr], [X[i] for i in idx_te]
-    log(f"{len(y)} clips ({len(songs.data)} bach, {len(others.data)} other), "
+    log(
+        f"{len(y)} clips ({len(songs.data)} bach, {len(others.data)} other), "
         f"{len(idx_tr)} train / {len(idx_te)} test; blind: {len(X_unseen)} unseen-collection "
-        f"clips, {len(X_slow)} unseen bach chorales at 60 bpm")
+        f"clips, {len(X_slow)} unseen bach chorales at 60 bpm"
+    )
 
     cnn = SpectrogramCNNClassifier(
-        (16, 32, 32) if quick else (32, 64, 64), activation="elu", dropout=0.0,
-        pool_size=((2, 4), (2, 4), (2, 4)), lr=0.001, max_epochs=20 if quick else 40,
-        batch_size=16, random_state=0, callbacks=[TimeCap(cap)])
+        (16, 32, 32) if quick else (32, 64, 64),
+        activation="elu",
+        dropout=0.0,
+        pool_size=((2, 4), (2, 4), (2, 4)),
+        lr=0.001,
+        max_epochs=20 if quick else 40,
+        batch_size=16,
+        random_state=0,
+        callbacks=[TimeCap(cap)],
+    )
     models = [
-        ("Choi-style CNN (ELU, pools (2,4)x3) on 5-s MFCC slices, soft vote",
-         make_pipeline(ChannelScaler(),
-                       VotingSliceClassifier(cnn, width=SLICE, hop=SLICE // 2, voting="soft",
-                                             pad="constant"))),
-        ("AdaBoost on MFCC mean/std/quartiles (whole clip)",
-         make_pipeline(SequenceStats(stats=("mean", "std", "q25", "q75")),
-                       AdaBoostClassifier(n_estimators=200, random_state=0))),
+        (
+            "Choi-style CNN (ELU, pools (2,4)x3) on 5-s MFCC slices, soft vote",
+            make_pipeline(
+                ChannelScaler(),
+                VotingSliceClassifier(
+                    cnn, width=SLICE, hop=SLICE // 2, voting="soft", pad="constant"
+                ),
+            ),
+        ),
+        (
+            "AdaBoost on MFCC mean/std/quartiles (whole clip)",
+            make_pipeline(
+                SequenceStats(stats=("mean", "std", "q25", "q75")),
+                AdaBoostClassifier(n_estimators=200, random_state=0),
+            ),
+        ),
     ]
     for name, model in models:
         t = time.perf_counter()
@@ -99,10 +139,18 @@ def classification(quick, cap, rows_out):
         pred = model.predict(X_te)
         blind_other = accuracy_score(["other"] * len(X_unseen), model.predict(X_unseen))
         blind_bach = accuracy_score(["bach"] * len(X_slow), model.predict(X_slow))
-        extra = (f"; {epochs_run(model)} epochs"
-                 if isinstance(model[-1], VotingSliceClassifier) else "")
-        row = [name + extra, fit_s, model.score(X_tr, y[idx_tr]), accuracy_score(y[idx_te], pred),
-               fbeta_score(y[idx_te], pred, beta=0.5, pos_label="bach"), blind_other, blind_bach]
+        extra = (
+            f"; {epochs_run(model)} epochs" if isinstance(model[-1], VotingSliceClassifier) else ""
+        )
+        row = [
+            name + extra,
+            fit_s,
+            model.score(X_tr, y[idx_tr]),
+            accuracy_score(y[idx_te], pred),
+            fbeta_score(y[idx_te], pred, beta=0.5, pos_label="bach"),
+            blind_other,
+            blind_bach,
+        ]
         rows_out.append(row)
         log(" | ".join(f"{v:.3f}" if isinstance(v, float) else str(v) for v in row))
     return len(y), len(idx_te), len(X_unseen), len(X_slow)
@@ -113,7 +161,7 @@ def generation(quick, cap):
     n_train, n_test = (80, 30) if quick else (300, 100)
     idx = np.random.RandomState(0).permutation(len(chorales.data))
     train = [chorales.data[i] for i in idx[:n_train]]
-    test = [chorales.data[i] for i in idx[n_train:n_train + n_test]]
+    test = [chorales.data[i] for i in idx[n_train : n_train + n_test]]
     tok = NoteTokenizer(durations=True, part=0).fit(train)  # soprano line: pitch_duration
     T_tr, T_te = tok.transform(train), tok.transform(test)
     unk = np.mean(np.concatenate([t.ravel() for t in T_te]) == tok.unknown_id_)
@@ -123,11 +171,17 @@ def generation(quick, cap):
         ("unigram (add-0.1)", NGramTokenGenerator(order=1, alpha=0.1, n_tokens=n)),
         ("bigram (add-0.1)", NGramTokenGenerator(order=2, alpha=0.1, n_tokens=n)),
         ("trigram (add-0.1)", NGramTokenGenerator(order=3, alpha=0.1, n_tokens=n)),
-        ("NoteLSTMGenerator() (defaults)",
-         NoteLSTMGenerator(n_tokens=n, random_state=0, **({"max_time": cap} if quick else {}))),
-        (("NoteLSTMGenerator.from_preset('chopin') (the paper's 3 x 512 LSTM, dense 256, "
-         f"RMSprop; at most {cap} s)"),
-         NoteLSTMGenerator.from_preset("chopin", n_tokens=n, max_time=cap, random_state=0)),
+        (
+            "NoteLSTMGenerator() (defaults)",
+            NoteLSTMGenerator(n_tokens=n, random_state=0, **({"max_time": cap} if quick else {})),
+        ),
+        (
+            (
+                "NoteLSTMGenerator.from_preset('chopin') (the paper's 3 x 512 LSTM, dense 256, "
+                f"RMSprop; at most {cap} s)"
+            ),
+            NoteLSTMGenerator.from_preset("chopin", n_tokens=n, max_time=cap, random_state=0),
+        ),
     ]:
         t = time.perf_counter()
         gen.fit(T_tr)
@@ -149,15 +203,32 @@ def main():
 
     rows = []
     n_songs, n_test, n_unseen, n_slow = classification(quick, cap, rows)
-    table = md_table(["model", "fit time (s)", "train accuracy", "test accuracy",
-                      "test F-beta (0.5, bach positive)",
-                      f"blind: unseen collections -> 'other' ({n_unseen})",
-                      f"blind: unseen bach at 60 bpm -> 'bach' ({n_slow})"], rows)
+    table = md_table(
+        [
+            "model",
+            "fit time (s)",
+            "train accuracy",
+            "test accuracy",
+            "test F-beta (0.5, bach positive)",
+            f"blind: unseen collections -> 'other' ({n_unseen})",
+            f"blind: unseen bach at 60 bpm -> 'bach' ({n_slow})",
+        ],
+        rows,
+    )
     print()
     print(table)
     gen_rows, n_tokens, n_train, n_test_gen, unk = generation(quick, cap)
-    gen_table = md_table(["generator", "epochs", "fit time (s)", "train log-lik. (nats/token)",
-                          "held-out log-lik. (nats/token)", "held-out perplexity"], gen_rows)
+    gen_table = md_table(
+        [
+            "generator",
+            "epochs",
+            "fit time (s)",
+            "train log-lik. (nats/token)",
+            "held-out log-lik. (nats/token)",
+            "held-out perplexity",
+        ],
+        gen_rows,
+    )
     print()
     print(gen_table)
 
@@ -184,8 +255,11 @@ def main():
         "defaults (early stopping on held-out whole chorales, best weights restored, AdamW, "
         "dropout 0.5, a width chosen from the vocabulary, rare tokens sharing one class); "
         "the 'chopin' preset is the paper's network under the same early stopping."
-        + (" **--quick**: 20 bach / 20 other clips, small CNN and LSTM, few epochs."
-           if quick else "")
+        + (
+            " **--quick**: 20 bach / 20 other clips, small CNN and LSTM, few epochs."
+            if quick
+            else ""
+        )
     )
     comparison = (
         "Paper 002 (Chopin vs other composers, MFCC images of recordings, 208 + 201 files) "
@@ -205,11 +279,18 @@ def main():
         "baselines, which the paper does not: a training loss alone cannot show whether "
         "the LSTM learned more than note-to-note statistics."
     )
-    write_result("paper_002", "Seed 002: one composer vs the rest on MFCC (CNN vs AdaBoost, "
-                 "F-beta, blind accuracy) and a token LSTM generator vs n-grams", setup_text,
-                 [("Bach vs other (MFCC of rendered audio)", table),
-                  ("Note-token generators on Bach chorales (held-out likelihood)", gen_table)],
-                 comparison, time.perf_counter() - start)
+    write_result(
+        "paper_002",
+        "Seed 002: one composer vs the rest on MFCC (CNN vs AdaBoost, "
+        "F-beta, blind accuracy) and a token LSTM generator vs n-grams",
+        setup_text,
+        [
+            ("Bach vs other (MFCC of rendered audio)", table),
+            ("Note-token generators on Bach chorales (held-out likelihood)", gen_table),
+        ],
+        comparison,
+        time.perf_counter() - start,
+    )
 
 
 if __name__ == "__main__":

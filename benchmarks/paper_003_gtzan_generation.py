@@ -78,7 +78,7 @@ def clips(waves, labels, length):
     X, y = [], []
     for w, label in zip(waves, labels):
         for start in range(0, w.shape[1] - length + 1, length):
-            X.append(w[:, start:start + length])
+            X.append(w[:, start : start + length])
             y.append(label)
     return np.stack(X), np.array(y)
 
@@ -109,35 +109,54 @@ def audio(quick, start):
     classes = ALL_CLASSES[:3] if quick else ALL_CLASSES
     per_class = 8 if quick else 16
     seconds = 20.0 if quick else 30.0
-    n_gen = 4 if quick else 6     # generated clips per class
+    n_gen = 4 if quick else 6  # generated clips per class
     gen_budget = 20 if quick else 60  # seconds of generator training per class
     hop = 3000  # training windows every 0.3 s: an epoch of 12 songs fits the budget
     cnn_cap = 30 if quick else 150
 
-    songs = load_corpus("composers", classes=classes, max_per_class=per_class, as_audio=True,
-                        sr=SR, max_seconds=seconds, verbose=False)
+    songs = load_corpus(
+        "composers",
+        classes=classes,
+        max_per_class=per_class,
+        as_audio=True,
+        sr=SR,
+        max_seconds=seconds,
+        verbose=False,
+    )
     y_song = np.asarray(songs.target)
-    tr, te = train_test_split(np.arange(len(y_song)), test_size=0.25, stratify=y_song,
-                              random_state=0)
+    tr, te = train_test_split(
+        np.arange(len(y_song)), test_size=0.25, stratify=y_song, random_state=0
+    )
     X_tr, y_tr = clips([songs.data[i] for i in tr], y_song[tr], CLIP)
     X_te, y_te = clips([songs.data[i] for i in te], y_song[te], CLIP)
-    log(f"{len(y_song)} songs ({len(tr)} train / {len(te)} test) -> {len(X_tr)} train and "
-        f"{len(X_te)} test 5-s clips at {SR} Hz")
+    log(
+        f"{len(y_song)} songs ({len(tr)} train / {len(te)} test) -> {len(X_tr)} train and "
+        f"{len(X_te)} test 5-s clips at {SR} Hz"
+    )
 
     # Classifier on real audio (the paper's Figure 6).
     cnn = SpectrogramCNNClassifier.from_preset(
-        "gtzan", channels=(8, 16, 16, 32, 32) if quick else (16, 32, 32, 64, 32),
-        dropout=0.3, lr=0.001, max_epochs=40 if quick else 60, batch_size=16, random_state=0,
-        callbacks=[TimeCap(cnn_cap)])
-    classifier = make_pipeline(MelSpectrogram(sr=SR, n_fft=1024, hop_length=256, n_mels=64),
-                               ChannelScaler(), cnn)
+        "gtzan",
+        channels=(8, 16, 16, 32, 32) if quick else (16, 32, 32, 64, 32),
+        dropout=0.3,
+        lr=0.001,
+        max_epochs=40 if quick else 60,
+        batch_size=16,
+        random_state=0,
+        callbacks=[TimeCap(cnn_cap)],
+    )
+    classifier = make_pipeline(
+        MelSpectrogram(sr=SR, n_fft=1024, hop_length=256, n_mels=64), ChannelScaler(), cnn
+    )
     t = time.perf_counter()
     classifier.fit(X_tr, y_tr)
     cnn_s = time.perf_counter() - t
     real_pred = classifier.predict(X_te)
     real_acc = float(np.mean(real_pred == y_te))
-    log(f"CNN: {len(classifier[-1].net_.history)} epochs in "
-        f"{cnn_s:.0f} s, real test clip accuracy {real_acc:.3f}")
+    log(
+        f"CNN: {len(classifier[-1].net_.history)} epochs in "
+        f"{cnn_s:.0f} s, real test clip accuracy {real_acc:.3f}"
+    )
 
     # One waveform generator per class at its defaults, under a time budget.
     base = WaveformGenerator(hop=hop, max_time=gen_budget, random_state=0)
@@ -146,9 +165,10 @@ def audio(quick, start):
     generators.fit([songs.data[i] for i in tr], y_song[tr])
     gen_s = time.perf_counter() - t
     gen_epochs = {c: len(generators.generators_[c].history_) for c in generators.classes_}
-    held_ll = {c: generators.generators_[c].score([songs.data[i] for i in te
-                                                   if y_song[i] == c][:1])
-               for c in generators.classes_}
+    held_ll = {
+        c: generators.generators_[c].score([songs.data[i] for i in te if y_song[i] == c][:1])
+        for c in generators.classes_
+    }
     log(f"generators fitted in {gen_s:.0f} s, epochs {gen_epochs}")
 
     # Prompts: width samples (0.45 s) of held-out songs of each class; roll forward 5 s
@@ -159,39 +179,60 @@ def audio(quick, start):
         pool = X_te[y_te == label]
         picks = rng.choice(len(pool), n_gen, replace=len(pool) < n_gen)
         offsets = rng.randint(0, CLIP - base.width, n_gen)
-        prompts[label] = np.stack([pool[p][:, o:o + base.width] for p, o in zip(picks, offsets)])
+        prompts[label] = np.stack([pool[p][:, o : o + base.width] for p, o in zip(picks, offsets)])
         intended += [label] * n_gen
     intended = np.array(intended)
     rms_real = {c: float(np.sqrt(np.mean(np.square(X_te[y_te == c])))) for c in classes}
     t = time.perf_counter()
     runs = {}
     for temperature in TEMPERATURES:
-        out = {c: generators.sample(c, prompts[c], seconds=CLIP / SR, temperature=temperature,
-                                    random_state=0) for c in classes}
+        out = {
+            c: generators.sample(
+                c, prompts[c], seconds=CLIP / SR, temperature=temperature, random_state=0
+            )
+            for c in classes
+        }
         generated = np.concatenate([out[c] for c in classes])
         cm, _ = generated_confusion_matrix(classifier, generated, intended, labels=classes)
         rms = {c: float(np.sqrt(np.mean(np.square(out[c])))) for c in classes}
         runs[temperature] = (cm, float(np.trace(cm) / cm.sum()), rms)
     sample_s = time.perf_counter() - t
     cm_gen, gen_acc, _ = runs[1.0]
-    gen_rows = [[c, gen_epochs[c], held_ll[c], rms_real[c]]
-                + [runs[temp][2][c] / rms_real[c] for temp in TEMPERATURES] for c in classes]
+    gen_rows = [
+        [c, gen_epochs[c], held_ll[c], rms_real[c]]
+        + [runs[temp][2][c] / rms_real[c] for temp in TEMPERATURES]
+        for c in classes
+    ]
 
     cm_real = confusion_matrix(y_te, real_pred, labels=classes)
-    png = confusion_png("paper_003_confusion_quick.png" if quick else "paper_003_confusion.png",
-                        classes, [(f"real held-out 5-s clips (acc. {real_acc:.2f})", cm_real),
-                                  (f"generated 5-s clips, T=1 (acc. {gen_acc:.2f})", cm_gen)])
+    png = confusion_png(
+        "paper_003_confusion_quick.png" if quick else "paper_003_confusion.png",
+        classes,
+        [
+            (f"real held-out 5-s clips (acc. {real_acc:.2f})", cm_real),
+            (f"generated 5-s clips, T=1 (acc. {gen_acc:.2f})", cm_gen),
+        ],
+    )
     ratios = [runs[1.0][2][c] / rms_real[c] for c in classes]
-    table = md_table(["classifier input", "clips", "accuracy (classified as intended)"],
-                     [["real held-out 5-s clips", len(y_te), real_acc]]
-                     + [[f"generated 5-s clips, temperature {temp:g}"
-                         + (" (the default)" if temp == 1.0 else ""), len(intended),
-                         runs[temp][1]] for temp in TEMPERATURES]
-                     + [["chance", "-", 1 / len(classes)]])
-    gen_table = md_table(["class", "generator epochs", "held-out log-lik. (nats/sample)",
-                          "RMS of real test audio"]
-                         + [f"RMS ratio generated / real, T={temp:g}" for temp in TEMPERATURES],
-                         gen_rows)
+    table = md_table(
+        ["classifier input", "clips", "accuracy (classified as intended)"],
+        [["real held-out 5-s clips", len(y_te), real_acc]]
+        + [
+            [
+                f"generated 5-s clips, temperature {temp:g}"
+                + (" (the default)" if temp == 1.0 else ""),
+                len(intended),
+                runs[temp][1],
+            ]
+            for temp in TEMPERATURES
+        ]
+        + [["chance", "-", 1 / len(classes)]],
+    )
+    gen_table = md_table(
+        ["class", "generator epochs", "held-out log-lik. (nats/sample)", "RMS of real test audio"]
+        + [f"RMS ratio generated / real, T={temp:g}" for temp in TEMPERATURES],
+        gen_rows,
+    )
     elapsed = time.perf_counter() - start
     targets = (
         f"Targets: RMS ratio within [0.5, 2] for every class: "
@@ -244,14 +285,27 @@ def audio(quick, start):
         "generators train for about a minute per class on 2 shared CPU cores, the paper's "
         "for 1,000 epochs on a GPU."
     )
-    write_result("paper_003", "Seed 003: per-class waveform generators, their clips classified "
-                 "by a mel-spectrogram CNN trained on real audio", setup_text,
-                 [(None, table), ("Confusion matrix, real held-out clips",
-                                  cm_table("true \\ predicted", classes, cm_real)),
-                  ("Confusion matrix, generated clips",
-                   cm_table("intended \\ predicted", classes, cm_gen)),
-                  ("Generated audio", gen_table)],
-                 comparison, elapsed, extra=targets)
+    write_result(
+        "paper_003",
+        "Seed 003: per-class waveform generators, their clips classified "
+        "by a mel-spectrogram CNN trained on real audio",
+        setup_text,
+        [
+            (None, table),
+            (
+                "Confusion matrix, real held-out clips",
+                cm_table("true \\ predicted", classes, cm_real),
+            ),
+            (
+                "Confusion matrix, generated clips",
+                cm_table("intended \\ predicted", classes, cm_gen),
+            ),
+            ("Generated audio", gen_table),
+        ],
+        comparison,
+        elapsed,
+        extra=targets,
+    )
 
 
 def symbolic(quick, start):
@@ -260,8 +314,9 @@ def symbolic(quick, start):
     n_gen = 6 if quick else 20  # generated pieces per class
     songs = load_corpus("composers", classes=classes, max_per_class=per_class, verbose=False)
     y_song = np.asarray(songs.target)
-    tr, te = train_test_split(np.arange(len(y_song)), test_size=0.25, stratify=y_song,
-                              random_state=0)
+    tr, te = train_test_split(
+        np.arange(len(y_song)), test_size=0.25, stratify=y_song, random_state=0
+    )
     train = [songs.data[i] for i in tr]
     test = [songs.data[i] for i in te]
     tokenizer = NoteTokenizer(durations=True, rests=True, part=0).fit(train)
@@ -275,8 +330,10 @@ def symbolic(quick, start):
     ok_te = np.array([n.shape[0] >= 2 for n in real_te])
     real_te = [n for n, k in zip(real_te, ok_te) if k]
     y_te = y_song[te][ok_te]
-    log(f"{len(y_song)} pieces ({len(ids_tr)} train / {len(real_te)} test), melody tokens, "
-        f"vocabulary {tokenizer.n_tokens_}")
+    log(
+        f"{len(y_song)} pieces ({len(ids_tr)} train / {len(real_te)} test), melody tokens, "
+        f"vocabulary {tokenizer.n_tokens_}"
+    )
 
     classifier = make_pipeline(ScoreFeatures(), StandardScaler(), SVC(C=10.0, random_state=0))
     classifier.fit(real_tr, y_tr)
@@ -291,8 +348,7 @@ def symbolic(quick, start):
     gen_s = time.perf_counter() - t
     log(f"generators fitted in {gen_s:.0f} s")
 
-    midi_dir = RESULTS / ("paper_003_symbolic_midi_quick" if quick else
-                          "paper_003_symbolic_midi")
+    midi_dir = RESULTS / ("paper_003_symbolic_midi_quick" if quick else "paper_003_symbolic_midi")
     os.makedirs(midi_dir, exist_ok=True)
     generated, intended, rows = [], [], []
     ids_te = tokenizer.transform(test)
@@ -307,8 +363,7 @@ def symbolic(quick, start):
         intended += [label] * n_gen
         held = [x for x, y in zip(ids_te, y_song[te]) if y == label and x.shape[1] >= 2]
         own = gen.score(held)
-        rows.append([label, sum(y_tr == label), len(gen.history_), gen.hidden_size_, steps,
-                     own])
+        rows.append([label, sum(y_tr == label), len(gen.history_), gen.hidden_size_, steps, own])
     intended = np.array(intended)
     # the generators are also a generative classifier (highest likelihood wins)
     ids_te_ok = [x for x in ids_te if x.shape[1] >= 2]
@@ -318,16 +373,33 @@ def symbolic(quick, start):
     cm_real = confusion_matrix(y_te, real_pred, labels=classes)
     cm_gen, _ = generated_confusion_matrix(classifier, generated, intended, labels=classes)
     gen_acc = float(np.trace(cm_gen) / cm_gen.sum())
-    png = confusion_png("paper_003_symbolic_confusion_quick.png" if quick
-                        else "paper_003_symbolic_confusion.png", classes,
-                        [(f"real held-out melodies (acc. {real_acc:.2f})", cm_real),
-                         (f"generated melodies (acc. {gen_acc:.2f})", cm_gen)])
-    table = md_table(["classifier input", "pieces", "accuracy (labelled as intended)"],
-                     [["real held-out melodies", len(y_te), real_acc],
-                      ["generated melodies", len(intended), gen_acc],
-                      ["chance", "-", 1 / len(classes)]])
-    gen_table = md_table(["class", "training pieces", "epochs", "width", "tokens per piece",
-                          "held-out log-lik. (nats/token)"], rows)
+    png = confusion_png(
+        "paper_003_symbolic_confusion_quick.png" if quick else "paper_003_symbolic_confusion.png",
+        classes,
+        [
+            (f"real held-out melodies (acc. {real_acc:.2f})", cm_real),
+            (f"generated melodies (acc. {gen_acc:.2f})", cm_gen),
+        ],
+    )
+    table = md_table(
+        ["classifier input", "pieces", "accuracy (labelled as intended)"],
+        [
+            ["real held-out melodies", len(y_te), real_acc],
+            ["generated melodies", len(intended), gen_acc],
+            ["chance", "-", 1 / len(classes)],
+        ],
+    )
+    gen_table = md_table(
+        [
+            "class",
+            "training pieces",
+            "epochs",
+            "width",
+            "tokens per piece",
+            "held-out log-lik. (nats/token)",
+        ],
+        rows,
+    )
     elapsed = time.perf_counter() - start
     extra = (
         f"Target: generated pieces labelled as intended at >= 0.6: **{gen_acc >= 0.6}** "
@@ -357,14 +429,27 @@ def symbolic(quick, start):
         "notes, where a small LSTM per class can learn enough of each repertoire's "
         "melodic and rhythmic habits for a classifier of real pieces to recognise them."
     )
-    write_result("paper_003_symbolic", "Seed 003's loop on notes: per-class note LSTMs, their "
-                 "pieces labelled by a classifier trained on real pieces", setup_text,
-                 [(None, table), ("Confusion matrix, real held-out melodies",
-                                  cm_table("true \\ predicted", classes, cm_real)),
-                  ("Confusion matrix, generated melodies",
-                   cm_table("intended \\ predicted", classes, cm_gen)),
-                  ("Generators", gen_table)],
-                 comparison, elapsed, extra=extra)
+    write_result(
+        "paper_003_symbolic",
+        "Seed 003's loop on notes: per-class note LSTMs, their "
+        "pieces labelled by a classifier trained on real pieces",
+        setup_text,
+        [
+            (None, table),
+            (
+                "Confusion matrix, real held-out melodies",
+                cm_table("true \\ predicted", classes, cm_real),
+            ),
+            (
+                "Confusion matrix, generated melodies",
+                cm_table("intended \\ predicted", classes, cm_gen),
+            ),
+            ("Generators", gen_table),
+        ],
+        comparison,
+        elapsed,
+        extra=extra,
+    )
 
 
 def main():

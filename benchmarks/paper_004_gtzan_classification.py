@@ -43,22 +43,20 @@ THRESHOLDS = (5 / 15, 7 / 15)  # the paper's vote thresholds, as shares of a son
 
 def networks(quick, cap):
     epochs = 12 if quick else 30
-    common = dict(max_epochs=epochs, batch_size=32, random_state=0,
-                  callbacks=[TimeCap(cap)])
+    common = dict(max_epochs=epochs, batch_size=32, random_state=0, callbacks=[TimeCap(cap)])
     if quick:
-        lstm = LSTMClassifier.from_preset("gtzan", hidden_size=40, dense=(20,), lr=0.003,
-                                          **common)
+        lstm = LSTMClassifier.from_preset("gtzan", hidden_size=40, dense=(20,), lr=0.003, **common)
         lstm_name = "LSTM (preset 'gtzan' halved: 2 x 40, dense 20)"
-        cnn = SpectrogramCNNClassifier((8, 16, 16), pool_size=2, dropout=0.3, lr=0.003,
-                                       **common)
+        cnn = SpectrogramCNNClassifier((8, 16, 16), pool_size=2, dropout=0.3, lr=0.003, **common)
         cnn_name = "CNN (3 conv blocks 8-16-16)"
         rcnn = RCNNClassifier((8, 16), n_recurrent=2, n_steps=2, lr=0.003, **common)
         rcnn_name = "RCNN (conv 8-16, 2 RCL x 2 steps)"
     else:
         lstm = LSTMClassifier.from_preset("gtzan", lr=0.002, **common)
         lstm_name = "LSTM (preset 'gtzan': 2 x 80, dense 40)"
-        cnn = SpectrogramCNNClassifier((16, 32, 32, 32), pool_size=2, dropout=0.4, lr=0.002,
-                                       **common)
+        cnn = SpectrogramCNNClassifier(
+            (16, 32, 32, 32), pool_size=2, dropout=0.4, lr=0.002, **common
+        )
         cnn_name = "CNN (4 conv blocks 16-32-32-32)"
         rcnn = RCNNClassifier((16, 32), n_recurrent=3, n_steps=3, lr=0.002, **common)
         rcnn_name = "RCNN (conv 16-32, 3 RCL x 3 steps, paper layout)"
@@ -75,32 +73,39 @@ def main():
     cap = 30 if quick else 70  # seconds of training per network and fold, at most
 
     t = time.perf_counter()
-    songs = load_corpus("composers", max_per_class=per_class, as_audio=True, sr=SR,
-                        max_seconds=30.0, verbose=False)
+    songs = load_corpus(
+        "composers", max_per_class=per_class, as_audio=True, sr=SR, max_seconds=30.0, verbose=False
+    )
     y = np.asarray(songs.target)
     # Stateless per-song steps (no statistics learned), computed once for all songs.
-    spec = make_pipeline(Spectrogram(n_fft=2048, win_length=1024, hop_length=HOP),
-                         FrequencyCompressor())
+    spec = make_pipeline(
+        Spectrogram(n_fft=2048, win_length=1024, hop_length=HOP), FrequencyCompressor()
+    )
     X = spec.fit_transform(songs.data)
     n_bins_in = 1 + 2048 // 2
     n_slices = [x.shape[1] // WIDTH for x in X]
-    log(f"{len(y)} songs x 5 classes rendered and analysed in {time.perf_counter() - t:.1f} s; "
+    log(
+        f"{len(y)} songs x 5 classes rendered and analysed in {time.perf_counter() - t:.1f} s; "
         f"{n_bins_in} -> {X[0].shape[0]} bins; 2-s slices per song: median "
-        f"{int(np.median(n_slices))}, min {min(n_slices)}, max {max(n_slices)}")
+        f"{int(np.median(n_slices))}, min {min(n_slices)}, max {max(n_slices)}"
+    )
 
     if quick:
-        idx_train, idx_test = train_test_split(np.arange(len(y)), test_size=0.3, stratify=y,
-                                               random_state=0)
+        idx_train, idx_test = train_test_split(
+            np.arange(len(y)), test_size=0.3, stratify=y, random_state=0
+        )
         folds = [(idx_train, idx_test)]
         split_text = "one stratified song-level split, 70 % train / 30 % test songs"
     else:
         folds = list(StratifiedKFold(3, shuffle=True, random_state=0).split(np.zeros(len(y)), y))
         split_text = "3-fold stratified song-level cross-validation (mean over folds)"
 
-    rules = [("hard (majority)", dict(voting="hard", min_votes=None)),
-             ("hard, min_votes 5/15", dict(voting="hard", min_votes=5 / 15)),
-             ("hard, min_votes 7/15", dict(voting="hard", min_votes=7 / 15)),
-             ("soft (mean proba)", dict(voting="soft", min_votes=None))]
+    rules = [
+        ("hard (majority)", dict(voting="hard", min_votes=None)),
+        ("hard, min_votes 5/15", dict(voting="hard", min_votes=5 / 15)),
+        ("hard, min_votes 7/15", dict(voting="hard", min_votes=7 / 15)),
+        ("soft (mean proba)", dict(voting="soft", min_votes=None)),
+    ]
     rows = []
     for name, net in networks(quick, cap):
         t = time.perf_counter()
@@ -135,8 +140,12 @@ def main():
         log(" | ".join(str(v) if not isinstance(v, float) else f"{v:.3f}" for v in row))
 
     majority = np.mean([max(np.mean(y[te] == c) for c in np.unique(y)) for _, te in folds])
-    headers = ["network (on 72 x 172 slices)", "epochs", "train+eval time (s)",
-               "slice accuracy"] + [f"song accuracy, {r}" for r, _ in rules]
+    headers = [
+        "network (on 72 x 172 slices)",
+        "epochs",
+        "train+eval time (s)",
+        "slice accuracy",
+    ] + [f"song accuracy, {r}" for r, _ in rules]
     headers += [f"song accuracy, reject below {round(15 * t)}/15 votes" for t in THRESHOLDS]
     table = md_table(headers, rows)
     print()
@@ -183,9 +192,14 @@ def main():
         "'96 %' song accuracy came from only 60 % slice accuracy; with 15 independent-ish "
         "votes that jump is plausible, and we see the same effect on a smaller scale."
     )
-    write_result("paper_004", "Seed 004: slice vs whole-song vote accuracy on 2-second STFT "
-                 "slices (LSTM, CNN, RCNN)", setup_text, [(None, table)], comparison,
-                 time.perf_counter() - start)
+    write_result(
+        "paper_004",
+        "Seed 004: slice vs whole-song vote accuracy on 2-second STFT slices (LSTM, CNN, RCNN)",
+        setup_text,
+        [(None, table)],
+        comparison,
+        time.perf_counter() - start,
+    )
 
 
 if __name__ == "__main__":

@@ -35,7 +35,10 @@ model = make_pipeline(
     NoteSequence(features=("pitch", "duration", "interval")),
     VotingSliceClassifier(
         make_pipeline(SequenceStats(), RandomForestClassifier(random_state=0)),
-        width=32, hop=16, voting="soft", pad="constant",
+        width=32,
+        hop=16,
+        voting="soft",
+        pad="constant",
     ),
 )
 scores = cross_val_score(model, songs.filenames, songs.target, cv=5)
@@ -47,5 +50,7 @@ joblib.dump(model, path)
 reloaded = joblib.load(path)
 new_file = songs.filenames[0]  # a song the saved model never saw
 proba = dict(zip(reloaded.classes_, reloaded.predict_proba([new_file])[0].round(2)))
-print(f"{os.path.basename(new_file)}: predicted {reloaded.predict([new_file])[0]}, "
-      f"true {songs.target[0]}, probabilities {proba}")
+print(
+    f"{os.path.basename(new_file)}: predicted {reloaded.predict([new_file])[0]}, "
+    f"true {songs.target[0]}, probabilities {proba}"
+)

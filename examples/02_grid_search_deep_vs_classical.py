@@ -21,13 +21,17 @@ from skmusic.nn import LSTMClassifier
 
 songs = load_corpus("composers", classes=["ryans_mammoth", "oneills", "bach"], max_per_class=10)
 
-model = Pipeline([
-    ("notes", NoteSequence(features=("pitch", "duration", "interval"))),
-    ("vote", VotingSliceClassifier(LogisticRegression(), width=48, hop=24, pad="constant")),
-])
+model = Pipeline(
+    [
+        ("notes", NoteSequence(features=("pitch", "duration", "interval"))),
+        ("vote", VotingSliceClassifier(LogisticRegression(), width=48, hop=24, pad="constant")),
+    ]
+)
 grid = [
-    {"vote__estimator": [LSTMClassifier(max_epochs=6, random_state=0)],
-     "vote__estimator__hidden_size": [16, 32]},
+    {
+        "vote__estimator": [LSTMClassifier(max_epochs=6, random_state=0)],
+        "vote__estimator__hidden_size": [16, 32],
+    },
     {"vote__estimator": [make_pipeline(SequenceStats(), RandomForestClassifier(random_state=0))]},
     {"vote__estimator": [make_pipeline(SequenceStats(), LogisticRegression(max_iter=2000))]},
 ]
@@ -35,9 +39,16 @@ search = GridSearchCV(model, grid, cv=StratifiedKFold(3, shuffle=True, random_st
 search.fit(songs.data, songs.target)
 
 table = pd.DataFrame(search.cv_results_)
-table["model"] = [type(p["vote__estimator"]).__name__ if not hasattr(p["vote__estimator"], "steps")
-                  else p["vote__estimator"].steps[-1][0] for p in table["params"]]
+table["model"] = [
+    type(p["vote__estimator"]).__name__
+    if not hasattr(p["vote__estimator"], "steps")
+    else p["vote__estimator"].steps[-1][0]
+    for p in table["params"]
+]
 table["hidden_size"] = [p.get("vote__estimator__hidden_size", "") for p in table["params"]]
-print(table[["model", "hidden_size", "mean_test_score", "std_test_score", "mean_fit_time"]]
-      .sort_values("mean_test_score", ascending=False).to_string(index=False))
+print(
+    table[["model", "hidden_size", "mean_test_score", "std_test_score", "mean_fit_time"]]
+    .sort_values("mean_test_score", ascending=False)
+    .to_string(index=False)
+)
 print("best:", search.best_params_)

@@ -20,20 +20,35 @@ from skmusic.model_selection import optuna_search, search_space
 from skmusic.nn import LSTMClassifier
 
 songs = load_corpus("composers", classes=["ryans_mammoth", "oneills"], max_per_class=8)
-model = Pipeline([
-    ("notes", NoteSequence(features=("pitch", "duration", "interval"))),
-    ("vote", VotingSliceClassifier(LSTMClassifier(max_epochs=4, random_state=0),
-                                   width=32, hop=16, voting="soft", pad="constant")),
-])
+model = Pipeline(
+    [
+        ("notes", NoteSequence(features=("pitch", "duration", "interval"))),
+        (
+            "vote",
+            VotingSliceClassifier(
+                LSTMClassifier(max_epochs=4, random_state=0),
+                width=32,
+                hop=16,
+                voting="soft",
+                pad="constant",
+            ),
+        ),
+    ]
+)
 space = search_space(model)  # lr, hidden_size, num_layers, dropout of the LSTM
 print("search space:", sorted(space))
 space["vote__estimator__hidden_size"] = IntDistribution(8, 32, log=True)  # small, for a demo
 space["vote__estimator__num_layers"] = IntDistribution(1, 2)
 
 search = optuna_search(
-    model, songs.data, songs.target, param_distributions=space,
-    n_trials=4, cv=StratifiedKFold(2, shuffle=True, random_state=0),
-    study_name="lstm-fiddle-tunes", storage="sqlite:///skmusic_example_study.db",
+    model,
+    songs.data,
+    songs.target,
+    param_distributions=space,
+    n_trials=4,
+    cv=StratifiedKFold(2, shuffle=True, random_state=0),
+    study_name="lstm-fiddle-tunes",
+    storage="sqlite:///skmusic_example_study.db",
     random_state=0,
 )
 finished = [t for t in search.study_.trials if t.value is not None]

@@ -29,13 +29,17 @@ print(f"{tokenizer.n_tokens_} tokens, {sum(i.size for i in ids_train)} training 
 
 lstm = NoteLSTMGenerator(n_tokens=tokenizer.n_tokens_, random_state=0).fit(ids_train)
 bigram = NGramTokenGenerator(order=2, alpha=0.1, n_tokens=tokenizer.n_tokens_).fit(ids_train)
-print(f"held-out log-likelihood per token: LSTM {lstm.score(ids_test):.2f}, "
-      f"bigram {bigram.score(ids_test):.2f} (higher is better)")
+print(
+    f"held-out log-likelihood per token: LSTM {lstm.score(ids_test):.2f}, "
+    f"bigram {bigram.score(ids_test):.2f} (higher is better)"
+)
 
 ids = lstm.sample(64, temperature=0.9, random_state=1)[0]
 path = write_tokens_midi(ids, tokenizer, "generated_chorale.mid", bpm=90)
 print("wrote", path, "-", " ".join(tokenizer.tokens_[i] for i in np.ravel(ids)[:16]), "...")
 soprano = [piece[piece["part"] == 0] for piece in test[:5]]
-table = pd.DataFrame(symbolic_statistics([tokenizer.decode(ids)] + soprano),
-                     index=["generated"] + [f"real {i}" for i in range(len(soprano))])
+table = pd.DataFrame(
+    symbolic_statistics([tokenizer.decode(ids)] + soprano),
+    index=["generated"] + [f"real {i}" for i in range(len(soprano))],
+)
 print(table.round(2).to_string())

@@ -32,8 +32,10 @@ X_train, X_test, y_train, y_test = train_test_split(
 )
 forest = RandomForestClassifier(n_estimators=300, random_state=0, n_jobs=-1)
 forest.fit(X_train, y_train)
-print(f"held-out accuracy: {forest.score(X_test, y_test):.3f} "
-      f"({len(np.unique(songs.target))} classes, {X.shape[1]} features)")
+print(
+    f"held-out accuracy: {forest.score(X_test, y_test):.3f} "
+    f"({len(np.unique(songs.target))} classes, {X.shape[1]} features)"
+)
 
 single = permutation_importance(forest, X_test, y_test, n_repeats=10, random_state=0, n_jobs=-1)
 names = np.asarray(score_feature_names())
@@ -47,5 +49,7 @@ grouped = grouped_permutation_importance(
 )
 print("\ngroup importance (accuracy lost when the whole group is shuffled):")
 for i in np.argsort(grouped.importances_mean)[::-1]:
-    print(f"  {grouped.groups[i]:<12} {grouped.importances_mean[i]:.3f} "
-          f"+/- {grouped.importances_std[i]:.3f}")
+    print(
+        f"  {grouped.groups[i]:<12} {grouped.importances_mean[i]:.3f} "
+        f"+/- {grouped.importances_std[i]:.3f}"
+    )

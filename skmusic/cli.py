@@ -45,9 +45,11 @@ def _detect_kind(root):
             f"({', '.join(sorted(SCORE_EXTENSIONS))}) files in '{root}'"
         )
     if n_audio and n_score:
-        warnings.warn(f"'{root}' holds both audio ({n_audio}) and score ({n_score}) files; "
-                      f"using the {'audio' if n_audio > n_score else 'score'} files.",
-                      stacklevel=2)
+        warnings.warn(
+            f"'{root}' holds both audio ({n_audio}) and score ({n_score}) files; "
+            f"using the {'audio' if n_audio > n_score else 'score'} files.",
+            stacklevel=2,
+        )
     return "audio" if n_audio > n_score else "symbolic"
 
 
@@ -58,8 +60,9 @@ def _load(data, *, classes=None, max_per_class=None, verbose=True, name="compose
     if data in (None, CORPUS, "composers", "bach"):
         corpus_name = "bach" if data == "bach" else name
         cap = "default" if max_per_class is None else max_per_class
-        bunch = load_corpus(corpus_name, classes=classes, max_per_class=cap, verbose=verbose,
-                            n_jobs=2)
+        bunch = load_corpus(
+            corpus_name, classes=classes, max_per_class=cap, verbose=verbose, n_jobs=2
+        )
         return bunch, "symbolic"
     kind = _detect_kind(data)
     loader = load_audio_folder if kind == "audio" else load_score_folder
@@ -67,8 +70,9 @@ def _load(data, *, classes=None, max_per_class=None, verbose=True, name="compose
     if max_per_class is not None:
         import numpy as np
 
-        keep = np.concatenate([np.flatnonzero(bunch.target == c)[:max_per_class]
-                               for c in np.unique(bunch.target)])
+        keep = np.concatenate(
+            [np.flatnonzero(bunch.target == c)[:max_per_class] for c in np.unique(bunch.target)]
+        )
         keep.sort()
         bunch.data = [bunch.data[i] for i in keep]
         bunch.target, bunch.filenames = bunch.target[keep], bunch.filenames[keep]
@@ -100,8 +104,9 @@ def _cmd_compare(args):
     out.mkdir(parents=True, exist_ok=True)
 
     classes = args.classes.split(",") if args.classes else None
-    bunch, kind = _load(args.data, classes=classes, max_per_class=max_per_class,
-                        verbose=not args.silent)
+    bunch, kind = _load(
+        args.data, classes=classes, max_per_class=max_per_class, verbose=not args.silent
+    )
     y = np.asarray(bunch.target)
     labels, counts = np.unique(y, return_counts=True)
     if len(labels) < 2:
@@ -111,14 +116,26 @@ def _cmd_compare(args):
             f"class '{labels[np.argmin(counts)]}' has {counts.min()} songs, fewer than "
             f"--cv {cv} folds; use a smaller --cv or more songs"
         )
-    _say(args, f"{len(y)} songs ({kind}), classes: "
-               + ", ".join(f"{c} ({n})" for c, n in zip(labels, counts, strict=True)))
-    candidates = make_candidates(kind, models=args.models, quick=args.quick,
-                                 max_epochs=args.epochs, random_state=args.seed)
+    _say(
+        args,
+        f"{len(y)} songs ({kind}), classes: "
+        + ", ".join(f"{c} ({n})" for c, n in zip(labels, counts, strict=True)),
+    )
+    candidates = make_candidates(
+        kind, models=args.models, quick=args.quick, max_epochs=args.epochs, random_state=args.seed
+    )
     result = compare_models(
-        bunch.data, y, candidates=candidates, cv=cv, engine=args.engine,
-        n_trials=args.n_trials, storage=args.storage, n_jobs=args.n_jobs,
-        keep_predictions=True, progress=not args.silent, random_state=args.seed,
+        bunch.data,
+        y,
+        candidates=candidates,
+        cv=cv,
+        engine=args.engine,
+        n_trials=args.n_trials,
+        storage=args.storage,
+        n_jobs=args.n_jobs,
+        keep_predictions=True,
+        progress=not args.silent,
+        random_state=args.seed,
     )
     table = result.table
     csv = out / "results.csv"
@@ -128,16 +145,22 @@ def _cmd_compare(args):
     figures = []
     cm_path = out / "confusion_matrix.png"
     acc = table.loc[0, "mean_score"]
-    plot_confusion_matrix(y, result.details[best].y_pred, labels=list(labels), path=cm_path,
-                          title=f"{best}: out-of-fold song predictions (accuracy {acc:.2f})")
+    plot_confusion_matrix(
+        y,
+        result.details[best].y_pred,
+        labels=list(labels),
+        path=cm_path,
+        title=f"{best}: out-of-fold song predictions (accuracy {acc:.2f})",
+    )
     figures.append(cm_path)
     for name, det in result.details.items():
         fam = table.loc[table["model"] == name, "family"].iloc[0]
         if fam != "deep":
             continue
         path = out / f"training_curves_{name}.png"
-        plot_training_curves(det.estimators[0], path=path,
-                             title=f"{name} (fold 1 of {len(result.cv)})")
+        plot_training_curves(
+            det.estimators[0], path=path, title=f"{name} (fold 1 of {len(result.cv)})"
+        )
         figures.append(path)
     _close_figures()
 
@@ -150,11 +173,14 @@ def _cmd_compare(args):
 
 
 def _format_table(table, *, cv, n_songs, wall):
-    lines = [f"Song accuracy, {cv}-fold song-level CV over {n_songs} songs "
-             f"({wall:.0f} s in all):", ""]
+    lines = [
+        f"Song accuracy, {cv}-fold song-level CV over {n_songs} songs ({wall:.0f} s in all):",
+        "",
+    ]
     shown = table.assign(
-        accuracy=[f"{m:.3f} ± {s:.3f}"
-                  for m, s in zip(table.mean_score, table.std_score, strict=True)],
+        accuracy=[
+            f"{m:.3f} ± {s:.3f}" for m, s in zip(table.mean_score, table.std_score, strict=True)
+        ],
         fit_s=table.mean_fit_time.round(2),
         params=table.params.astype(str),
     )[["model", "family", "accuracy", "fit_s", "n_settings", "params"]]
@@ -163,10 +189,13 @@ def _format_table(table, *, cv, n_songs, wall):
     classical = table[table.family == "classical"]
     if len(deep) and len(classical):
         d, c = deep.iloc[0], classical.iloc[0]
-        verdict = ("at least as accurate as" if d.mean_score >= c.mean_score
-                   else "less accurate than")
-        lines.append(f"\nBest network {d.model} ({d.mean_score:.3f}) is {verdict} the best "
-                     f"classical model {c.model} ({c.mean_score:.3f}).")
+        verdict = (
+            "at least as accurate as" if d.mean_score >= c.mean_score else "less accurate than"
+        )
+        lines.append(
+            f"\nBest network {d.model} ({d.mean_score:.3f}) is {verdict} the best "
+            f"classical model {c.model} ({c.mean_score:.3f})."
+        )
     return "\n".join(lines)
 
 
@@ -191,10 +220,12 @@ def _cmd_fit(args):
 
     _limit_threads(args.torch_threads)
     classes = args.classes.split(",") if args.classes else None
-    bunch, kind = _load(args.data, classes=classes, max_per_class=args.max_per_class,
-                        verbose=not args.silent)
-    (cand,) = make_candidates(kind, models=[args.model], quick=args.quick,
-                              max_epochs=args.epochs, random_state=args.seed)
+    bunch, kind = _load(
+        args.data, classes=classes, max_per_class=args.max_per_class, verbose=not args.silent
+    )
+    (cand,) = make_candidates(
+        kind, models=[args.model], quick=args.quick, max_epochs=args.epochs, random_state=args.seed
+    )
     model = cand.estimator
     _say(args, f"fitting {args.model} on {len(bunch.target)} songs ...")
     model.fit(bunch.data, bunch.target)
@@ -206,8 +237,10 @@ def _cmd_fit(args):
         save.parent.mkdir(parents=True, exist_ok=True)
     joblib.dump(full, save)
     acc = float((model.predict(bunch.data) == bunch.target).mean())
-    print(f"saved {args.model} ({kind}, classes: {', '.join(map(str, model.classes_))}) "
-          f"to {save}; training accuracy {acc:.3f}")
+    print(
+        f"saved {args.model} ({kind}, classes: {', '.join(map(str, model.classes_))}) "
+        f"to {save}; training accuracy {acc:.3f}"
+    )
     return 0
 
 
@@ -220,8 +253,10 @@ def _cmd_predict(args):
 
     _limit_threads(args.torch_threads)
     if not os.path.exists(args.model):
-        raise CommandError(f"model file '{args.model}' does not exist (make one with "
-                           "'skmusic fit ... --save model.joblib')")
+        raise CommandError(
+            f"model file '{args.model}' does not exist (make one with "
+            "'skmusic fit ... --save model.joblib')"
+        )
     try:
         model = joblib.load(args.model)
     except Exception as exc:  # joblib raises many kinds for a bad file
@@ -236,7 +271,8 @@ def _cmd_predict(args):
     classes = [str(c) for c in model.classes_]
     width = max(len(f) for f in args.files)
     header = f"{'file':<{width}}  {'label':<14}" + (
-        "  " + "  ".join(f"{c[:10]:>10}" for c in classes) if proba is not None else "")
+        "  " + "  ".join(f"{c[:10]:>10}" for c in classes) if proba is not None else ""
+    )
     print(header)
     for i, f in enumerate(args.files):
         row = f"{f:<{width}}  {str(y_pred[i]):<14}"
@@ -261,23 +297,30 @@ def _generation_pieces(args):
     if data in ("bach", None):
         if args.klass not in (None, "bach"):
             raise CommandError(
-                f"--data bach holds only Bach chorales; for --class {args.klass} use "
-                "--data corpus")
+                f"--data bach holds only Bach chorales; for --class {args.klass} use --data corpus"
+            )
         bunch, _ = _load("bach", max_per_class=args.max_pieces, verbose=not args.silent)
         return list(bunch.data), "Bach chorales"
     if data in (CORPUS, "composers"):
-        bunch, _ = _load(CORPUS, max_per_class=args.max_pieces, verbose=not args.silent,
-                         classes=[args.klass or "bach"])
+        bunch, _ = _load(
+            CORPUS,
+            max_per_class=args.max_pieces,
+            verbose=not args.silent,
+            classes=[args.klass or "bach"],
+        )
         return list(bunch.data), f"'{args.klass or 'bach'}' pieces of the corpus"
     bunch, kind = _load(data, verbose=not args.silent)
     if kind != "symbolic":
-        raise CommandError(f"'{data}' holds audio; generate learns from score files "
-                           "(MIDI, MusicXML, ABC, ...)")
+        raise CommandError(
+            f"'{data}' holds audio; generate learns from score files (MIDI, MusicXML, ABC, ...)"
+        )
     target = np.asarray(bunch.target)
     if args.klass is not None:
         if args.klass not in set(target.tolist()):
-            raise CommandError(f"no class '{args.klass}' in '{data}'; its classes are "
-                               f"{', '.join(sorted(set(target.tolist())))}")
+            raise CommandError(
+                f"no class '{args.klass}' in '{data}'; its classes are "
+                f"{', '.join(sorted(set(target.tolist())))}"
+            )
         keep = np.flatnonzero(target == args.klass)
     else:
         keep = np.arange(len(target))
@@ -300,10 +343,13 @@ def _fit_generation(args):
     notes, what = _generation_pieces(args)
     notes = [n for n in notes if len(n) >= 2]
     if len(notes) < 4:
-        raise CommandError(f"{len(notes)} usable pieces in the {what}; generate needs at "
-                           "least 4 (3 to learn from, 1 to check the model on)")
-    train, test = train_test_split(notes, test_size=0.1 if len(notes) >= 40 else 0.25,
-                                   random_state=args.seed)
+        raise CommandError(
+            f"{len(notes)} usable pieces in the {what}; generate needs at "
+            "least 4 (3 to learn from, 1 to check the model on)"
+        )
+    train, test = train_test_split(
+        notes, test_size=0.1 if len(notes) >= 40 else 0.25, random_state=args.seed
+    )
     tokenizer = NoteTokenizer(**_TOKENIZERS[args.tokens]).fit(train)
     X_train = [x for x in tokenizer.transform(train) if x.shape[-1] >= 2]
     X_test = [x for x in tokenizer.transform(test) if x.shape[-1] >= 2]
@@ -311,16 +357,33 @@ def _fit_generation(args):
         raise CommandError(f"the {what} are too short to learn from (fewer than 2 tokens)")
     V = tokenizer.n_tokens_
     n_tokens = sum(x.shape[-1] for x in X_train)
-    _say(args, f"learning {args.tokens} tokens of {len(X_train)} {what} ({n_tokens} tokens, "
-               f"vocabulary {V}), checking on {len(X_test)} held-out pieces; at most "
-               f"{args.max_time:g} s of training ...")
-    generator = NoteLSTMGenerator(n_tokens=V, max_time=args.max_time, random_state=args.seed,
-                                  verbose=int(args.verbose)).fit(X_train)
-    bigram = GridSearchCV(NGramTokenGenerator(2, n_tokens=V),
-                          {"alpha": [0.01, 0.03, 0.1, 0.3, 1.0]},
-                          cv=min(3, len(X_train))).fit(X_train).best_estimator_
-    return SimpleNamespace(generator=generator, tokenizer=tokenizer, bigram=bigram,
-                           X_train=X_train, X_test=X_test, test=test, what=what)
+    _say(
+        args,
+        f"learning {args.tokens} tokens of {len(X_train)} {what} ({n_tokens} tokens, "
+        f"vocabulary {V}), checking on {len(X_test)} held-out pieces; at most "
+        f"{args.max_time:g} s of training ...",
+    )
+    generator = NoteLSTMGenerator(
+        n_tokens=V, max_time=args.max_time, random_state=args.seed, verbose=int(args.verbose)
+    ).fit(X_train)
+    bigram = (
+        GridSearchCV(
+            NGramTokenGenerator(2, n_tokens=V),
+            {"alpha": [0.01, 0.03, 0.1, 0.3, 1.0]},
+            cv=min(3, len(X_train)),
+        )
+        .fit(X_train)
+        .best_estimator_
+    )
+    return SimpleNamespace(
+        generator=generator,
+        tokenizer=tokenizer,
+        bigram=bigram,
+        X_train=X_train,
+        X_test=X_test,
+        test=test,
+        what=what,
+    )
 
 
 def _write_generation(args, fitted):
@@ -338,9 +401,11 @@ def _write_generation(args, fitted):
     if out.parent and not out.parent.exists():
         out.parent.mkdir(parents=True, exist_ok=True)
     write_tokens_midi(sample, tokenizer, out)
-    plot_piano_roll(tokenizer.decode(sample), path=out.with_suffix(".png"),
-                    title=f"Generated from {fitted.what} ({steps} tokens, "
-                          f"T={args.temperature:g})")
+    plot_piano_roll(
+        tokenizer.decode(sample),
+        path=out.with_suffix(".png"),
+        title=f"Generated from {fitted.what} ({steps} tokens, T={args.temperature:g})",
+    )
     _close_figures()
     return out, steps, (gen.score(fitted.X_test), fitted.bigram.score(fitted.X_test))
 
@@ -358,10 +423,12 @@ def _cmd_generate(args):
     out, steps, (lstm_ll, ngram_ll) = _write_generation(args, fitted)
     better = "better" if lstm_ll > ngram_ll else "worse"
     print(f"wrote {out} ({steps} tokens) and its piano roll {out.with_suffix('.png')}")
-    print(f"held-out log-likelihood per token: note LSTM {lstm_ll:.3f} "
-          f"(perplexity {np.exp(-lstm_ll):.1f}), bigram (alpha={fitted.bigram.alpha:g}) "
-          f"{ngram_ll:.3f} (perplexity {np.exp(-ngram_ll):.1f}): the LSTM is {better}; "
-          f"{len(fitted.generator.history_)} epochs, {time.perf_counter() - start:.0f} s in all")
+    print(
+        f"held-out log-likelihood per token: note LSTM {lstm_ll:.3f} "
+        f"(perplexity {np.exp(-lstm_ll):.1f}), bigram (alpha={fitted.bigram.alpha:g}) "
+        f"{ngram_ll:.3f} (perplexity {np.exp(-ngram_ll):.1f}): the LSTM is {better}; "
+        f"{len(fitted.generator.history_)} epochs, {time.perf_counter() - start:.0f} s in all"
+    )
     return 0
 
 
@@ -379,35 +446,56 @@ def build_parser():
 
     def common(p):
         p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-        p.add_argument("--torch-threads", type=int, default=1,
-                       help="torch threads per process (default 1; 0 leaves torch's default)")
+        p.add_argument(
+            "--torch-threads",
+            type=int,
+            default=1,
+            help="torch threads per process (default 1; 0 leaves torch's default)",
+        )
         p.add_argument("--silent", action="store_true", help="no progress bars or notes")
 
     p = sub.add_parser(
-        "compare", help="compare classical and deep models with song-level CV",
+        "compare",
+        help="compare classical and deep models with song-level CV",
         description="Compare classical models (random forest, SVM, KNN, logistic regression, "
         "gradient boosting, AdaBoost) and networks (LSTM, CRNN NN2/NN3, ResNet-1D, 2D CNN, "
         "RCNN) on the same songs with song-level cross-validation. Without --data it uses "
         "the music21 corpus (5 composers/collections). Writes results.csv, "
-        "confusion_matrix.png and training_curves_<model>.png into --out.")
-    p.add_argument("--data", default=CORPUS,
-                   help="'corpus' (default) or a folder with one sub-folder of audio or "
-                        "score files per class")
-    p.add_argument("--classes", help="corpus classes to use, comma-separated (default: all: "
-                   "bach,palestrina,trecento,ryans_mammoth,oneills)")
-    p.add_argument("--models", help="comma-separated model names, or 'classical'/'deep' "
-                   "(default: all 12)")
+        "confusion_matrix.png and training_curves_<model>.png into --out.",
+    )
+    p.add_argument(
+        "--data",
+        default=CORPUS,
+        help="'corpus' (default) or a folder with one sub-folder of audio or score files per class",
+    )
+    p.add_argument(
+        "--classes",
+        help="corpus classes to use, comma-separated (default: all: "
+        "bach,palestrina,trecento,ryans_mammoth,oneills)",
+    )
+    p.add_argument(
+        "--models", help="comma-separated model names, or 'classical'/'deep' (default: all 12)"
+    )
     p.add_argument("--cv", type=int, help="song-level folds (default 5; 3 with --quick)")
-    p.add_argument("--quick", action="store_true",
-                   help="20 songs per class, 3 folds, 15 epochs, small grids")
-    p.add_argument("--max-per-class", type=int,
-                   help="songs per class (default 40; 20 with --quick)")
+    p.add_argument(
+        "--quick", action="store_true", help="20 songs per class, 3 folds, 15 epochs, small grids"
+    )
+    p.add_argument(
+        "--max-per-class", type=int, help="songs per class (default 40; 20 with --quick)"
+    )
     p.add_argument("--epochs", type=int, help="epochs per network (default 30; 15 with --quick)")
-    p.add_argument("--engine", choices=["grid", "optuna"], default="grid",
-                   help="GridSearchCV per model (default) or an Optuna study per model")
+    p.add_argument(
+        "--engine",
+        choices=["grid", "optuna"],
+        default="grid",
+        help="GridSearchCV per model (default) or an Optuna study per model",
+    )
     p.add_argument("--n-trials", type=int, default=10, help="Optuna trials per model")
-    p.add_argument("--storage", default=None,
-                   help="Optuna storage URL, e.g. sqlite:///skmusic_study.db (resumable)")
+    p.add_argument(
+        "--storage",
+        default=None,
+        help="Optuna storage URL, e.g. sqlite:///skmusic_study.db (resumable)",
+    )
     p.add_argument("--n-jobs", type=int, default=2, help="parallel CV fits (default 2)")
     p.add_argument("--out", default="skmusic_results", help="output folder")
     common(p)
@@ -425,40 +513,60 @@ def build_parser():
     p.set_defaults(func=_cmd_fit)
 
     p = sub.add_parser(
-        "predict", help="whole-song label and probabilities per file",
+        "predict",
+        help="whole-song label and probabilities per file",
         description="Print the whole-song label (and class probabilities) of every file. "
         "A model file is a pickle, and loading a pickle can run any code: load only model "
-        "files you made or trust.")
-    p.add_argument("model", help="a model saved by 'skmusic fit' (a pickle: only a file "
-                   "you trust)")
+        "files you made or trust.",
+    )
+    p.add_argument("model", help="a model saved by 'skmusic fit' (a pickle: only a file you trust)")
     p.add_argument("files", nargs="+", help="audio or score files")
     common(p)
     p.set_defaults(func=_cmd_predict)
 
     p = sub.add_parser(
-        "generate", help="train a note LSTM on a corpus and write a new MIDI piece",
+        "generate",
+        help="train a note LSTM on a corpus and write a new MIDI piece",
         description="Learn a note LSTM (NoteLSTMGenerator at its defaults) from a corpus, "
         "write a sampled piece as MIDI with its piano roll (PNG), and print the held-out "
         "log-likelihood per token beside a bigram model's, so you see whether it learned. "
-        "Without options: the melodies of the Bach chorales, in a few minutes.")
-    p.add_argument("--data", default="bach",
-                   help="'bach' (default: the Bach chorales), 'corpus' (the composers corpus; "
-                        "pick one with --class) or a folder of score files (one sub-folder "
-                        "per class)")
-    p.add_argument("--class", dest="klass", metavar="CLASS",
-                   help="learn from this class only (corpus: bach, palestrina, trecento, "
-                        "ryans_mammoth, oneills; default bach)")
-    p.add_argument("--tokens", choices=sorted(_TOKENIZERS), default="melody",
-                   help="'melody' (default: the first part's notes and rests with their "
-                        "durations) or 'chords' (all parts, chords with durations)")
+        "Without options: the melodies of the Bach chorales, in a few minutes.",
+    )
+    p.add_argument(
+        "--data",
+        default="bach",
+        help="'bach' (default: the Bach chorales), 'corpus' (the composers corpus; "
+        "pick one with --class) or a folder of score files (one sub-folder "
+        "per class)",
+    )
+    p.add_argument(
+        "--class",
+        dest="klass",
+        metavar="CLASS",
+        help="learn from this class only (corpus: bach, palestrina, trecento, "
+        "ryans_mammoth, oneills; default bach)",
+    )
+    p.add_argument(
+        "--tokens",
+        choices=sorted(_TOKENIZERS),
+        default="melody",
+        help="'melody' (default: the first part's notes and rests with their "
+        "durations) or 'chords' (all parts, chords with durations)",
+    )
     p.add_argument("--out", default="generated.mid", help="MIDI file to write (and its .png)")
-    p.add_argument("--steps", type=int,
-                   help="tokens to generate (default: a typical piece's length)")
-    p.add_argument("--temperature", type=float, default=1.0,
-                   help="sampling temperature (default 1.0; lower is more conservative)")
+    p.add_argument(
+        "--steps", type=int, help="tokens to generate (default: a typical piece's length)"
+    )
+    p.add_argument(
+        "--temperature",
+        type=float,
+        default=1.0,
+        help="sampling temperature (default 1.0; lower is more conservative)",
+    )
     p.add_argument("--max-pieces", type=int, help="pieces to learn from (default: all)")
-    p.add_argument("--max-time", type=float, default=150.0,
-                   help="seconds of training at most (default 150)")
+    p.add_argument(
+        "--max-time", type=float, default=150.0, help="seconds of training at most (default 150)"
+    )
     p.add_argument("--verbose", action="store_true", help="print the epoch table")
     common(p)
     p.set_defaults(func=_cmd_generate)
@@ -491,7 +599,8 @@ def main(argv=None):
             # loky retires idle worker processes between searches and says so; the
             # work is resubmitted, nothing is lost, and the note only puzzles a user.
             warnings.filterwarnings(
-                "ignore", message="A worker stopped while some jobs were given",
+                "ignore",
+                message="A worker stopped while some jobs were given",
                 category=UserWarning,
             )
             return args.func(args)

@@ -332,8 +332,9 @@ def symbolic_statistics(scores):
     return {k: np.asarray(v, dtype=float) for k, v in rows.items()}
 
 
-def generated_confusion_matrix(classifier, X_generated, y_intended, *, labels=None,
-                               sample_weight=None, normalize=None):
+def generated_confusion_matrix(
+    classifier, X_generated, y_intended, *, labels=None, sample_weight=None, normalize=None
+):
     """Confusion matrix of generated pieces, as a classifier of real ones labels them.
 
     The test of Doyle and Lopez [1]_ (their Figure 7): a classifier trained
@@ -426,6 +427,7 @@ def generated_confusion_matrix(classifier, X_generated, y_intended, *, labels=No
             f"y_intended holds classes {unknown} that are not in labels "
             f"{labels.tolist()}; the classifier can never give them."
         )
-    cm = confusion_matrix(y_intended, y_pred, labels=labels, sample_weight=sample_weight,
-                          normalize=normalize)
+    cm = confusion_matrix(
+        y_intended, y_pred, labels=labels, sample_weight=sample_weight, normalize=normalize
+    )
     return cm, labels

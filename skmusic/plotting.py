@@ -45,8 +45,9 @@ def _save(ax, path, dpi=120):
     return ax
 
 
-def plot_confusion_matrix(y_true, y_pred, *, labels=None, normalize=None, title=None, ax=None,
-                          path=None):
+def plot_confusion_matrix(
+    y_true, y_pred, *, labels=None, normalize=None, title=None, ax=None, path=None
+):
     """Confusion matrix of song labels, with :class:`sklearn.metrics.ConfusionMatrixDisplay`.
 
     Parameters
@@ -74,13 +75,22 @@ def plot_confusion_matrix(y_true, y_pred, *, labels=None, normalize=None, title=
     """
     from sklearn.metrics import ConfusionMatrixDisplay
 
-    n = len(labels) if labels is not None else len(set(np.asarray(y_true).tolist())
-                                                    | set(np.asarray(y_pred).tolist()))
+    n = (
+        len(labels)
+        if labels is not None
+        else len(set(np.asarray(y_true).tolist()) | set(np.asarray(y_pred).tolist()))
+    )
     size = max(4.0, 1.0 + 0.9 * n)
     ax = _axes(ax, (size + 1.0, size))
     disp = ConfusionMatrixDisplay.from_predictions(
-        y_true, y_pred, labels=labels, normalize=normalize, ax=ax, colorbar=True,
-        cmap="Blues", xticks_rotation=30 if n > 3 else "horizontal",
+        y_true,
+        y_pred,
+        labels=labels,
+        normalize=normalize,
+        ax=ax,
+        colorbar=True,
+        cmap="Blues",
+        xticks_rotation=30 if n > 3 else "horizontal",
         values_format=".2f" if normalize else "d",
     )
     if title:
@@ -181,8 +191,15 @@ def plot_training_curves(estimator_or_history, *, keys=None, title=None, ax=None
             ax.plot(epochs, values, marker="o", markersize=3, label=key)
         else:
             acc_ax = acc_ax or ax.twinx()
-            acc_ax.plot(epochs, values, marker="s", markersize=3, linestyle="--",
-                        color="tab:green", label=key)
+            acc_ax.plot(
+                epochs,
+                values,
+                marker="s",
+                markersize=3,
+                linestyle="--",
+                color="tab:green",
+                label=key,
+            )
             acc_ax.set_ylabel("accuracy")
             acc_ax.set_ylim(0, 1.02)
     from matplotlib.ticker import MaxNLocator
@@ -201,8 +218,18 @@ def plot_training_curves(estimator_or_history, *, keys=None, title=None, ax=None
     return _save(ax, path)
 
 
-def plot_spectrogram(S, *, sr=22050, hop_length=512, y_axis="mel", x_axis="time", title=None,
-                     ax=None, path=None, **kwargs):
+def plot_spectrogram(
+    S,
+    *,
+    sr=22050,
+    hop_length=512,
+    y_axis="mel",
+    x_axis="time",
+    title=None,
+    ax=None,
+    path=None,
+    **kwargs,
+):
     """Draw a spectrogram with :func:`librosa.display.specshow`.
 
     Parameters
@@ -243,8 +270,9 @@ def plot_spectrogram(S, *, sr=22050, hop_length=512, y_axis="mel", x_axis="time"
             f"Expected a spectrogram of shape (n_bins, n_frames), got shape {S.shape}."
         )
     ax = _axes(ax, (7.0, 3.5))
-    img = librosa.display.specshow(S, sr=sr, hop_length=hop_length, x_axis=x_axis, y_axis=y_axis,
-                                   ax=ax, **kwargs)
+    img = librosa.display.specshow(
+        S, sr=sr, hop_length=hop_length, x_axis=x_axis, y_axis=y_axis, ax=ax, **kwargs
+    )
     ax.figure.colorbar(img, ax=ax, format="%+.0f")
     if title:
         ax.set_title(title)
@@ -289,8 +317,10 @@ def plot_piano_roll(notes, *, grid=True, title=None, ax=None, path=None):
     onset, dur, pitch = notes["onset"], notes["duration"], notes["pitch"]
     parts = notes["part"] if "part" in notes.dtype.names else np.zeros(len(notes), int)
     cmap = _pyplot().get_cmap("tab10")
-    rects = [Rectangle((o, p - 0.4), max(d, 0.05), 0.8)
-             for o, d, p in zip(onset, dur, pitch, strict=True)]
+    rects = [
+        Rectangle((o, p - 0.4), max(d, 0.05), 0.8)
+        for o, d, p in zip(onset, dur, pitch, strict=True)
+    ]
     colors = [cmap(int(k) % 10) for k in parts]
     ax.add_collection(PatchCollection(rects, facecolors=colors, edgecolors="black", linewidths=0.3))
     end = float(np.max(onset + dur))
@@ -307,8 +337,17 @@ def plot_piano_roll(notes, *, grid=True, title=None, ax=None, path=None):
     return _save(ax, path)
 
 
-def plot_forecast(truth, forecast, *, start=0, channel=0, labels=("truth", "forecast"),
-                  title=None, ax=None, path=None):
+def plot_forecast(
+    truth,
+    forecast,
+    *,
+    start=0,
+    channel=0,
+    labels=("truth", "forecast"),
+    title=None,
+    ax=None,
+    path=None,
+):
     """Plot a forecast against the true continuation, as Chen and Wang's Figures 4-7 [1]_.
 
     Parameters

@@ -33,8 +33,22 @@ def score_folder(corpus_scores, tmp_path_factory):
 
 def test_compare_on_a_score_folder_writes_table_and_figures(score_folder, tmp_path, capsys):
     out = tmp_path / "res"
-    status = main(["compare", "--data", str(score_folder), "--models", "knn,resnet1d",
-                   "--cv", "2", "--epochs", "2", "--out", str(out), *FAST])
+    status = main(
+        [
+            "compare",
+            "--data",
+            str(score_folder),
+            "--models",
+            "knn,resnet1d",
+            "--cv",
+            "2",
+            "--epochs",
+            "2",
+            "--out",
+            str(out),
+            *FAST,
+        ]
+    )
     assert status == 0
     printed = capsys.readouterr().out
     assert "2-fold song-level CV over 12 songs" in printed and "Best network resnet1d" in printed
@@ -47,16 +61,44 @@ def test_compare_on_a_score_folder_writes_table_and_figures(score_folder, tmp_pa
 
 def test_compare_on_an_audio_folder(audio_files, tmp_path, capsys):
     out = tmp_path / "res"
-    status = main(["compare", "--data", audio_files.root, "--models", "logistic_regression,lstm",
-                   "--cv", "2", "--epochs", "1", "--out", str(out), *FAST])
+    status = main(
+        [
+            "compare",
+            "--data",
+            audio_files.root,
+            "--models",
+            "logistic_regression,lstm",
+            "--cv",
+            "2",
+            "--epochs",
+            "1",
+            "--out",
+            str(out),
+            *FAST,
+        ]
+    )
     assert status == 0
     assert "2-fold song-level CV over 12 songs" in capsys.readouterr().out
     assert sorted(pd.read_csv(out / "results.csv").model) == ["logistic_regression", "lstm"]
 
 
 def test_compare_on_the_default_corpus(tmp_path, capsys):
-    status = main(["compare", "--classes", "ryans_mammoth,oneills", "--max-per-class", "4",
-                   "--models", "svm", "--cv", "2", "--out", str(tmp_path), *FAST])
+    status = main(
+        [
+            "compare",
+            "--classes",
+            "ryans_mammoth,oneills",
+            "--max-per-class",
+            "4",
+            "--models",
+            "svm",
+            "--cv",
+            "2",
+            "--out",
+            str(tmp_path),
+            *FAST,
+        ]
+    )
     assert status == 0
     assert "over 8 songs" in capsys.readouterr().out
 
@@ -65,8 +107,23 @@ def test_fit_then_predict_from_file_paths(score_folder, tmp_path, capsys):
     files = sorted(str(p) for p in score_folder.rglob("*.mid"))[:3]
     for model in ("svm", "resnet1d"):
         saved = tmp_path / f"{model}.joblib"
-        assert main(["fit", "--data", str(score_folder), "--model", model, "--epochs", "2",
-                     "--save", str(saved), "--silent"]) == 0
+        assert (
+            main(
+                [
+                    "fit",
+                    "--data",
+                    str(score_folder),
+                    "--model",
+                    model,
+                    "--epochs",
+                    "2",
+                    "--save",
+                    str(saved),
+                    "--silent",
+                ]
+            )
+            == 0
+        )
         assert f"saved {model} (symbolic" in capsys.readouterr().out
         assert main(["predict", str(saved), *files]) == 0
         lines = capsys.readouterr().out.strip().splitlines()
@@ -81,8 +138,25 @@ def test_fit_then_predict_from_file_paths(score_folder, tmp_path, capsys):
 
 def test_generate_writes_a_midi_piece(score_folder, tmp_path, capsys):
     out = tmp_path / "gen" / "new.mid"
-    assert main(["generate", "--data", str(score_folder), "--class", "bach", "--out", str(out),
-                 "--steps", "40", "--max-time", "3", "--silent"]) == 0
+    assert (
+        main(
+            [
+                "generate",
+                "--data",
+                str(score_folder),
+                "--class",
+                "bach",
+                "--out",
+                str(out),
+                "--steps",
+                "40",
+                "--max-time",
+                "3",
+                "--silent",
+            ]
+        )
+        == 0
+    )
     printed = capsys.readouterr().out
     assert "wrote" in printed
     # the held-out log-likelihood of the LSTM beside the bigram's
@@ -91,12 +165,15 @@ def test_generate_writes_a_midi_piece(score_folder, tmp_path, capsys):
     assert len(notes) > 0 and out.with_suffix(".png").exists()
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["--class", "waltz"], "no class 'waltz' in"),
-    (["--data", "bach", "--class", "oneills"], "use --data corpus"),
-    (["--temperature", "0"], "--temperature must be positive"),
-    (["--steps", "0"], "--steps must be a positive"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--class", "waltz"], "no class 'waltz' in"),
+        (["--data", "bach", "--class", "oneills"], "use --data corpus"),
+        (["--temperature", "0"], "--temperature must be positive"),
+        (["--steps", "0"], "--steps must be a positive"),
+    ],
+)
 def test_generate_user_errors(score_folder, argv, message, capsys):
     if argv[0] != "--data":
         argv = ["--data", str(score_folder), *argv]
@@ -104,12 +181,15 @@ def test_generate_user_errors(score_folder, argv, message, capsys):
     assert message in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["compare", "--data", "/no/such/folder"], "data folder '/no/such/folder' does not exist"),
-    (["fit", "--data", "/no/such/folder"], "does not exist"),
-    (["predict", "/no/model.joblib", "a.mid"], "model file '/no/model.joblib' does not exist"),
-    (["compare", "--models", "xgboost", "--max-per-class", "3"], "Unknown model 'xgboost'"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["compare", "--data", "/no/such/folder"], "data folder '/no/such/folder' does not exist"),
+        (["fit", "--data", "/no/such/folder"], "does not exist"),
+        (["predict", "/no/model.joblib", "a.mid"], "model file '/no/model.joblib' does not exist"),
+        (["compare", "--models", "xgboost", "--max-per-class", "3"], "Unknown model 'xgboost'"),
+    ],
+)
 def test_user_errors_are_one_line_and_exit_2(argv, message, capsys):
     assert main([*argv, "--silent"]) == 2
     err = capsys.readouterr().err.strip()
@@ -119,8 +199,12 @@ def test_user_errors_are_one_line_and_exit_2(argv, message, capsys):
 
 def test_unreadable_file_is_reported_not_traced(score_folder, tmp_path, capsys):
     saved = tmp_path / "m.joblib"
-    assert main(["fit", "--data", str(score_folder), "--model", "knn", "--save", str(saved),
-                 "--silent"]) == 0
+    assert (
+        main(
+            ["fit", "--data", str(score_folder), "--model", "knn", "--save", str(saved), "--silent"]
+        )
+        == 0
+    )
     bad = tmp_path / "broken.mid"
     bad.write_bytes(b"this is not a MIDI file")
     capsys.readouterr()
@@ -136,20 +220,30 @@ def test_no_command_prints_help(capsys):
 
 def test_command_as_a_subprocess(tmp_path):
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    ok = subprocess.run([sys.executable, "-m", "skmusic", "--help"], capture_output=True,
-                        text=True, env=env)
+    ok = subprocess.run(
+        [sys.executable, "-m", "skmusic", "--help"], capture_output=True, text=True, env=env
+    )
     assert ok.returncode == 0 and "generate" in ok.stdout
-    bad = subprocess.run([sys.executable, "-m", "skmusic", "compare", "--data",
-                          str(tmp_path / "missing")], capture_output=True, text=True, env=env)
+    bad = subprocess.run(
+        [sys.executable, "-m", "skmusic", "compare", "--data", str(tmp_path / "missing")],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert bad.returncode == 2
     assert bad.stderr.strip().splitlines() == [
-        f"skmusic: error: data folder '{tmp_path / 'missing'}' does not exist"]
+        f"skmusic: error: data folder '{tmp_path / 'missing'}' does not exist"
+    ]
 
 
 def test_broken_mp3_gives_the_error_alone(audio_files, tmp_path, capfd):
     saved = tmp_path / "audio.joblib"
-    assert main(["fit", "--data", audio_files.root, "--model", "knn", "--save", str(saved),
-                 "--silent"]) == 0
+    assert (
+        main(
+            ["fit", "--data", audio_files.root, "--model", "knn", "--save", str(saved), "--silent"]
+        )
+        == 0
+    )
     mp3 = tmp_path / "broken.mp3"
     mp3.write_bytes(BROKEN_MP3)
     capfd.readouterr()
@@ -160,16 +254,20 @@ def test_broken_mp3_gives_the_error_alone(audio_files, tmp_path, capfd):
 
 
 def test_predict_help_says_to_load_only_trusted_models():
-    out = subprocess.run([sys.executable, "-m", "skmusic", "predict", "--help"],
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "skmusic", "predict", "--help"], capture_output=True, text=True
+    ).stdout
     assert "pickle" in out and "trust" in out
 
 
 @pytest.mark.slow
 def test_compare_quick_on_the_default_data(tmp_path):
     """The full ``skmusic compare --quick`` (minutes; benchmarks/bench_compare.py times it)."""
-    proc = subprocess.run([sys.executable, "-m", "skmusic", "compare", "--quick", "--out",
-                           str(tmp_path), "--silent"], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "skmusic", "compare", "--quick", "--out", str(tmp_path), "--silent"],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     table = pd.read_csv(tmp_path / "results.csv")
     assert len(table) == 12 and np.all(table.mean_score < 0.97)

@@ -34,7 +34,10 @@ def test_corpus_fixture_is_real_and_loadable(corpus_scores):
 
 def test_corpus_cache_reload_is_fast_and_identical(tmp_path):
     kwargs = {
-        "classes": ["bach", "oneills"], "max_per_class": 3, "data_home": tmp_path, "verbose": False
+        "classes": ["bach", "oneills"],
+        "max_per_class": 3,
+        "data_home": tmp_path,
+        "verbose": False,
     }
     start = time.perf_counter()
     first = load_corpus("composers", **kwargs)
@@ -57,10 +60,13 @@ def test_data_home_follows_the_environment(tmp_path, monkeypatch):
 
 
 def test_corpus_draw_depends_on_random_state_only(corpus_scores):
-    again = load_corpus("composers", classes=["bach", "palestrina", "ryans_mammoth"],
-                        max_per_class=4, verbose=False)
+    again = load_corpus(
+        "composers", classes=["bach", "palestrina", "ryans_mammoth"], max_per_class=4, verbose=False
+    )
     assert list(again.filenames) == list(corpus_scores.filenames)
-    other = load_corpus("composers", classes=["bach"], max_per_class=4, verbose=False, random_state=1)
+    other = load_corpus(
+        "composers", classes=["bach"], max_per_class=4, verbose=False, random_state=1
+    )
     assert set(other.filenames) != set(corpus_scores.filenames[corpus_scores.target == "bach"])
 
 
@@ -74,8 +80,10 @@ def test_folk_dataset_four_regions_of_single_tunes(tmp_path):
     assert songs.target_names == ["china", "german_ballad", "german_boehme", "ireland"]
     assert len(songs.data) == 12 and "Essen" in songs.DESCR
     files = {
-        "china": r"han2\.abc", "ireland": r"irl\.abc",
-        "german_ballad": r"ballad\d+\.abc", "german_boehme": r"boehme\d+\.abc",
+        "china": r"han2\.abc",
+        "ireland": r"irl\.abc",
+        "german_ballad": r"ballad\d+\.abc",
+        "german_boehme": r"boehme\d+\.abc",
     }
     for address, label, notes in zip(songs.filenames, songs.target, songs.data):
         assert re.search(rf"essenFolksong[/\\]{files[label]}#\d+$", address), (label, address)
@@ -122,7 +130,7 @@ def test_render_audio_plays_the_right_pitch():
     a4 = make_notes([69], [0.0], [4.0])
     for timbre in ("organ", "strings", "clarinet"):
         wave = render_audio(a4, sr=sr, bpm=120, timbre=timbre)
-        spectrum = np.abs(np.fft.rfft(wave[0, : sr]))
+        spectrum = np.abs(np.fft.rfft(wave[0, :sr]))
         peak = np.fft.rfftfreq(sr, 1 / sr)[np.argmax(spectrum)]
         assert abs(peak - 440.0) < 2.0, (timbre, peak)
         assert wave.dtype == np.float32 and np.abs(wave).max() == pytest.approx(0.9, abs=1e-3)
@@ -175,7 +183,9 @@ def test_load_audio_folder_errors(audio_files, tmp_path):
         load_audio_folder(root, verbose=False)
     with pytest.warns(UserWarning) as record:
         songs = load_audio_folder(root, on_error="skip", verbose=False)
-    assert any("Skipped 1 of 2" in str(w.message) and "broken.wav" in str(w.message) for w in record)
+    assert any(
+        "Skipped 1 of 2" in str(w.message) and "broken.wav" in str(w.message) for w in record
+    )
     assert len(songs.data) == 1 and list(songs.target) == ["rock"]
 
 

@@ -250,8 +250,9 @@ def _fingerprint_songs(n_songs=40, width=8, n_slices=6, seed=0):
     rng = np.random.default_rng(seed)
     y = rng.permutation(np.array(["x", "y"] * (n_songs // 2)))
     songs = [
-        (np.tile(rng.normal(size=width), n_slices) + 0.01 * rng.normal(size=width * n_slices))
-        .astype(np.float32)[None, :]
+        (
+            np.tile(rng.normal(size=width), n_slices) + 0.01 * rng.normal(size=width * n_slices)
+        ).astype(np.float32)[None, :]
         for _ in range(n_songs)
     ]
     return songs, y
@@ -265,7 +266,9 @@ def test_song_level_cv_does_not_leak_but_random_slice_split_does():
     slices, index = slice_sequences(songs, width=8)
     X_slices, y_slices = np.stack(slices).reshape(len(slices), -1), y[index]
     leaky = cross_val_score(
-        KNeighborsClassifier(n_neighbors=1), X_slices, y_slices,
+        KNeighborsClassifier(n_neighbors=1),
+        X_slices,
+        y_slices,
         cv=KFold(5, shuffle=True, random_state=0),
     )
     assert leaky.mean() > 0.95  # memorized songs
@@ -312,8 +315,9 @@ def _stats(X):
 def test_pipelines_grid_search_clone_and_joblib(tmp_path):
     songs, y = _blob_songs(n_songs=20, n_channels=1)
     # a Pipeline inside (a feature step first), and the classifier as the last step of one
-    inner = make_pipeline(FunctionTransformer(_stats),
-                          RandomForestClassifier(n_estimators=10, random_state=0))
+    inner = make_pipeline(
+        FunctionTransformer(_stats), RandomForestClassifier(n_estimators=10, random_state=0)
+    )
     model = make_pipeline(
         FunctionTransformer(lambda batch: [s * 2.0 for s in batch]),
         VotingSliceClassifier(inner, width=10, hop=5),
@@ -346,8 +350,9 @@ def test_real_corpus_pitch_series(corpus_scores):
     y = np.asarray(corpus_scores.target)
     width = 16
     clf = VotingSliceClassifier(
-        make_pipeline(FunctionTransformer(_stats),
-                      RandomForestClassifier(n_estimators=30, random_state=0)),
+        make_pipeline(
+            FunctionTransformer(_stats), RandomForestClassifier(n_estimators=30, random_state=0)
+        ),
         width=width,
         hop=width // 2,
         voting="soft",
@@ -367,8 +372,9 @@ def test_sequence_stats_pipeline_and_network_inside():
     from skmusic.nn import LSTMClassifier
 
     songs, y = _blob_songs(n_songs=16, n_channels=2)
-    stats_rf = make_pipeline(SequenceStats(),
-                             RandomForestClassifier(n_estimators=20, random_state=0))
+    stats_rf = make_pipeline(
+        SequenceStats(), RandomForestClassifier(n_estimators=20, random_state=0)
+    )
     clf = VotingSliceClassifier(stats_rf, width=20, hop=10, voting="soft").fit(songs, y)
     # SequenceStats got (n_slices, 2, 20) slices: 4 statistics of each of the 2 channels
     assert clf.estimator_[-1].n_features_in_ == 8

@@ -27,8 +27,10 @@ def _tones(lengths, sr=SR, channels=1, seed=0):
     rng = np.random.default_rng(seed)
     t = [np.arange(n) / sr for n in lengths]
     return [
-        (np.sin(2 * np.pi * rng.uniform(100, 2000) * ti)[None].repeat(channels, 0)
-         + 0.01 * rng.standard_normal((channels, len(ti)))).astype(np.float32)
+        (
+            np.sin(2 * np.pi * rng.uniform(100, 2000) * ti)[None].repeat(channels, 0)
+            + 0.01 * rng.standard_normal((channels, len(ti)))
+        ).astype(np.float32)
         for ti in t
     ]
 
@@ -102,8 +104,9 @@ def test_torch_core_matches_librosa_on_rendered_music(audio_files, stft):
             _close_to(S, librosa.feature.melspectrogram(y=w[0], sr=SR, **kwargs, **mel, **extra))
     db = MelSpectrogram(ref=np.max, top_db=60.0, **kwargs).fit_transform(waves)
     for w, S in zip(waves, db, strict=True):
-        ref = librosa.power_to_db(librosa.feature.melspectrogram(y=w[0], sr=SR, **kwargs),
-                                  ref=np.max, top_db=60.0)
+        ref = librosa.power_to_db(
+            librosa.feature.melspectrogram(y=w[0], sr=SR, **kwargs), ref=np.max, top_db=60.0
+        )
         np.testing.assert_allclose(S, ref, atol=2e-3)  # dB of values above the floor
     mfcc = MFCC(n_mfcc=13, lifter=22, **kwargs).fit_transform(waves)
     for w, M in zip(waves, mfcc, strict=True):

@@ -23,8 +23,10 @@ from skmusic.features import (
 def _songs(lengths=(30, 50, 20), channels=3, seed=0):
     rng = np.random.default_rng(seed)
     return [
-        (rng.normal(size=(channels, n)) * np.arange(1, channels + 1)[:, None]
-         + 10 * np.arange(channels)[:, None]).astype(np.float32)
+        (
+            rng.normal(size=(channels, n)) * np.arange(1, channels + 1)[:, None]
+            + 10 * np.arange(channels)[:, None]
+        ).astype(np.float32)
         for n in lengths
     ]
 
@@ -77,8 +79,17 @@ def test_sequence_stats_values_and_names():
     assert table.shape == (3, 3 * len(stats)) and table.dtype == np.float32
     s = songs[1]
     expected = np.stack(
-        [s.mean(1), s.std(1), s.min(1), s.max(1), np.median(s, 1),
-         np.percentile(s, 25, axis=1), scipy_stats.skew(s, axis=1), s[:, -1]], axis=1
+        [
+            s.mean(1),
+            s.std(1),
+            s.min(1),
+            s.max(1),
+            np.median(s, 1),
+            np.percentile(s, 25, axis=1),
+            scipy_stats.skew(s, axis=1),
+            s[:, -1],
+        ],
+        axis=1,
     ).ravel()
     np.testing.assert_allclose(table[1], expected, rtol=1e-4, atol=1e-5)
     names = step.get_feature_names_out()

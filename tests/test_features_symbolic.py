@@ -143,9 +143,9 @@ def test_note_sequence_features_and_chord_rules():
 
 
 def test_note_sequence_part_selection_and_rests():
-    bass = NoteSequence(features=("pitch", "pitch_class", "octave"), part=1).transform(
-        [_chords()]
-    )[0]
+    bass = NoteSequence(features=("pitch", "pitch_class", "octave"), part=1).transform([_chords()])[
+        0
+    ]
     np.testing.assert_array_equal(bass, [[48, 50], [0, 2], [3, 3]])
     rest = NoteSequence(features=("rest", "onset")).transform([_melody()])[0]
     np.testing.assert_allclose(rest[0], [0, 0, 0, 1, 0, 0, 0, 0], atol=1e-6)
@@ -323,7 +323,12 @@ def test_grouped_importance_finds_what_single_columns_miss(two_styles):
     frame = features.set_output(transform="pandas").transform(scores)
     model = RandomForestClassifier(n_estimators=30, random_state=0).fit(frame, y)
     by_name = grouped_permutation_importance(
-        model, frame, y, n_repeats=3, random_state=0, n_jobs=2,
+        model,
+        frame,
+        y,
+        n_repeats=3,
+        random_state=0,
+        n_jobs=2,
         groups={g: list(group.columns) for g, group in SCORE_FEATURE_GROUPS.items()},
     )
     assert by_name.groups == list(SCORE_FEATURE_GROUPS)
@@ -335,7 +340,11 @@ def test_grouped_importance_finds_what_single_columns_miss(two_styles):
     assert everything.importances_mean[0] > 0.2
     on_arrays = RandomForestClassifier(n_estimators=30, random_state=0).fit(frame.to_numpy(), y)
     by_position = grouped_permutation_importance(
-        on_arrays, frame.to_numpy(), y, groups=score_feature_groups(), n_repeats=3,
+        on_arrays,
+        frame.to_numpy(),
+        y,
+        groups=score_feature_groups(),
+        n_repeats=3,
         random_state=0,
     )
     np.testing.assert_allclose(by_name.importances, by_position.importances)

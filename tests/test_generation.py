@@ -33,8 +33,17 @@ def _one_torch_thread():
     torch.set_num_threads(before)
 
 
-TINY_LSTM = {"width": 8, "embedding_dim": 8, "hidden_size": 16, "num_layers": 1, "dense": (),
-             "dropout": 0.0, "max_epochs": 30, "lr": 0.05, "random_state": 0}
+TINY_LSTM = {
+    "width": 8,
+    "embedding_dim": 8,
+    "hidden_size": 16,
+    "num_layers": 1,
+    "dense": (),
+    "dropout": 0.0,
+    "max_epochs": 30,
+    "lr": 0.05,
+    "random_state": 0,
+}
 
 
 def _pattern_sequences(n, length=24, seed=0):
@@ -82,8 +91,9 @@ def test_note_lstm_joblib_round_trip(pattern_lstm, tmp_path):
     loaded = joblib.load(path)
     X = _pattern_sequences(3, seed=5)
     assert loaded.score(X) == pytest.approx(pattern_lstm.score(X))
-    assert np.array_equal(loaded.sample(10, random_state=0),
-                          pattern_lstm.sample(10, random_state=0))
+    assert np.array_equal(
+        loaded.sample(10, random_state=0), pattern_lstm.sample(10, random_state=0)
+    )
 
 
 def test_grid_search_tunes_a_generator_by_held_out_score():
@@ -182,8 +192,9 @@ def test_forecaster_follows_a_periodic_melody_and_plots(tmp_path):
     matplotlib.use("Agg")
     t = np.arange(200)
     X = [60 + 6 * np.sin(2 * np.pi * (t + p) / 12) for p in range(0, 12, 2)]
-    model = SequenceForecaster(width=12, conv_channels=8, hidden_size=16, hop=2,
-                               max_epochs=40, lr=0.01, random_state=0).fit(X)
+    model = SequenceForecaster(
+        width=12, conv_channels=8, hidden_size=16, hop=2, max_epochs=40, lr=0.01, random_state=0
+    ).fit(X)
     assert model.score(X) > -1.0  # semitones^2
     truth = 60 + 6 * np.sin(2 * np.pi * (t + 5) / 12)
     forecast = model.forecast(truth[:24], n_steps=24)
@@ -212,9 +223,20 @@ def _tones(n, sr=1000, seconds=2.0, freq=50.0, seed=0):
 
 def test_waveform_generator_rolls_forward_and_writes_wav(tmp_path):
     X = _tones(6)
-    gen = WaveformGenerator(width=90, horizon=10, sr=1000, output="mse", hop=30,
-                            kernel_size=8, conv_stride=4, conv_channels=8, hidden_size=16,
-                            max_epochs=5, lr=0.01, random_state=0).fit(X)
+    gen = WaveformGenerator(
+        width=90,
+        horizon=10,
+        sr=1000,
+        output="mse",
+        hop=30,
+        kernel_size=8,
+        conv_stride=4,
+        conv_channels=8,
+        hidden_size=16,
+        max_epochs=5,
+        lr=0.01,
+        random_state=0,
+    ).fit(X)
     held = _tones(2, seed=1)
     # better than repeating the last 10 samples (which is off-phase for 50 Hz at 1 kHz)
     windows = held[:, :, :100]
@@ -238,11 +260,22 @@ def test_waveform_generator_rolls_forward_and_writes_wav(tmp_path):
 def test_waveform_generator_on_rendered_corpus_audio(audio_files):
     import librosa
 
-    waves = [librosa.resample(w, orig_sr=audio_files.sr, target_sr=2000)
-             for w in audio_files.data[:4]]
-    gen = WaveformGenerator(width=180, horizon=20, sr=2000, hop=100, kernel_size=16,
-                            conv_stride=8, conv_channels=4, hidden_size=8, decoder_size=8,
-                            max_epochs=2, random_state=0).fit(waves[:3])
+    waves = [
+        librosa.resample(w, orig_sr=audio_files.sr, target_sr=2000) for w in audio_files.data[:4]
+    ]
+    gen = WaveformGenerator(
+        width=180,
+        horizon=20,
+        sr=2000,
+        hop=100,
+        kernel_size=16,
+        conv_stride=8,
+        conv_channels=4,
+        hidden_size=8,
+        decoder_size=8,
+        max_epochs=2,
+        random_state=0,
+    ).fit(waves[:3])
     assert np.isfinite(gen.score(waves[3:])) and gen.score(waves[3:]) < 0  # nats per sample
     assert gen.sample(waves[3][:, :180], seconds=0.1).shape == (1, 200)
 
@@ -250,15 +283,27 @@ def test_waveform_generator_on_rendered_corpus_audio(audio_files):
 def test_waveform_generator_mulaw_draws_audio_that_keeps_its_level():
     """The categorical output is sampled, not averaged: a roll-out keeps the
     loudness of the training audio where the MSE output fades."""
+
     def tones(n, seed):  # 50 Hz at 1 kHz shifted by whole samples: the same 20 levels recur
         shifts = np.random.RandomState(seed).randint(20, size=n)
         t = np.arange(2000)
         return np.stack([0.5 * np.sin(2 * np.pi * (t + s) / 20) for s in shifts])[:, None]
 
     X, held = tones(6, seed=0), tones(2, seed=1)
-    params = {"width": 90, "horizon": 10, "sr": 1000, "hop": 10, "kernel_size": 8,
-              "conv_stride": 4, "conv_channels": 8, "hidden_size": 16, "decoder_size": 16,
-              "max_epochs": 4, "lr": 0.01, "random_state": 0}
+    params = {
+        "width": 90,
+        "horizon": 10,
+        "sr": 1000,
+        "hop": 10,
+        "kernel_size": 8,
+        "conv_stride": 4,
+        "conv_channels": 8,
+        "hidden_size": 16,
+        "decoder_size": 16,
+        "max_epochs": 4,
+        "lr": 0.01,
+        "random_state": 0,
+    }
     gen = WaveformGenerator(**params).fit(X)
     assert gen.output == "mulaw" and gen.scale_[0] == pytest.approx(0.5, rel=1e-3)
     score = gen.score(held)
@@ -296,7 +341,9 @@ def test_class_conditional_generator_samples_each_class_and_classifies():
     assert model.generators_["duple"].n_tokens_ == 6  # one vocabulary for all classes
     assert set(model.sample("triple", 9, prompt=[3], random_state=0).ravel()) == {3, 4, 5}
     assert model.predict([np.array([[2, 1, 2, 1]]), np.array([[5, 3, 4]])]).tolist() == [
-        "duple", "triple"]
+        "duple",
+        "triple",
+    ]
     assert model.score(X, y) > np.log(0.9)
     with pytest.raises(ValueError, match="Unknown class 'waltz'"):
         model.sample("waltz", 5)
@@ -352,8 +399,9 @@ def test_note_lstm_early_stopping_scores_only_held_out_sequences():
             (self.train if training else self.valid).update(batch[0].numpy().ravel().tolist())
 
     X = [np.resize(np.arange(1, 5) + 4 * i, 40) for i in range(10)]  # sequence i: 4i+1..4i+4
-    gen = NoteLSTMGenerator(width=8, hidden_size=8, max_epochs=2, callbacks=[Record()],
-                            random_state=0).fit(X)
+    gen = NoteLSTMGenerator(
+        width=8, hidden_size=8, max_epochs=2, callbacks=[Record()], random_state=0
+    ).fit(X)
     record = next(cb for _, cb in gen.net_.callbacks_ if isinstance(cb, Record))
     assert gen.validation_fraction == 0.1 and "valid_loss" in gen.history_[-1]
     # ids reach the net as output classes; map them back to tokens

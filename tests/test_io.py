@@ -197,8 +197,9 @@ def _mean_pitch(scores):
 
 
 def test_pipeline_from_paths_survives_joblib_in_a_fresh_process(corpus_scores, tmp_path):
-    model = make_pipeline(ScoreLoader(), FunctionTransformer(_mean_pitch),
-                          LogisticRegression(max_iter=1000))
+    model = make_pipeline(
+        ScoreLoader(), FunctionTransformer(_mean_pitch), LogisticRegression(max_iter=1000)
+    )
     pick = [0, 1, 4, 5, 8, 9]  # two pieces of each of the three classes
     paths, y = list(corpus_scores.filenames[pick]), corpus_scores.target[pick]
     model.fit(paths, y)

@@ -70,8 +70,9 @@ def test_symbolic_statistics_of_a_scale_and_a_repeated_note():
 
 def test_repeated_notes_are_counted_per_part_and_chord():
     # part 0 repeats a chord; part 1 moves
-    notes = make_notes([60, 64, 60, 64, 48, 50], [0, 0, 1, 1, 0, 1], [1] * 6,
-                       part=[0, 0, 0, 0, 1, 1])
+    notes = make_notes(
+        [60, 64, 60, 64, 48, 50], [0, 0, 1, 1, 0, 1], [1] * 6, part=[0, 0, 0, 0, 1, 1]
+    )
     assert repeated_note_ratio(notes) == pytest.approx(0.5)
 
 
@@ -83,7 +84,8 @@ def test_statistics_of_real_chorales_versus_a_drone(corpus_scores):
     assert (stats["pitch_range"] >= 12).all()
     drone = make_notes([67] * 20, np.arange(20), np.ones(20))
     assert pitch_class_histogram_distance(bach, drone) > pitch_class_histogram_distance(
-        bach[:2], bach[2:])
+        bach[:2], bach[2:]
+    )
 
 
 def test_metrics_refuse_what_is_not_note_events():
@@ -114,8 +116,9 @@ def test_generated_confusion_matrix_rows_are_the_intended_classes():
     np.testing.assert_array_equal(cm, [[3, 1], [0, 2]])
     assert np.trace(cm) / cm.sum() == pytest.approx(5 / 6)
     # a chosen order, normalized rows, and the sklearn display draws it
-    cm, labels = generated_confusion_matrix(clf, generated, intended, labels=["soft", "loud"],
-                                            normalize="true")
+    cm, labels = generated_confusion_matrix(
+        clf, generated, intended, labels=["soft", "loud"], normalize="true"
+    )
     np.testing.assert_allclose(cm, [[1, 0], [0.25, 0.75]])
     import matplotlib
 

@@ -61,12 +61,20 @@ def test_make_candidates_bad_names():
 # ----------------------------------------------------------------- compare
 def test_compare_models_deep_and_classical_song_level(corpus_scores):
     X, y = corpus_scores.data, corpus_scores.target
-    cands = make_candidates(models=["knn", "logistic_regression", "resnet1d"], quick=True,
-                            max_epochs=2)
+    cands = make_candidates(
+        models=["knn", "logistic_regression", "resnet1d"], quick=True, max_epochs=2
+    )
     result = compare_models(X, y, candidates=cands, cv=2, keep_predictions=True)
     table = result.table
-    assert list(table.columns) == ["model", "family", "mean_score", "std_score",
-                                   "mean_fit_time", "n_settings", "params"]
+    assert list(table.columns) == [
+        "model",
+        "family",
+        "mean_score",
+        "std_score",
+        "mean_fit_time",
+        "n_settings",
+        "params",
+    ]
     assert sorted(table.model) == ["knn", "logistic_regression", "resnet1d"]
     assert set(table.family) == {"classical", "deep"}
     assert table.mean_score.between(0, 1).all()
@@ -125,8 +133,10 @@ def test_compare_models_optuna_engine(corpus_scores):
 def test_search_space_reaches_inside_pipelines():
     pipe = make_pipeline(ScoreFeatures(), VotingSliceClassifier(LSTMClassifier(), width=8))
     space = search_space(pipe)
-    assert set(space) == {"votingsliceclassifier__estimator__" + k
-                          for k in ("lr", "hidden_size", "num_layers", "dropout")}
+    assert set(space) == {
+        "votingsliceclassifier__estimator__" + k
+        for k in ("lr", "hidden_size", "num_layers", "dropout")
+    }
     for cand in make_candidates():
         assert set(search_space(cand.estimator)) <= set(cand.estimator.get_params())
     from sklearn.dummy import DummyClassifier
@@ -140,12 +150,14 @@ def test_optuna_search_resumes_from_sqlite(corpus_scores, tmp_path):
     storage = f"sqlite:///{tmp_path / 'study.db'}"
     pipe = make_pipeline(ScoreFeatures(), SVC())
     cv = StratifiedKFold(2, shuffle=True, random_state=0)
-    first = optuna_search(pipe, X, y, n_trials=2, cv=cv, storage=storage, study_name="svm",
-                          random_state=0)
+    first = optuna_search(
+        pipe, X, y, n_trials=2, cv=cv, storage=storage, study_name="svm", random_state=0
+    )
     assert len(first.trials_) == 2
     kept = [t.value for t in first.trials_]
-    again = optuna_search(pipe, X, y, n_trials=3, cv=cv, storage=storage, study_name="svm",
-                          random_state=0)
+    again = optuna_search(
+        pipe, X, y, n_trials=3, cv=cv, storage=storage, study_name="svm", random_state=0
+    )
     values = [t.value for t in again.trials_]
     assert len(values) == 3 and values[:2] == kept
     assert again.predict(X[:3]).shape == (3,)
@@ -168,7 +180,7 @@ _SLOW_STUDY = textwrap.dedent("""
 
 def _objective(trial):
     x = trial.suggest_float("x", -3, 3)
-    return -(x - 1) ** 2
+    return -((x - 1) ** 2)
 
 
 def test_study_killed_mid_run_resumes_without_losing_trials(tmp_path):
@@ -178,8 +190,9 @@ def test_study_killed_mid_run_resumes_without_losing_trials(tmp_path):
     storage = f"sqlite:///{tmp_path / 'killed.db'}"
     script = tmp_path / "study.py"
     script.write_text(_SLOW_STUDY)
-    proc = subprocess.Popen([sys.executable, str(script), storage],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, str(script), storage], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         deadline = time.time() + 60
         done = 0
@@ -207,8 +220,14 @@ def test_study_killed_mid_run_resumes_without_losing_trials(tmp_path):
     before = {t.number: t.value for t in killed.get_trials(states=(TrialState.COMPLETE,))}
     running = [t.number for t in killed.get_trials(states=(TrialState.RUNNING,))]
     time.sleep(2.5)  # past the grace period: the killed trial is stale
-    study = make_study("killed", storage=storage, random_state=0, load_if_exists=True,
-                       heartbeat_interval=1, grace_period=2)
+    study = make_study(
+        "killed",
+        storage=storage,
+        random_state=0,
+        load_if_exists=True,
+        heartbeat_interval=1,
+        grace_period=2,
+    )
     optimize_study(study, _objective, n_trials=len(before) + 4)
     complete = {t.number: t.value for t in study.get_trials(states=(TrialState.COMPLETE,))}
     assert len(complete) == len(before) + 4  # total reaches n_trials
@@ -231,17 +250,27 @@ def test_gridsearch_on_local_dask_cluster(corpus_scores):
     from skmusic.features import NoteSequence, SequenceStats
 
     X, y = corpus_scores.data, corpus_scores.target
-    pipe = make_pipeline(NoteSequence(features=("pitch", "duration")), SequenceStats(),
-                         LogisticRegression(max_iter=500))
-    grid = GridSearchCV(pipe, {"logisticregression__C": [0.1, 1.0, 10.0]},
-                        cv=StratifiedKFold(2, shuffle=True, random_state=0), n_jobs=-1)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                                  dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
-        with distributed.get_task_stream(client) as stream, \
-                joblib.parallel_config(backend="dask"):
+    pipe = make_pipeline(
+        NoteSequence(features=("pitch", "duration")),
+        SequenceStats(),
+        LogisticRegression(max_iter=500),
+    )
+    grid = GridSearchCV(
+        pipe,
+        {"logisticregression__C": [0.1, 1.0, 10.0]},
+        cv=StratifiedKFold(2, shuffle=True, random_state=0),
+        n_jobs=-1,
+    )
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        with distributed.get_task_stream(client) as stream, joblib.parallel_config(backend="dask"):
             grid.fit(X, y)
         assert len(stream.data) > 0  # the fits ran as Dask tasks
     local = GridSearchCV(pipe, grid.param_grid, cv=grid.cv).fit(X, y)
-    np.testing.assert_allclose(grid.cv_results_["mean_test_score"],
-                               local.cv_results_["mean_test_score"])
+    np.testing.assert_allclose(
+        grid.cv_results_["mean_test_score"], local.cv_results_["mean_test_score"]
+    )

@@ -31,8 +31,11 @@ from skmusic.nn.base import LRSchedule, downsample_batch, normalize_batch
 from skmusic.nn.modules import CRNNNet, LSTMNet
 from skmusic.utils.estimator_checks import all_estimators
 
-NETWORKS = [cls for name, cls in all_estimators()
-            if cls.__module__.startswith("skmusic.nn") and name.endswith("Classifier")]
+NETWORKS = [
+    cls
+    for name, cls in all_estimators()
+    if cls.__module__.startswith("skmusic.nn") and name.endswith("Classifier")
+]
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -46,8 +49,7 @@ def _one_thread():
 
 TINY = {
     LSTMClassifier: dict(hidden_size=8, dense=(8,)),
-    CRNNClassifier: dict(conv_channels=(4, 4), hidden_size=4, kernel_size=3, pool_size=2,
-                         dense=()),
+    CRNNClassifier: dict(conv_channels=(4, 4), hidden_size=4, kernel_size=3, pool_size=2, dense=()),
     ResNet1DClassifier: dict(n_filters=4, n_blocks=2, max_epochs=20),
     SpectrogramCNNClassifier: dict(channels=(4, 4), dropout=0.0),
     RCNNClassifier: dict(channels=(4,), n_recurrent=1, n_steps=2, dropout=0.0),
@@ -95,8 +97,9 @@ def test_same_seed_same_predictions(cls):
     assert not np.allclose(a, c)
 
 
-@pytest.mark.parametrize("cls", [LSTMClassifier, CRNNClassifier, ResNet1DClassifier],
-                         ids=lambda c: c.__name__)
+@pytest.mark.parametrize(
+    "cls", [LSTMClassifier, CRNNClassifier, ResNet1DClassifier], ids=lambda c: c.__name__
+)
 def test_ragged_list_input(cls):
     rng = np.random.RandomState(0)
     X = [rng.randn(3, n).astype(np.float32) for n in rng.randint(20, 40, 36)]
@@ -126,8 +129,9 @@ def test_lstm_reads_each_sequence_at_its_true_end():
 def test_crnn_carries_true_lengths_through_convolutions():
     torch.manual_seed(0)
     for layout in ("alternating", "sequential"):
-        net = CRNNNet(1, 2, (3, 3), (4, 4), layout=layout, kernel_size=3, pool_size=2,
-                      dense=(5,)).eval()
+        net = CRNNNet(
+            1, 2, (3, 3), (4, 4), layout=layout, kernel_size=3, pool_size=2, dense=(5,)
+        ).eval()
         short = torch.randn(1, 1, 30)
         batch = torch.cat([torch.cat([short, torch.zeros(1, 1, 14)], 2), torch.randn(1, 1, 44)])
         out = net(batch, torch.tensor([30, 44]))
@@ -258,8 +262,13 @@ def test_validation_split_early_stopping_and_history():
 
 def test_callbacks_are_copied_not_mutated():
     scheduler = LRScheduler("StepLR", step_size=2)
-    clf = tiny(LSTMClassifier, max_epochs=4, callbacks=[scheduler], lr_schedule="constant",
-               validation_fraction=None).fit(*easy_data(n=24))
+    clf = tiny(
+        LSTMClassifier,
+        max_epochs=4,
+        callbacks=[scheduler],
+        lr_schedule="constant",
+        validation_fraction=None,
+    ).fit(*easy_data(n=24))
     assert not hasattr(scheduler, "lr_scheduler_")  # the user's instance is untouched
     assert clf.net_.optimizer_.param_groups[0]["lr"] == pytest.approx(0.02 * 0.1**2)
 
@@ -270,10 +279,16 @@ def test_callbacks_are_copied_not_mutated():
         (tiny(LSTMClassifier), np.full((6, 2, 5), np.nan), "NaN or infinity"),
         (tiny(LSTMClassifier), np.zeros((6, 2, 5, 1)), "4 dimension"),
         (tiny(LSTMClassifier), np.zeros(6), "1D array. Reshape"),
-        (CRNNClassifier.from_preset("nn3"), np.zeros((6, 1, 200)),
-         r"200 timesteps, fewer than the 211 .*3 convolutions of kernel_size=8"),
-        (CRNNClassifier.from_preset("nn2"), np.zeros((6, 1, 210)),
-         r"210 timesteps, fewer than the 211 .*3 convolutions of kernel_size=8"),
+        (
+            CRNNClassifier.from_preset("nn3"),
+            np.zeros((6, 1, 200)),
+            r"200 timesteps, fewer than the 211 .*3 convolutions of kernel_size=8",
+        ),
+        (
+            CRNNClassifier.from_preset("nn2"),
+            np.zeros((6, 1, 210)),
+            r"210 timesteps, fewer than the 211 .*3 convolutions of kernel_size=8",
+        ),
     ],
     ids=["nan", "4d", "1d", "nn3-short", "nn2-short"],
 )
@@ -328,8 +343,10 @@ def test_default_networks_fit_any_length(cls):
     """At its defaults every network fits 1-step tables and ragged batches down to 1 step."""
     rng = np.random.RandomState(0)
     y = np.arange(20) % 2
-    for X in (rng.randn(20, 1) + y[:, None],
-              [rng.randn(3, n) + label for n, label in zip(rng.randint(1, 6, 20), y)]):
+    for X in (
+        rng.randn(20, 1) + y[:, None],
+        [rng.randn(3, n) + label for n, label in zip(rng.randint(1, 6, 20), y)],
+    ):
         clf = cls(random_state=0).fit(X, y)
         assert clf.predict(X).shape == (20,)
 
@@ -418,11 +435,18 @@ def test_augmentation_transposes_and_crops_training_batches_only():
 
     X, y = easy_data()
     X[:, 0] += 60  # the first row holds pitches
-    clf = tiny(LSTMClassifier, normalize="channel",
-               augment=[RandomTranspose(channels=0, max_shift=3), RandomCrop(0.5)]).fit(X, y)
-    iterator = clf.net_.get_iterator(clf.net_.get_dataset(clf._make_dataset(
-        clf._prepare(X[:, :, :], fit=False), torch.zeros(len(X)))), training=True)
-    (xb, _), = [next(iter(iterator))]
+    clf = tiny(
+        LSTMClassifier,
+        normalize="channel",
+        augment=[RandomTranspose(channels=0, max_shift=3), RandomCrop(0.5)],
+    ).fit(X, y)
+    iterator = clf.net_.get_iterator(
+        clf.net_.get_dataset(
+            clf._make_dataset(clf._prepare(X[:, :, :], fit=False), torch.zeros(len(X)))
+        ),
+        training=True,
+    )
+    ((xb, _),) = [next(iter(iterator))]
     # one semitone is 1 / (the pitch row's standard deviation) once standardized
     unit = iterator.augment.augmenters[0].unit_
     np.testing.assert_allclose(unit[0], 1 / clf.input_scale_[0], rtol=1e-5)
@@ -442,8 +466,7 @@ def test_augmented_model_round_trips_through_joblib(tmp_path):
     X, y = easy_data()
     clf = tiny(ResNet1DClassifier, augment=RandomCrop(0.7)).fit(X, y)
     joblib.dump(clf, tmp_path / "model.joblib")
-    np.testing.assert_array_equal(joblib.load(tmp_path / "model.joblib").predict(X),
-                                  clf.predict(X))
+    np.testing.assert_array_equal(joblib.load(tmp_path / "model.joblib").predict(X), clf.predict(X))
 
 
 def test_bad_augment_gets_a_clear_error():

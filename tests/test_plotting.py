@@ -46,12 +46,17 @@ def test_confusion_matrix_counts_and_png(tmp_path):
     np.testing.assert_allclose(normalized.images[0].get_array().sum(axis=1), 1.0)
 
 
-def test_training_curves_from_a_network_inside_a_pipeline(corpus_scores, tmp_path,
-                                                         one_torch_thread):
+def test_training_curves_from_a_network_inside_a_pipeline(
+    corpus_scores, tmp_path, one_torch_thread
+):
     model = make_pipeline(
-        NoteSequence(features=("pitch", "duration")), ChannelScaler(),
-        VotingSliceClassifier(LSTMClassifier(8, dense=(), max_epochs=3, validation_fraction=0.25,
-                                             random_state=0), width=16, pad="constant"),
+        NoteSequence(features=("pitch", "duration")),
+        ChannelScaler(),
+        VotingSliceClassifier(
+            LSTMClassifier(8, dense=(), max_epochs=3, validation_fraction=0.25, random_state=0),
+            width=16,
+            pad="constant",
+        ),
     ).fit(corpus_scores.data, corpus_scores.target)
     history = find_history(model)
     assert len(history) == 3

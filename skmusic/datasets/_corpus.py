@@ -246,7 +246,9 @@ def load_corpus(
     'han2.abc#...'
     """
     if name not in CORPUS_DATASETS:
-        raise ValueError(f"Unknown corpus dataset {name!r}; choose one of {sorted(CORPUS_DATASETS)}.")
+        raise ValueError(
+            f"Unknown corpus dataset {name!r}; choose one of {sorted(CORPUS_DATASETS)}."
+        )
     spec = CORPUS_DATASETS[name]
     if classes is not None:
         unknown = sorted(set(classes) - set(spec))

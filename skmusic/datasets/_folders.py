@@ -42,7 +42,9 @@ def labelled_files(root, extensions):
     if not root.exists():
         raise FileNotFoundError(f"Data folder {str(root)!r} does not exist.")
     if not root.is_dir():
-        raise ValueError(f"{str(root)!r} is a file; give the folder that holds one sub-folder per class.")
+        raise ValueError(
+            f"{str(root)!r} is a file; give the folder that holds one sub-folder per class."
+        )
     paths, labels, ignored = [], [], []
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         rel = path.relative_to(root)

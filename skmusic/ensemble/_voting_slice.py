@@ -307,8 +307,13 @@ class VotingSliceClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
 
     def _check_long_enough(self, batch, layout):
         if self.pad is None:
-            check_min_length(batch, self.width, reason=f"width={self.width}, one slice",
-                             tabular=layout == "2d", advice=SLICE_ADVICE)
+            check_min_length(
+                batch,
+                self.width,
+                reason=f"width={self.width}, one slice",
+                tabular=layout == "2d",
+                advice=SLICE_ADVICE,
+            )
 
     def _inner_input(self, slices):
         """Slices as the inner estimator takes them: 3D, or flattened to 2D."""
@@ -342,8 +347,13 @@ class VotingSliceClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
 
     def _map_chunks(self, batch, func):
         chunks = self._chunks(batch)
-        return parallel_map(lambda bounds: func(batch[bounds[0]:bounds[1]]), chunks,
-                            self.n_jobs, chunked=False, limit_inner_threads=False)
+        return parallel_map(
+            lambda bounds: func(batch[bounds[0] : bounds[1]]),
+            chunks,
+            self.n_jobs,
+            chunked=False,
+            limit_inner_threads=False,
+        )
 
     def _slice_chunk(self, songs):
         slices, index = slice_sequences(

@@ -61,8 +61,18 @@ def _permuted_scores(estimator, X, y, columns, scorer, n_repeats, seed, sample_w
     return np.asarray(scores, dtype=float)
 
 
-def grouped_permutation_importance(estimator, X, y, *, groups, scoring=None, n_repeats=5,
-                                   random_state=None, n_jobs=None, sample_weight=None):
+def grouped_permutation_importance(
+    estimator,
+    X,
+    y,
+    *,
+    groups,
+    scoring=None,
+    n_repeats=5,
+    random_state=None,
+    n_jobs=None,
+    sample_weight=None,
+):
     """Permutation importance of named groups of columns, each group permuted at once.
 
     For each group, the rows of its columns are shuffled together (one
@@ -141,8 +151,9 @@ def grouped_permutation_importance(estimator, X, y, *, groups, scoring=None, n_r
     rng = check_random_state(random_state)
     seeds = rng.randint(np.iinfo(np.int32).max, size=len(names))
     scores = parallel_map(
-        lambda job: _permuted_scores(estimator, X, y, job[0], scorer, n_repeats, job[1],
-                                     sample_weight),
+        lambda job: _permuted_scores(
+            estimator, X, y, job[0], scorer, n_repeats, job[1], sample_weight
+        ),
         list(zip(columns, seeds, strict=True)),
         n_jobs,
         chunked=False,

@@ -69,8 +69,7 @@ class SpectralCore:
     float32 array ``(n_waveforms, n_bins, n_frames)``.
     """
 
-    def __init__(self, *, n_fft, hop_length, win_length, window, center, pad_mode, power,
-                 mel=None):
+    def __init__(self, *, n_fft, hop_length, win_length, window, center, pad_mode, power, mel=None):
         if center and pad_mode not in _NUMPY_PAD_MODES:
             raise librosa.util.exceptions.ParameterError(
                 f"pad_mode='{pad_mode}' is not supported by librosa.stft"
@@ -99,8 +98,12 @@ class SpectralCore:
             waves = np.pad(waves, ((0, 0), (half, half)), mode=self.pad_mode)
         x = torch.from_numpy(np.ascontiguousarray(waves, dtype=np.float32))
         S = torch.stft(
-            x, self.n_fft, self.hop_length, window=torch.from_numpy(self.window),
-            center=False, return_complex=True,
+            x,
+            self.n_fft,
+            self.hop_length,
+            window=torch.from_numpy(self.window),
+            center=False,
+            return_complex=True,
         )
         parts = torch.view_as_real(S)
         P = parts[..., 0].square() + parts[..., 1].square()  # |S|**2
@@ -139,5 +142,5 @@ def equal_length_chunks(lengths, chunk_size):
     for length in np.unique(lengths):
         idx = np.flatnonzero(lengths == length)
         size = chunk_size(int(length))
-        chunks.extend(idx[a:a + size] for a in range(0, len(idx), size))
+        chunks.extend(idx[a : a + size] for a in range(0, len(idx), size))
     return chunks

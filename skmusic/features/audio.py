@@ -115,8 +115,13 @@ class _AudioFeature(SequenceTransformerMixin, BaseEstimator, auto_wrap_output_ke
         check_is_fitted(self)
         # any number of channels: they are averaged to mono
         batch, layout = validate_batch(
-            self, X, reset=False, return_layout=True, check_n_channels=False,
-            min_timesteps=self.n_fft, min_timesteps_reason=f"n_fft={self.n_fft}",
+            self,
+            X,
+            reset=False,
+            return_layout=True,
+            check_n_channels=False,
+            min_timesteps=self.n_fft,
+            min_timesteps_reason=f"n_fft={self.n_fft}",
         )
         items = self._compute([_mono(seq) for seq in batch])
         return restore_layout(items, "3d" if layout == "2d" else layout)
@@ -429,8 +434,14 @@ class MelSpectrogram(_AudioFeature):
         self.n_jobs = n_jobs
 
     def _mel_kwargs(self):
-        return dict(sr=self.sr, n_mels=self.n_mels, fmin=self.fmin, fmax=self.fmax,
-                    htk=self.htk, norm=self.norm)
+        return dict(
+            sr=self.sr,
+            n_mels=self.n_mels,
+            fmin=self.fmin,
+            fmax=self.fmax,
+            htk=self.htk,
+            norm=self.norm,
+        )
 
     _finish_function = Spectrogram._finish_function
 
@@ -566,12 +577,19 @@ class MFCC(_AudioFeature):
         return 2.0
 
     def _mel_kwargs(self):
-        return dict(sr=self.sr, n_mels=self.n_mels, fmin=self.fmin, fmax=self.fmax,
-                    htk=self.htk, norm=self.mel_norm)
+        return dict(
+            sr=self.sr,
+            n_mels=self.n_mels,
+            fmin=self.fmin,
+            fmax=self.fmax,
+            htk=self.htk,
+            norm=self.mel_norm,
+        )
 
     def _finish_function(self):
-        kwargs = dict(n_mfcc=self.n_mfcc, dct_type=self.dct_type, norm=self.norm,
-                      lifter=self.lifter)
+        kwargs = dict(
+            n_mfcc=self.n_mfcc, dct_type=self.dct_type, norm=self.norm, lifter=self.lifter
+        )
         order, width = self.delta_order, self.delta_width
 
         def finish(S, n_samples):
@@ -585,8 +603,8 @@ class MFCC(_AudioFeature):
                         "delta_width, or delta_order=0."
                     )
                 M = np.concatenate(
-                    [M] + [librosa.feature.delta(M, width=width, order=k)
-                           for k in range(1, order + 1)]
+                    [M]
+                    + [librosa.feature.delta(M, width=width, order=k) for k in range(1, order + 1)]
                 )
             return M.astype(np.float32, copy=False)
 
@@ -714,9 +732,7 @@ class FrequencyCompressor(SequenceTransformerMixin, BaseEstimator, auto_wrap_out
             )
         batch = validate_batch(self, X, reset=True)
         n_bins = batch[0].shape[0]
-        self.bands_ = _compression_bands(
-            n_bins, self.n_low, self.n_groups, self.first_octave
-        )
+        self.bands_ = _compression_bands(n_bins, self.n_low, self.n_groups, self.first_octave)
         weights = np.zeros((len(self.bands_), n_bins), dtype=np.float32)
         for row, (start, stop) in enumerate(self.bands_):
             weights[row, start:stop] = 1.0 / (stop - start)
@@ -772,9 +788,7 @@ class FrequencyCompressor(SequenceTransformerMixin, BaseEstimator, auto_wrap_out
                 f"{self.n_channels_in_} bins were seen in fit."
             )
         names = [
-            str(input_features[a]) if b - a == 1
-            else f"{input_features[a]}-{input_features[b - 1]}"
+            str(input_features[a]) if b - a == 1 else f"{input_features[a]}-{input_features[b - 1]}"
             for a, b in self.bands_
         ]
         return np.asarray(names, dtype=object)
-

@@ -107,8 +107,7 @@ def _channel_names(estimator, input_features):
         return [f"ch{c}" for c in range(n)]
     if len(input_features) != n:
         raise ValueError(
-            f"input_features has {len(input_features)} names, but "
-            f"{n} channel(s) were seen in fit."
+            f"input_features has {len(input_features)} names, but {n} channel(s) were seen in fit."
         )
     return [str(name) for name in input_features]
 
@@ -347,9 +346,7 @@ class SequenceStats(SequenceTransformerMixin, BaseEstimator):
             raise ValueError("stats is empty; name at least one statistic.")
         unknown = [s for s in self.stats if s not in _STATS]
         if unknown:
-            raise ValueError(
-                f"Unknown statistic(s) {unknown}; choose from {sorted(_STATS)}."
-            )
+            raise ValueError(f"Unknown statistic(s) {unknown}; choose from {sorted(_STATS)}.")
         if len(set(self.stats)) != len(self.stats):
             raise ValueError(f"stats has repeated entries: {list(self.stats)}.")
 
@@ -388,9 +385,7 @@ class SequenceStats(SequenceTransformerMixin, BaseEstimator):
         batch = validate_batch(self, X, reset=False)
         funcs = [_STATS[s] for s in self.stats]
         if isinstance(batch, list):
-            table = np.stack(
-                [np.stack([f(seq, axis=-1) for f in funcs], axis=-1) for seq in batch]
-            )
+            table = np.stack([np.stack([f(seq, axis=-1) for f in funcs], axis=-1) for seq in batch])
         else:
             table = np.stack([f(batch, axis=-1) for f in funcs], axis=-1)
         return table.reshape(len(batch), -1).astype(np.float32, copy=False)
@@ -411,9 +406,7 @@ class SequenceStats(SequenceTransformerMixin, BaseEstimator):
         feature_names_out : ndarray of str objects
         """
         channels = _channel_names(self, input_features)
-        return np.asarray(
-            [f"{c}_{s}" for c in channels for s in self.stats], dtype=object
-        )
+        return np.asarray([f"{c}_{s}" for c in channels for s in self.stats], dtype=object)
 
 
 class PadSequences(SequenceTransformerMixin, BaseEstimator, auto_wrap_output_keys=None):

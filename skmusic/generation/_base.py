@@ -140,8 +140,7 @@ class PresetMixin:
         """
         if name not in cls._presets:
             raise ValueError(
-                f"Unknown preset {name!r} for {cls.__name__}; choose one of "
-                f"{sorted(cls._presets)}."
+                f"Unknown preset {name!r} for {cls.__name__}; choose one of {sorted(cls._presets)}."
             )
         return cls(**{**cls._presets[name], **params})
 

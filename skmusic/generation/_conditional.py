@@ -107,8 +107,7 @@ class ClassConditionalGenerator(MetaEstimatorMixin, BaseEstimator):
         y = column_or_1d(y, warn=True)
         if len(y) != len(X):
             raise ValueError(
-                f"X has {len(X)} sequences but y has {len(y)} labels; give one label "
-                "per sequence."
+                f"X has {len(X)} sequences but y has {len(y)} labels; give one label per sequence."
             )
         if len(y) == 0:
             raise ValueError("X is empty: give at least one sequence per class.")
@@ -140,9 +139,7 @@ class ClassConditionalGenerator(MetaEstimatorMixin, BaseEstimator):
         check_is_fitted(self)
         key = label.item() if isinstance(label, np.generic) else label
         if key not in self.generators_:
-            raise ValueError(
-                f"Unknown class {label!r}; this model knows {self.classes_.tolist()}."
-            )
+            raise ValueError(f"Unknown class {label!r}; this model knows {self.classes_.tolist()}.")
         return self.generators_[key]
 
     def sample(self, label, *args, **kwargs):

@@ -40,9 +40,7 @@ def _validate_tokens(estimator, X, *, reset, name="X"):
     """A list of 1D int64 id arrays from a batch of single-channel id sequences."""
     check_dense_batch(estimator, X)
     batch = validate_batch(estimator, X, reset=reset, dtype=np.float64)
-    check_min_length(
-        X, batch, 2, "every token after the first is predicted from those before it"
-    )
+    check_min_length(X, batch, 2, "every token after the first is predicted from those before it")
     if batch[0].shape[0] != 1:
         raise ValueError(
             f"{name} has {batch[0].shape[0]} channels; token sequences have one "
@@ -232,9 +230,18 @@ class NoteLSTMGenerator(PresetMixin, DensityMixin, BaseNeuralEstimator):
 
     _defaults: ClassVar[dict] = {"max_epochs": 100, "batch_size": 32, "lr": 0.003, "patience": 8}
     _presets: ClassVar[dict] = {
-        "chopin": {"width": 100, "hidden_size": 512, "num_layers": 3, "dense": (256,),
-                   "dropout": 0.3, "optimizer": "rmsprop", "weight_decay": 0.0,
-                   "lr_schedule": "constant", "lr": 0.001, "min_count": 1},
+        "chopin": {
+            "width": 100,
+            "hidden_size": 512,
+            "num_layers": 3,
+            "dense": (256,),
+            "dropout": 0.3,
+            "optimizer": "rmsprop",
+            "weight_decay": 0.0,
+            "lr_schedule": "constant",
+            "lr": 0.001,
+            "min_count": 1,
+        },
     }
     _parameter_constraints: ClassVar[dict] = {
         **BaseNeuralEstimator._parameter_constraints,
@@ -251,11 +258,34 @@ class NoteLSTMGenerator(PresetMixin, DensityMixin, BaseNeuralEstimator):
     }
     _criterion = torch.nn.CrossEntropyLoss
 
-    def __init__(self, width=64, *, hop=None, n_tokens=None, min_count=2, embedding_dim=64,
-                 hidden_size=None, num_layers=1, dropout=0.5, dense=(), tie_weights=False,
-                 max_epochs=100, batch_size=32, lr=0.003, optimizer="adamw", weight_decay=0.01,
-                 lr_schedule="cosine", validation_fraction=0.1, patience=8, max_time=None,
-                 grad_clip=1.0, callbacks=None, device="auto", verbose=0, random_state=None):
+    def __init__(
+        self,
+        width=64,
+        *,
+        hop=None,
+        n_tokens=None,
+        min_count=2,
+        embedding_dim=64,
+        hidden_size=None,
+        num_layers=1,
+        dropout=0.5,
+        dense=(),
+        tie_weights=False,
+        max_epochs=100,
+        batch_size=32,
+        lr=0.003,
+        optimizer="adamw",
+        weight_decay=0.01,
+        lr_schedule="cosine",
+        validation_fraction=0.1,
+        patience=8,
+        max_time=None,
+        grad_clip=1.0,
+        callbacks=None,
+        device="auto",
+        verbose=0,
+        random_state=None,
+    ):
         self.width = width
         self.hop = hop
         self.n_tokens = n_tokens
@@ -362,8 +392,11 @@ class NoteLSTMGenerator(PresetMixin, DensityMixin, BaseNeuralEstimator):
         Xw, yw, owner = self._windows([self.token_map_[ids] for ids in seqs])
         # whole sequences are held out: their windows would overlap training ones
         split = held_out_split(owner, len(seqs), self.validation_fraction, self._seed())
-        self._fit_net(lambda: self.make_module(self.n_classes_), SequenceDataset(Xw, None, yw),
-                      train_split=split)
+        self._fit_net(
+            lambda: self.make_module(self.n_classes_),
+            SequenceDataset(Xw, None, yw),
+            train_split=split,
+        )
         return self
 
     def _log_probs(self, seqs):
@@ -442,8 +475,7 @@ class NoteLSTMGenerator(PresetMixin, DensityMixin, BaseNeuralEstimator):
         """
         return float(np.exp(-self.score(X)))
 
-    def sample(self, n_steps=100, *, n_samples=1, prompt=None, temperature=1.0,
-               random_state=None):
+    def sample(self, n_steps=100, *, n_samples=1, prompt=None, temperature=1.0, random_state=None):
         """Draw new token sequences, one token at a time.
 
         Parameters
@@ -510,9 +542,11 @@ class NoteLSTMGenerator(PresetMixin, DensityMixin, BaseNeuralEstimator):
 
 
 NoteLSTMGenerator.__doc__ = NoteLSTMGenerator.__doc__.replace(
-    "{training}", training_params_doc(
+    "{training}",
+    training_params_doc(
         split="whole training sequences, at least one kept for training",
-        **NoteLSTMGenerator._defaults)
+        **NoteLSTMGenerator._defaults,
+    ),
 ).replace("{references}", _ZONG.strip())
 
 
@@ -654,8 +688,7 @@ class NGramTokenGenerator(DensityMixin, BaseEstimator):
         """``exp(-score(X))``."""
         return float(np.exp(-self.score(X)))
 
-    def sample(self, n_steps=100, *, n_samples=1, prompt=None, temperature=1.0,
-               random_state=None):
+    def sample(self, n_steps=100, *, n_samples=1, prompt=None, temperature=1.0, random_state=None):
         """Draw token sequences; parameters and output as :meth:`NoteLSTMGenerator.sample`."""
         check_is_fitted(self)
         n_steps = check_positive_int("n_steps", n_steps)

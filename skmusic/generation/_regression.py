@@ -173,13 +173,14 @@ class _WindowGenerator(BaseNeuralEstimator):
     def _prompts(self, prompt):
         """(list of 2D prompts, whether one prompt was given)."""
         arr = prompt if isinstance(prompt, (list, tuple)) else np.asarray(prompt)
-        one = isinstance(arr, np.ndarray) and arr.ndim in (1, 2) and not (
-            arr.ndim == 2 and self.n_channels_in_ == 1 and arr.shape[0] > 1
+        one = (
+            isinstance(arr, np.ndarray)
+            and arr.ndim in (1, 2)
+            and not (arr.ndim == 2 and self.n_channels_in_ == 1 and arr.shape[0] > 1)
         )
         if isinstance(arr, np.ndarray) and arr.ndim == 2 and one:
             arr = arr[np.newaxis]
-        prompts, _ = validate_prompt(self, arr, min_length=self.width,
-                                     what=f"width={self.width}")
+        prompts, _ = validate_prompt(self, arr, min_length=self.width, what=f"width={self.width}")
         return prompts, one
 
     def predict(self, X):
@@ -319,11 +320,31 @@ class SequenceForecaster(_WindowGenerator):
         "dropout": [Interval(Real, 0, 1, closed="left")],
     }
 
-    def __init__(self, width=32, *, horizon=1, hop=1, conv_channels=32, kernel_size=3,
-                 hidden_size=64, dropout=0.0, max_epochs=50, batch_size=64, lr=0.003,
-                 optimizer="adamw", weight_decay=0.01, lr_schedule="cosine",
-                 validation_fraction=0.1, patience=10, max_time=None, grad_clip=1.0,
-                 callbacks=None, device="auto", verbose=0, random_state=None):
+    def __init__(
+        self,
+        width=32,
+        *,
+        horizon=1,
+        hop=1,
+        conv_channels=32,
+        kernel_size=3,
+        hidden_size=64,
+        dropout=0.0,
+        max_epochs=50,
+        batch_size=64,
+        lr=0.003,
+        optimizer="adamw",
+        weight_decay=0.01,
+        lr_schedule="cosine",
+        validation_fraction=0.1,
+        patience=10,
+        max_time=None,
+        grad_clip=1.0,
+        callbacks=None,
+        device="auto",
+        verbose=0,
+        random_state=None,
+    ):
         self.width = width
         self.horizon = horizon
         self.hop = hop
@@ -358,8 +379,11 @@ class SequenceForecaster(_WindowGenerator):
         module : skmusic.nn.generative.ConvLSTMForecastNet
         """
         return ConvLSTMForecastNet(
-            n_channels, self.horizon, conv_channels=self.conv_channels,
-            kernel_size=self.kernel_size, hidden_size=self.hidden_size,
+            n_channels,
+            self.horizon,
+            conv_channels=self.conv_channels,
+            kernel_size=self.kernel_size,
+            hidden_size=self.hidden_size,
             dropout=self.dropout,
         )
 
@@ -381,8 +405,9 @@ def _mulaw_audio(ids):
     """Audio in [-1, 1] of class ids 0..255."""
     import librosa
 
-    return librosa.mu_expand(np.asarray(ids, dtype=np.int64) - (_MU + 1) // 2, mu=_MU,
-                             quantize=True)
+    return librosa.mu_expand(
+        np.asarray(ids, dtype=np.int64) - (_MU + 1) // 2, mu=_MU, quantize=True
+    )
 
 
 @_doc
@@ -476,9 +501,17 @@ class WaveformGenerator(PresetMixin, _WindowGenerator):
 
     _defaults: ClassVar[dict] = {"max_epochs": 50, "batch_size": 32, "lr": 0.003, "patience": 5}
     _presets: ClassVar[dict] = {
-        "gtzan": {"width": 9000, "horizon": 1000, "sr": 10000, "output": "mse",
-                  "conv_channels": 32, "kernel_size": 32, "conv_stride": 16,
-                  "hidden_size": 64, "num_layers": 1},
+        "gtzan": {
+            "width": 9000,
+            "horizon": 1000,
+            "sr": 10000,
+            "output": "mse",
+            "conv_channels": 32,
+            "kernel_size": 32,
+            "conv_stride": 16,
+            "hidden_size": 64,
+            "num_layers": 1,
+        },
     }
     _parameter_constraints: ClassVar[dict] = {
         **BaseNeuralEstimator._parameter_constraints,
@@ -496,12 +529,36 @@ class WaveformGenerator(PresetMixin, _WindowGenerator):
         "lookback": [Interval(Integral, 1, None, closed="left")],
     }
 
-    def __init__(self, width=4500, *, horizon=500, sr=10000, output="mulaw", hop=None,
-                 conv_channels=32, kernel_size=64, conv_stride=32, hidden_size=64,
-                 num_layers=1, decoder_size=64, lookback=128, max_epochs=50, batch_size=32,
-                 lr=0.003, optimizer="adamw", weight_decay=0.01, lr_schedule="cosine",
-                 validation_fraction=0.1, patience=5, max_time=None, grad_clip=1.0,
-                 callbacks=None, device="auto", verbose=0, random_state=None):
+    def __init__(
+        self,
+        width=4500,
+        *,
+        horizon=500,
+        sr=10000,
+        output="mulaw",
+        hop=None,
+        conv_channels=32,
+        kernel_size=64,
+        conv_stride=32,
+        hidden_size=64,
+        num_layers=1,
+        decoder_size=64,
+        lookback=128,
+        max_epochs=50,
+        batch_size=32,
+        lr=0.003,
+        optimizer="adamw",
+        weight_decay=0.01,
+        lr_schedule="cosine",
+        validation_fraction=0.1,
+        patience=5,
+        max_time=None,
+        grad_clip=1.0,
+        callbacks=None,
+        device="auto",
+        verbose=0,
+        random_state=None,
+    ):
         self.width = width
         self.horizon = horizon
         self.sr = sr
@@ -573,10 +630,15 @@ class WaveformGenerator(PresetMixin, _WindowGenerator):
         module : skmusic.nn.generative.ConvBiGRUWaveNet
         """
         return ConvBiGRUWaveNet(
-            self.horizon, conv_channels=self.conv_channels, kernel_size=self.kernel_size,
-            conv_stride=self.conv_stride, hidden_size=self.hidden_size,
-            num_layers=self.num_layers, decoder_size=self.decoder_size,
-            lookback=self.lookback, n_classes=_MU + 1 if self.output == "mulaw" else None,
+            self.horizon,
+            conv_channels=self.conv_channels,
+            kernel_size=self.kernel_size,
+            conv_stride=self.conv_stride,
+            hidden_size=self.hidden_size,
+            num_layers=self.num_layers,
+            decoder_size=self.decoder_size,
+            lookback=self.lookback,
+            n_classes=_MU + 1 if self.output == "mulaw" else None,
         )
 
     def _log_likelihoods(self, X):
@@ -589,8 +651,7 @@ class WaveformGenerator(PresetMixin, _WindowGenerator):
         with inference(module):
             for seq in batch:
                 ids = _mulaw_ids(self._scaled(seq.astype(np.float64)))
-                inputs, targets = regression_windows([ids], self.width, self.horizon,
-                                                     self.horizon)
+                inputs, targets = regression_windows([ids], self.width, self.horizon, self.horizon)
                 windows = np.concatenate([inputs, targets], axis=2)
                 logps = []
                 for start in range(0, len(windows), self.batch_size):
@@ -665,8 +726,9 @@ class WaveformGenerator(PresetMixin, _WindowGenerator):
         rng = check_random_state(random_state)
         gen = torch.Generator(device=device)
         gen.manual_seed(int(rng.randint(np.iinfo(np.int32).max)))
-        ids = np.stack([_mulaw_ids(self._scaled(p[:, -self.width :].astype(np.float64)))
-                        for p in prompts])
+        ids = np.stack(
+            [_mulaw_ids(self._scaled(p[:, -self.width :].astype(np.float64))) for p in prompts]
+        )
         window = torch.from_numpy(ids).to(device)
         steps, done = [], 0
         with inference(module):
@@ -701,8 +763,12 @@ class WaveformGenerator(PresetMixin, _WindowGenerator):
         audio : ndarray of shape (1, n_out) for one prompt, or (n_prompts, 1, n_out)
             ``n_out = round(seconds * sr)``; the prompt is not repeated.
         """
-        if (not isinstance(seconds, Real) or isinstance(seconds, bool)
-                or not np.isfinite(seconds) or seconds <= 0):
+        if (
+            not isinstance(seconds, Real)
+            or isinstance(seconds, bool)
+            or not np.isfinite(seconds)
+            or seconds <= 0
+        ):
             raise ValueError(f"seconds must be a positive number, got {seconds!r}.")
         temperature = check_temperature(temperature)
         n_out = max(round(seconds * self.sr), 1)
@@ -715,6 +781,4 @@ class WaveformGenerator(PresetMixin, _WindowGenerator):
         return audio[0] if one else audio
 
 
-WaveformGenerator.__doc__ = WaveformGenerator.__doc__.replace(
-    "{references}", _DOYLE_LOPEZ.strip()
-)
+WaveformGenerator.__doc__ = WaveformGenerator.__doc__.replace("{references}", _DOYLE_LOPEZ.strip())

@@ -123,8 +123,14 @@ def read_files(paths, read, *, on_error="raise", n_jobs=None, verbose=False, des
     """
     if on_error not in ("raise", "skip"):
         raise ValueError(f"on_error must be 'raise' or 'skip', got {on_error!r}.")
-    outcomes = parallel_map(partial(_read_one, read), paths, n_jobs, prefer="processes",
-                            limit_inner_threads=False, lazy=True)
+    outcomes = parallel_map(
+        partial(_read_one, read),
+        paths,
+        n_jobs,
+        prefer="processes",
+        limit_inner_threads=False,
+        lazy=True,
+    )
     results = []
     with tqdm(total=len(paths), desc=desc, unit="file", disable=not verbose, delay=0.5) as bar:
         for ok, value in outcomes:

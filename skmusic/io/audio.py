@@ -142,8 +142,9 @@ class AudioLoader(FileReader):
 
     extensions = AUDIO_EXTENSIONS
 
-    def __init__(self, *, sr=22050, mono=True, offset=0.0, duration=None, n_jobs=None,
-                 verbose=False):
+    def __init__(
+        self, *, sr=22050, mono=True, offset=0.0, duration=None, n_jobs=None, verbose=False
+    ):
         self.sr = sr
         self.mono = mono
         self.offset = offset

@@ -235,9 +235,7 @@ class ScoreLoader(FileReader):
     def _check_params(self):
         super()._check_params()
         if self.reader not in ("auto", "music21", "fast"):
-            raise ValueError(
-                f"reader must be 'auto', 'music21' or 'fast', got {self.reader!r}."
-            )
+            raise ValueError(f"reader must be 'auto', 'music21' or 'fast', got {self.reader!r}.")
 
     def read(self, path):
         """Read one file; see :func:`read_score`."""

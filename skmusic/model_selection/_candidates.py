@@ -127,11 +127,17 @@ def _networks(max_epochs, random_state):
         "crnn": CRNNClassifier(**common),
         # Conv1D and BiLSTM alternating (NN2), heavy Conv1D then one BiLSTM (NN3)
         "crnn_nn2": CRNNClassifier.from_preset(
-            "nn2", conv_channels=(32, 32, 32), hidden_size=(32, 32, 32), dense=(32,),
-            kernel_size=3, pool_size=2, **common),
+            "nn2",
+            conv_channels=(32, 32, 32),
+            hidden_size=(32, 32, 32),
+            dense=(32,),
+            kernel_size=3,
+            pool_size=2,
+            **common,
+        ),
         "crnn_nn3": CRNNClassifier.from_preset(
-            "nn3", conv_channels=(64, 32, 32), hidden_size=16, kernel_size=3, pool_size=2,
-            **common),
+            "nn3", conv_channels=(64, 32, 32), hidden_size=16, kernel_size=3, pool_size=2, **common
+        ),
         "resnet1d": ResNet1DClassifier(**common),
         "inception_time": InceptionTimeClassifier(**common),
         "spectrogram_cnn": SpectrogramCNNClassifier(**common),
@@ -152,8 +158,17 @@ def _deep(kind, name, quick, random_state, width, hop, max_epochs, deep_grid):
     return Pipeline([*steps, ("clf", voting)]), grid
 
 
-def make_candidates(kind="symbolic", *, models=None, quick=False, width=None, hop=None,
-                    max_epochs=None, deep_grid=None, random_state=0):
+def make_candidates(
+    kind="symbolic",
+    *,
+    models=None,
+    quick=False,
+    width=None,
+    hop=None,
+    max_epochs=None,
+    deep_grid=None,
+    random_state=0,
+):
     """The standard classical and deep candidates for a kind of data.
 
     Classical models (random forest, SVM, KNN, logistic regression, gradient
@@ -220,8 +235,7 @@ def make_candidates(kind="symbolic", *, models=None, quick=False, width=None, ho
             est, grid = _classical(kind, name, quick, random_state)
             out.append(Candidate(name, "classical", est, grid))
         else:
-            est, grid = _deep(kind, name, quick, random_state, width, hop, max_epochs,
-                              deep_grid)
+            est, grid = _deep(kind, name, quick, random_state, width, hop, max_epochs, deep_grid)
             out.append(Candidate(name, "deep", est, grid))
     return out
 

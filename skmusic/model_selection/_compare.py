@@ -83,19 +83,46 @@ def out_of_fold(estimator, X, y, *, cv, n_jobs=None):
     """
     y = np.asarray(y)
     cv = _song_cv(cv, y, 0)
-    res = cross_validate(estimator, X, y, cv=cv, n_jobs=n_jobs, return_estimator=True,
-                         return_indices=True, error_score="raise")
+    res = cross_validate(
+        estimator,
+        X,
+        y,
+        cv=cv,
+        n_jobs=n_jobs,
+        return_estimator=True,
+        return_indices=True,
+        error_score="raise",
+    )
     y_pred = np.empty_like(y)
     for est, test in zip(res["estimator"], res["indices"]["test"], strict=True):
         y_pred[test] = est.predict([X[i] for i in test] if isinstance(X, list) else X[test])
-    return Bunch(scores=res["test_score"], fit_time=res["fit_time"], y_pred=y_pred,
-                 estimators=res["estimator"])
+    return Bunch(
+        scores=res["test_score"],
+        fit_time=res["fit_time"],
+        y_pred=y_pred,
+        estimators=res["estimator"],
+    )
 
 
-def compare_models(X, y, *, kind="symbolic", candidates=None, models=None, cv=5, quick=False,
-                   engine="grid", n_trials=10, storage=None, study_prefix="skmusic-",
-                   scoring="accuracy", n_jobs=None, keep_predictions=False, progress=False,
-                   random_state=0):
+def compare_models(
+    X,
+    y,
+    *,
+    kind="symbolic",
+    candidates=None,
+    models=None,
+    cv=5,
+    quick=False,
+    engine="grid",
+    n_trials=10,
+    storage=None,
+    study_prefix="skmusic-",
+    scoring="accuracy",
+    n_jobs=None,
+    keep_predictions=False,
+    progress=False,
+    random_state=0,
+):
     """Compare classical and deep models on the same songs with song-level CV.
 
     Every candidate is a full pipeline from the dataset's items (note-event
@@ -188,8 +215,9 @@ def compare_models(X, y, *, kind="symbolic", candidates=None, models=None, cv=5,
     folds = list(_song_cv(cv, y, random_state).split(np.zeros(len(y)), y))
     settings = {"scoring": scoring, "n_jobs": n_jobs, "keep_predictions": keep_predictions}
     if engine == "optuna":
-        settings.update(n_trials=n_trials, storage=storage, study_prefix=study_prefix,
-                        random_state=random_state)
+        settings.update(
+            n_trials=n_trials, storage=storage, study_prefix=study_prefix, random_state=random_state
+        )
     iterator = candidates
     if progress:
         from tqdm.auto import tqdm
@@ -208,7 +236,9 @@ def compare_models(X, y, *, kind="symbolic", candidates=None, models=None, cv=5,
         searches={r.candidate.name: r.search for r in results},
         details={r.candidate.name: r.details for r in results if r.details is not None},
         estimators={r.candidate.name: r.best_estimator() for r in results},
-        best=table["model"].iloc[0], cv=folds, wall_time=time.perf_counter() - start,
+        best=table["model"].iloc[0],
+        cv=folds,
+        wall_time=time.perf_counter() - start,
     )
 
 
@@ -274,8 +304,9 @@ def _run_single(cand, X, y, folds, *, scoring, n_jobs, keep_predictions):
         scores, fit_times = details.scores, details.fit_time
     else:
         details = None
-        res = cross_validate(est, X, y, cv=folds, n_jobs=n_jobs, scoring=scoring,
-                             error_score="raise")
+        res = cross_validate(
+            est, X, y, cv=folds, n_jobs=n_jobs, scoring=scoring, error_score="raise"
+        )
         scores, fit_times = res["test_score"], res["fit_time"]
     return CandidateResult(cand, params, scores, fit_times, 1, details=details)
 
@@ -284,31 +315,64 @@ def _run_grid(cand, X, y, folds, *, scoring, n_jobs, keep_predictions):
     """A candidate tuned over its grid by :class:`~sklearn.model_selection.GridSearchCV`."""
     # a setting that cannot fit (e.g. more neighbours than songs) scores NaN with
     # sklearn's warning; the others still compete
-    search = GridSearchCV(cand.estimator, cand.param_grid, cv=folds, scoring=scoring,
-                          n_jobs=n_jobs, refit=False, error_score=np.nan)
+    search = GridSearchCV(
+        cand.estimator,
+        cand.param_grid,
+        cv=folds,
+        scoring=scoring,
+        n_jobs=n_jobs,
+        refit=False,
+        error_score=np.nan,
+    )
     search.fit(X, y)
     results = search.cv_results_
     if np.all(np.isnan(results["mean_test_score"])):
         raise ValueError(f"Every setting of {cand.name} failed to fit; see the warnings.")
     i = int(np.nanargmax(results["mean_test_score"]))
     scores = np.array([results[f"split{k}_test_score"][i] for k in range(len(folds))])
-    result = CandidateResult(cand, results["params"][i], scores,
-                             np.array([results["mean_fit_time"][i]]),
-                             len(results["params"]), search=search)
+    result = CandidateResult(
+        cand,
+        results["params"][i],
+        scores,
+        np.array([results["mean_fit_time"][i]]),
+        len(results["params"]),
+        search=search,
+    )
     return _with_details(result, X, y, folds, n_jobs, keep_predictions)
 
 
-def _run_optuna(cand, X, y, folds, *, scoring, n_jobs, keep_predictions, n_trials, storage,
-                study_prefix, random_state):
+def _run_optuna(
+    cand,
+    X,
+    y,
+    folds,
+    *,
+    scoring,
+    n_jobs,
+    keep_predictions,
+    n_trials,
+    storage,
+    study_prefix,
+    random_state,
+):
     """A candidate tuned by an Optuna study over :func:`search_space`."""
     from optuna.trial import TrialState
 
     from ._optuna import optuna_search, search_space
 
     search = optuna_search(
-        cand.estimator, X, y, param_distributions=search_space(cand.estimator),
-        n_trials=n_trials, cv=folds, scoring=scoring, study_name=study_prefix + cand.name,
-        storage=storage, n_jobs=n_jobs, refit=False, random_state=random_state,
+        cand.estimator,
+        X,
+        y,
+        param_distributions=search_space(cand.estimator),
+        n_trials=n_trials,
+        cv=folds,
+        scoring=scoring,
+        study_name=study_prefix + cand.name,
+        storage=storage,
+        n_jobs=n_jobs,
+        refit=False,
+        random_state=random_state,
     )
     if not search.study_.get_trials(states=(TrialState.COMPLETE,)):
         raise ValueError(
@@ -317,17 +381,23 @@ def _run_optuna(cand, X, y, folds, *, scoring, n_jobs, keep_predictions, n_trial
         )
     best = search.study_.best_trial
     scores = np.array([best.user_attrs[f"split{k}_test_score"] for k in range(len(folds))])
-    result = CandidateResult(cand, dict(best.params), scores,
-                             np.array([best.user_attrs["mean_fit_time"]]),
-                             len(search.trials_), search=search)
+    result = CandidateResult(
+        cand,
+        dict(best.params),
+        scores,
+        np.array([best.user_attrs["mean_fit_time"]]),
+        len(search.trials_),
+        search=search,
+    )
     return _with_details(result, X, y, folds, n_jobs, keep_predictions)
 
 
 _ENGINES = {"single": _run_single, "grid": _run_grid, "optuna": _run_optuna}
 
 
-def one_search(candidates, *, cv=5, scoring="accuracy", n_jobs=None, refit=True,
-               random_state=0, **kwargs):
+def one_search(
+    candidates, *, cv=5, scoring="accuracy", n_jobs=None, refit=True, random_state=0, **kwargs
+):
     """One GridSearchCV over every candidate: sklearn's swap-the-step pattern.
 
     The returned search holds a one-step Pipeline whose step ``"model"`` is
@@ -397,14 +467,16 @@ def table_from_search(search, candidates):
         if not mine:
             continue
         best = max(mine, key=lambda i: res["mean_test_score"][i])
-        params = {k[len("model__"):]: v for k, v in res["params"][best].items() if k != "model"}
-        rows.append({
-            "model": cand.name,
-            "family": cand.family,
-            "mean_score": float(res["mean_test_score"][best]),
-            "std_score": float(res["std_test_score"][best]),
-            "mean_fit_time": float(res["mean_fit_time"][best]),
-            "n_settings": len(mine),
-            "params": _short(params),
-        })
+        params = {k[len("model__") :]: v for k, v in res["params"][best].items() if k != "model"}
+        rows.append(
+            {
+                "model": cand.name,
+                "family": cand.family,
+                "mean_score": float(res["mean_test_score"][best]),
+                "std_score": float(res["std_test_score"][best]),
+                "mean_fit_time": float(res["mean_fit_time"][best]),
+                "n_settings": len(mine),
+                "params": _short(params),
+            }
+        )
     return _frame(rows)

@@ -15,28 +15,46 @@ def _spaces():
 
     lr = Float(1e-4, 1e-2, log=True)
     return {
-        "LSTMClassifier": {"lr": lr, "hidden_size": Int(16, 128, log=True),
-                           "num_layers": Int(1, 3), "dropout": Float(0.0, 0.5)},
-        "CRNNClassifier": {"lr": lr, "hidden_size": Int(8, 64, log=True),
-                           "kernel_size": Cat([3, 5]), "dropout": Float(0.0, 0.5)},
-        "ResNet1DClassifier": {"lr": lr, "n_filters": Int(8, 64, log=True),
-                               "n_blocks": Int(1, 4)},
+        "LSTMClassifier": {
+            "lr": lr,
+            "hidden_size": Int(16, 128, log=True),
+            "num_layers": Int(1, 3),
+            "dropout": Float(0.0, 0.5),
+        },
+        "CRNNClassifier": {
+            "lr": lr,
+            "hidden_size": Int(8, 64, log=True),
+            "kernel_size": Cat([3, 5]),
+            "dropout": Float(0.0, 0.5),
+        },
+        "ResNet1DClassifier": {"lr": lr, "n_filters": Int(8, 64, log=True), "n_blocks": Int(1, 4)},
         "SpectrogramCNNClassifier": {"lr": lr, "dropout": Float(0.0, 0.5)},
         "RCNNClassifier": {"lr": lr, "n_steps": Int(1, 3), "dropout": Float(0.0, 0.5)},
-        "InceptionTimeClassifier": {"lr": lr, "n_filters": Int(8, 64, log=True),
-                                    "depth": Int(3, 9)},
-        "RandomForestClassifier": {"n_estimators": Int(50, 500, log=True),
-                                   "max_features": Float(0.05, 1.0),
-                                   "min_samples_leaf": Int(1, 5)},
+        "InceptionTimeClassifier": {
+            "lr": lr,
+            "n_filters": Int(8, 64, log=True),
+            "depth": Int(3, 9),
+        },
+        "RandomForestClassifier": {
+            "n_estimators": Int(50, 500, log=True),
+            "max_features": Float(0.05, 1.0),
+            "min_samples_leaf": Int(1, 5),
+        },
         "SVC": {"C": Float(1e-2, 1e3, log=True), "gamma": Float(1e-4, 1.0, log=True)},
-        "KNeighborsClassifier": {"n_neighbors": Int(1, 10),
-                                 "weights": Cat(["uniform", "distance"])},
+        "KNeighborsClassifier": {
+            "n_neighbors": Int(1, 10),
+            "weights": Cat(["uniform", "distance"]),
+        },
         "LogisticRegression": {"C": Float(1e-3, 1e2, log=True)},
-        "GradientBoostingClassifier": {"learning_rate": Float(0.01, 0.3, log=True),
-                                       "n_estimators": Int(50, 300, log=True),
-                                       "max_depth": Int(2, 5)},
-        "AdaBoostClassifier": {"n_estimators": Int(25, 300, log=True),
-                               "learning_rate": Float(0.05, 2.0, log=True)},
+        "GradientBoostingClassifier": {
+            "learning_rate": Float(0.01, 0.3, log=True),
+            "n_estimators": Int(50, 300, log=True),
+            "max_depth": Int(2, 5),
+        },
+        "AdaBoostClassifier": {
+            "n_estimators": Int(25, 300, log=True),
+            "learning_rate": Float(0.05, 2.0, log=True),
+        },
     }
 
 
@@ -93,9 +111,17 @@ def search_space(estimator):
     return {prefix + key: dist for key, dist in spaces[name].items()}
 
 
-def make_study(study_name="skmusic", *, storage=DEFAULT_STORAGE, direction="maximize",
-               sampler=None, random_state=None, load_if_exists=True,
-               heartbeat_interval=None, grace_period=None):
+def make_study(
+    study_name="skmusic",
+    *,
+    storage=DEFAULT_STORAGE,
+    direction="maximize",
+    sampler=None,
+    random_state=None,
+    load_if_exists=True,
+    heartbeat_interval=None,
+    grace_period=None,
+):
     """Create an Optuna study, or load it to resume it.
 
     Trials are written to ``storage`` as they finish, so a study whose process
@@ -144,8 +170,12 @@ def make_study(study_name="skmusic", *, storage=DEFAULT_STORAGE, direction="maxi
             retry = storages.RetryFailedTrialCallback(max_retry=1)
             key = "failed_trial_callback"
         RDBStorage = storages.RDBStorage
-        storage = RDBStorage(storage, heartbeat_interval=heartbeat_interval,
-                             grace_period=grace_period, **{key: retry})
+        storage = RDBStorage(
+            storage,
+            heartbeat_interval=heartbeat_interval,
+            grace_period=grace_period,
+            **{key: retry},
+        )
     return optuna.create_study(
         study_name=study_name,
         storage=storage,
@@ -161,8 +191,9 @@ def _finished(study):
     return len(study.get_trials(deepcopy=False, states=(TrialState.COMPLETE, TrialState.PRUNED)))
 
 
-def optimize_study(study, objective, n_trials, *, timeout=None, n_jobs=1, callbacks=None,
-                   show_progress_bar=False):
+def optimize_study(
+    study, objective, n_trials, *, timeout=None, n_jobs=1, callbacks=None, show_progress_bar=False
+):
     """Run ``objective`` until the study holds ``n_trials`` finished trials in all.
 
     Trials finished earlier -- by a run that was killed, or by other workers
@@ -192,14 +223,34 @@ def optimize_study(study, objective, n_trials, *, timeout=None, n_jobs=1, callba
     remaining = n_trials - _finished(study)
     if remaining > 0:
         stop = MaxTrialsCallback(n_trials, states=(TrialState.COMPLETE, TrialState.PRUNED))
-        study.optimize(objective, n_trials=remaining, timeout=timeout, n_jobs=n_jobs,
-                       callbacks=[stop, *(callbacks or [])], show_progress_bar=show_progress_bar)
+        study.optimize(
+            objective,
+            n_trials=remaining,
+            timeout=timeout,
+            n_jobs=n_jobs,
+            callbacks=[stop, *(callbacks or [])],
+            show_progress_bar=show_progress_bar,
+        )
     return study
 
 
-def optuna_search(estimator, X, y, *, param_distributions=None, n_trials=20, cv=5,
-                  scoring=None, study_name=None, storage=DEFAULT_STORAGE, n_jobs=None,
-                  refit=True, timeout=None, random_state=None, verbose=0):
+def optuna_search(
+    estimator,
+    X,
+    y,
+    *,
+    param_distributions=None,
+    n_trials=20,
+    cv=5,
+    scoring=None,
+    study_name=None,
+    storage=DEFAULT_STORAGE,
+    n_jobs=None,
+    refit=True,
+    timeout=None,
+    random_state=None,
+    verbose=0,
+):
     """Fit an :class:`optuna_integration.OptunaSearchCV` on a resumable study.
 
     The study lives in ``storage`` (SQLite by default) under ``study_name``:

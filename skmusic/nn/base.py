@@ -176,8 +176,9 @@ class BatchIterator:
     **kwargs : ignored (DataLoader arguments such as ``num_workers``).
     """
 
-    def __init__(self, dataset, batch_size=128, shuffle=False, drop_last=False, augment=None,
-                 **kwargs):
+    def __init__(
+        self, dataset, batch_size=128, shuffle=False, drop_last=False, augment=None, **kwargs
+    ):
         self.dataset = dataset
         self.batch_size = batch_size
         self.shuffle = shuffle
@@ -354,8 +355,10 @@ def append_constant_channels(batch, values):
     if isinstance(batch, np.ndarray):
         extra = np.broadcast_to(values[:, :, None], values.shape + (batch.shape[-1],))
         return np.concatenate([batch, extra], axis=1)
-    return [np.concatenate([seq, np.repeat(v[:, None], seq.shape[-1], axis=1)], axis=0)
-            for seq, v in zip(batch, values, strict=True)]
+    return [
+        np.concatenate([seq, np.repeat(v[:, None], seq.shape[-1], axis=1)], axis=0)
+        for seq, v in zip(batch, values, strict=True)
+    ]
 
 
 def channel_stats(batch):
@@ -418,13 +421,18 @@ def _group_validation(y, groups, fraction, seed, *, stratify):
     n_splits = max(2, int(round(1 / fraction)))
     if stratify:
         # a group's class: its most common label
-        group_y = np.array([np.bincount(np.unique(y, return_inverse=True)[1][group_ids == g])
-                            .argmax() for g in range(n_groups)])
+        group_y = np.array(
+            [
+                np.bincount(np.unique(y, return_inverse=True)[1][group_ids == g]).argmax()
+                for g in range(n_groups)
+            ]
+        )
         _, per_class = np.unique(group_y, return_counts=True)
         if n_groups < 2 * len(per_class) or per_class.min() < 2:
             return None
-        splitter = StratifiedGroupKFold(min(n_splits, int(per_class.min())), shuffle=True,
-                                        random_state=seed)
+        splitter = StratifiedGroupKFold(
+            min(n_splits, int(per_class.min())), shuffle=True, random_state=seed
+        )
         _, valid = next(splitter.split(np.zeros(len(y)), y, group_ids))
         return np.sort(valid)
     if n_groups < 2:
@@ -707,8 +715,9 @@ class BaseNeuralEstimator(BaseEstimator):
         n = len(y)
         n_valid = int(round(self.validation_fraction * n))
         if groups is not None:
-            return _group_validation(y, np.asarray(groups), self.validation_fraction, seed,
-                                     stratify=self._stratify)
+            return _group_validation(
+                y, np.asarray(groups), self.validation_fraction, seed, stratify=self._stratify
+            )
         if self._stratify:
             _, counts = np.unique(y, return_counts=True)
             n_classes = len(counts)
@@ -737,22 +746,36 @@ class BaseNeuralEstimator(BaseEstimator):
         if train_split is not None:
             patience = self.max_epochs + 1 if self.patience is None else self.patience
             callbacks.append(
-                ("early_stopping",
-                 EarlyStopping(monitor="valid_loss", patience=patience, load_best=True,
-                               min_epochs=int(0.3 * self.max_epochs)))
+                (
+                    "early_stopping",
+                    EarlyStopping(
+                        monitor="valid_loss",
+                        patience=patience,
+                        load_best=True,
+                        min_epochs=int(0.3 * self.max_epochs),
+                    ),
+                )
             )
         elif self.patience is not None and self.validation_fraction is None:
             # asked for no validation: stop on the training loss
             callbacks.append(
-                ("early_stopping",
-                 EarlyStopping(monitor="train_loss", patience=self.patience,
-                               min_epochs=int(0.3 * self.max_epochs)))
+                (
+                    "early_stopping",
+                    EarlyStopping(
+                        monitor="train_loss",
+                        patience=self.patience,
+                        min_epochs=int(0.3 * self.max_epochs),
+                    ),
+                )
             )
         if self.lr_schedule != "constant":  # leaves room for the user's own
             callbacks.append(
-                ("lr_schedule",
-                 LRSchedule(self.lr_schedule, self.max_epochs,
-                            max(1, -(-n_train // self.batch_size))))
+                (
+                    "lr_schedule",
+                    LRSchedule(
+                        self.lr_schedule, self.max_epochs, max(1, -(-n_train // self.batch_size))
+                    ),
+                )
             )
         if self.grad_clip is not None:
             callbacks.append(("grad_clip", GradientNormClipping(self.grad_clip)))
@@ -808,8 +831,9 @@ class BaseNeuralEstimator(BaseEstimator):
             if seed is not None:
                 torch.manual_seed(seed)
             module = build_module()
-            self.net_ = self._make_net(module, seed=seed, n_items=len(dataset), y=y,
-                                       groups=groups, **net_params)
+            self.net_ = self._make_net(
+                module, seed=seed, n_items=len(dataset), y=y, groups=groups, **net_params
+            )
             self.net_.fit(dataset, y)
         return self.net_
 
@@ -877,8 +901,7 @@ class BaseNeuralClassifier(ClassifierMixin, BaseNeuralEstimator):
             batch = normalize_batch(batch, "series")
             batch = append_constant_channels(batch, stats)
         else:
-            batch = normalize_batch(batch, mode, mean=self.input_mean_,
-                                    scale=self.input_scale_)
+            batch = normalize_batch(batch, mode, mean=self.input_mean_, scale=self.input_scale_)
         return downsample_batch(batch, self.input_stride_)
 
     def _module_channels(self):
@@ -935,8 +958,9 @@ class BaseNeuralClassifier(ClassifierMixin, BaseNeuralEstimator):
                 "sequences of at least 2 classes."
             )
         batch = self._prepare(batch, fit=True)
-        augment = bind_augmenters(self.augment, lambda raw: self._prepare(raw, fit=False),
-                                  self.n_channels_in_)
+        augment = bind_augmenters(
+            self.augment, lambda raw: self._prepare(raw, fit=False), self.n_channels_in_
+        )
         n_channels, n_classes = self._module_channels(), len(self.classes_)
         dataset = self._make_dataset(batch, torch.from_numpy(y_enc.astype(np.int64)))
         self._fit_net(

@@ -74,12 +74,18 @@ _INPUT_DOC = """
 
 
 def _doc(cls):
-    defaults = {k: v.default for k, v in inspect.signature(cls.__init__).parameters.items()
-                if k in TRAINING_DEFAULTS}
-    extra = {k: inspect.signature(cls.__init__).parameters[k].default
-             for k in ("normalize", "max_timesteps")}
+    defaults = {
+        k: v.default
+        for k, v in inspect.signature(cls.__init__).parameters.items()
+        if k in TRAINING_DEFAULTS
+    }
+    extra = {
+        k: inspect.signature(cls.__init__).parameters[k].default
+        for k in ("normalize", "max_timesteps")
+    }
     cls.__doc__ = cls.__doc__.replace(
-        "{training}", _INPUT_DOC.format(**extra) + training_params_doc(**defaults))
+        "{training}", _INPUT_DOC.format(**extra) + training_params_doc(**defaults)
+    )
     cls.__doc__ = cls.__doc__.replace("{attributes}", _ATTRIBUTES_DOC)
     return cls
 
@@ -107,8 +113,7 @@ class _PresetMixin:
         """
         if name not in cls._presets:
             raise ValueError(
-                f"Unknown preset {name!r} for {cls.__name__}; choose one of "
-                f"{sorted(cls._presets)}."
+                f"Unknown preset {name!r} for {cls.__name__}; choose one of {sorted(cls._presets)}."
             )
         return cls(**{**cls._presets[name], **params})
 
@@ -171,16 +176,41 @@ class LSTMClassifier(_PresetMixin, BaseNeuralClassifier):
     """
 
     _presets = {
-        "eeg-baseline": {"hidden_size": 32, "num_layers": None, "bidirectional": False,
-                         "dense": (32, 32, 16, 32), "dropout": 0.1},
-        "eeg-3layer": {"hidden_size": 64, "num_layers": 3, "bidirectional": False,
-                       "dense": (64, 32, 64), "dropout": 0.1},
-        "gtzan": {"hidden_size": 80, "num_layers": 2, "bidirectional": False, "dense": (40,),
-                  "dropout": 0.0},
-        "nn1": {"hidden_size": (256, 128, 64), "num_layers": None, "bidirectional": True,
-                "dense": (128, 64), "dropout": 0.2},
-        "nn1-uni": {"hidden_size": (256, 128, 64), "num_layers": None, "bidirectional": False,
-                    "dense": (128, 64), "dropout": 0.2},
+        "eeg-baseline": {
+            "hidden_size": 32,
+            "num_layers": None,
+            "bidirectional": False,
+            "dense": (32, 32, 16, 32),
+            "dropout": 0.1,
+        },
+        "eeg-3layer": {
+            "hidden_size": 64,
+            "num_layers": 3,
+            "bidirectional": False,
+            "dense": (64, 32, 64),
+            "dropout": 0.1,
+        },
+        "gtzan": {
+            "hidden_size": 80,
+            "num_layers": 2,
+            "bidirectional": False,
+            "dense": (40,),
+            "dropout": 0.0,
+        },
+        "nn1": {
+            "hidden_size": (256, 128, 64),
+            "num_layers": None,
+            "bidirectional": True,
+            "dense": (128, 64),
+            "dropout": 0.2,
+        },
+        "nn1-uni": {
+            "hidden_size": (256, 128, 64),
+            "num_layers": None,
+            "bidirectional": False,
+            "dense": (128, 64),
+            "dropout": 0.2,
+        },
     }
     _parameter_constraints = {
         **_TRAINING_CONSTRAINTS,
@@ -191,12 +221,32 @@ class LSTMClassifier(_PresetMixin, BaseNeuralClassifier):
         "dense": [tuple, list],
     }
 
-    def __init__(self, hidden_size=64, *, num_layers=2, bidirectional=True, dropout=0.1,
-                 dense=(), normalize="series+stats",
-                 max_timesteps=128, augment=None, max_epochs=100, batch_size=32, lr=0.003, optimizer="adamw",
-                 weight_decay=0.01, lr_schedule="cosine", validation_fraction=0.1, patience=15,
-                 max_time=None, grad_clip=1.0, callbacks=None, device="auto", verbose=0,
-                 random_state=None):
+    def __init__(
+        self,
+        hidden_size=64,
+        *,
+        num_layers=2,
+        bidirectional=True,
+        dropout=0.1,
+        dense=(),
+        normalize="series+stats",
+        max_timesteps=128,
+        augment=None,
+        max_epochs=100,
+        batch_size=32,
+        lr=0.003,
+        optimizer="adamw",
+        weight_decay=0.01,
+        lr_schedule="cosine",
+        validation_fraction=0.1,
+        patience=15,
+        max_time=None,
+        grad_clip=1.0,
+        callbacks=None,
+        device="auto",
+        verbose=0,
+        random_state=None,
+    ):
         self.hidden_size = hidden_size
         self.num_layers = num_layers
         self.bidirectional = bidirectional
@@ -246,9 +296,14 @@ class LSTMClassifier(_PresetMixin, BaseNeuralClassifier):
         module : LSTMNet
         """
         _check_dropout(self.dropout)
-        return LSTMNet(n_channels, n_outputs, self._hidden_sizes(),
-                       bidirectional=bool(self.bidirectional), dropout=self.dropout,
-                       dense=check_sizes("dense", self.dense, allow_empty=True))
+        return LSTMNet(
+            n_channels,
+            n_outputs,
+            self._hidden_sizes(),
+            bidirectional=bool(self.bidirectional),
+            dropout=self.dropout,
+            dense=check_sizes("dense", self.dense, allow_empty=True),
+        )
 
     _build_module = make_module
 
@@ -320,12 +375,28 @@ class CRNNClassifier(_PresetMixin, BaseNeuralClassifier):
     """
 
     _presets = {
-        "nn2": {"conv_channels": (256, 128, 64), "hidden_size": (256, 128, 64),
-                "layout": "alternating", "dense": (32, 16), "bidirectional": True,
-                "kernel_size": 8, "pool_size": 4, "padding": "valid", "dropout": 0.2},
-        "nn3": {"conv_channels": (128, 64, 32), "hidden_size": 16,
-                "layout": "sequential", "dense": (16,), "bidirectional": True,
-                "kernel_size": 8, "pool_size": 4, "padding": "valid", "dropout": 0.2},
+        "nn2": {
+            "conv_channels": (256, 128, 64),
+            "hidden_size": (256, 128, 64),
+            "layout": "alternating",
+            "dense": (32, 16),
+            "bidirectional": True,
+            "kernel_size": 8,
+            "pool_size": 4,
+            "padding": "valid",
+            "dropout": 0.2,
+        },
+        "nn3": {
+            "conv_channels": (128, 64, 32),
+            "hidden_size": 16,
+            "layout": "sequential",
+            "dense": (16,),
+            "bidirectional": True,
+            "kernel_size": 8,
+            "pool_size": 4,
+            "padding": "valid",
+            "dropout": 0.2,
+        },
     }
     _presets["nn2-uni"] = {**_presets["nn2"], "bidirectional": False}
     _presets["nn3-uni"] = {**_presets["nn3"], "bidirectional": False}
@@ -343,13 +414,36 @@ class CRNNClassifier(_PresetMixin, BaseNeuralClassifier):
         "dense": [tuple, list],
     }
 
-    def __init__(self, conv_channels=(64, 64, 64), *, hidden_size=64, layout="sequential",
-                 kernel_size=5, pool_size=2, padding="same", bidirectional=True, dropout=0.2,
-                 dense=(), normalize="series+stats",
-                 max_timesteps=512, augment=None, max_epochs=100, batch_size=32, lr=0.003, optimizer="adamw",
-                 weight_decay=0.01, lr_schedule="cosine", validation_fraction=0.1, patience=15,
-                 max_time=None, grad_clip=1.0, callbacks=None, device="auto", verbose=0,
-                 random_state=None):
+    def __init__(
+        self,
+        conv_channels=(64, 64, 64),
+        *,
+        hidden_size=64,
+        layout="sequential",
+        kernel_size=5,
+        pool_size=2,
+        padding="same",
+        bidirectional=True,
+        dropout=0.2,
+        dense=(),
+        normalize="series+stats",
+        max_timesteps=512,
+        augment=None,
+        max_epochs=100,
+        batch_size=32,
+        lr=0.003,
+        optimizer="adamw",
+        weight_decay=0.01,
+        lr_schedule="cosine",
+        validation_fraction=0.1,
+        patience=15,
+        max_time=None,
+        grad_clip=1.0,
+        callbacks=None,
+        device="auto",
+        verbose=0,
+        random_state=None,
+    ):
         self.conv_channels = conv_channels
         self.hidden_size = hidden_size
         self.layout = layout
@@ -410,11 +504,19 @@ class CRNNClassifier(_PresetMixin, BaseNeuralClassifier):
                     f"layout='alternating' needs one hidden_size per convolution: got "
                     f"{len(hidden)} for {len(convs)} convolutions."
                 )
-        return CRNNNet(n_channels, n_outputs, convs, hidden, layout=self.layout,
-                       kernel_size=self.kernel_size, pool_size=self.pool_size,
-                       bidirectional=bool(self.bidirectional), dropout=self.dropout,
-                       dense=check_sizes("dense", self.dense, allow_empty=True),
-                       padding=self.padding)
+        return CRNNNet(
+            n_channels,
+            n_outputs,
+            convs,
+            hidden,
+            layout=self.layout,
+            kernel_size=self.kernel_size,
+            pool_size=self.pool_size,
+            bidirectional=bool(self.bidirectional),
+            dropout=self.dropout,
+            dense=check_sizes("dense", self.dense, allow_empty=True),
+            padding=self.padding,
+        )
 
     _build_module = make_module
 
@@ -463,12 +565,31 @@ class ResNet1DClassifier(BaseNeuralClassifier):
         "pool_size": [Interval(Integral, 1, None, closed="left")],
     }
 
-    def __init__(self, n_filters=64, *, n_blocks=3, kernel_size=7, pool_size=2,
-                 normalize="series+stats",
-                 max_timesteps=512, augment=None, max_epochs=100, batch_size=32, lr=0.003, optimizer="adamw",
-                 weight_decay=0.01, lr_schedule="cosine", validation_fraction=0.1, patience=15,
-                 max_time=None, grad_clip=1.0, callbacks=None, device="auto", verbose=0,
-                 random_state=None):
+    def __init__(
+        self,
+        n_filters=64,
+        *,
+        n_blocks=3,
+        kernel_size=7,
+        pool_size=2,
+        normalize="series+stats",
+        max_timesteps=512,
+        augment=None,
+        max_epochs=100,
+        batch_size=32,
+        lr=0.003,
+        optimizer="adamw",
+        weight_decay=0.01,
+        lr_schedule="cosine",
+        validation_fraction=0.1,
+        patience=15,
+        max_time=None,
+        grad_clip=1.0,
+        callbacks=None,
+        device="auto",
+        verbose=0,
+        random_state=None,
+    ):
         self.n_filters = n_filters
         self.n_blocks = n_blocks
         self.kernel_size = kernel_size
@@ -503,15 +624,21 @@ class ResNet1DClassifier(BaseNeuralClassifier):
         -------
         module : ResNet1DNet
         """
-        return ResNet1DNet(n_channels, n_outputs, n_filters=self.n_filters,
-                           n_blocks=self.n_blocks, kernel_size=self.kernel_size,
-                           pool_size=self.pool_size)
+        return ResNet1DNet(
+            n_channels,
+            n_outputs,
+            n_filters=self.n_filters,
+            n_blocks=self.n_blocks,
+            kernel_size=self.kernel_size,
+            pool_size=self.pool_size,
+        )
 
     _build_module = make_module
 
 
 def _pool_pairs(pool_size, n_layers):
     """``pool_size`` as one (frequency, time) pair per layer."""
+
     def pair(p):
         if isinstance(p, Integral) and not isinstance(p, bool) and p >= 1:
             return (int(p), int(p))
@@ -586,11 +713,23 @@ class SpectrogramCNNClassifier(_PresetMixin, BaseNeuralClassifier):
     """
 
     _presets = {
-        "choi": {"channels": (32, 64, 64, 64, 32), "activation": "elu", "dropout": 0.0,
-                 "pool_size": ((2, 4), (2, 4), (2, 4), (3, 5), (4, 4)), "lr": 0.001},
-        "gtzan": {"channels": (32, 64, 64, 64, 32), "activation": "relu", "dropout": 0.5,
-                  "pool_size": 2, "lr": 0.0001, "optimizer": "adam", "weight_decay": 0.0,
-                  "lr_schedule": "constant"},
+        "choi": {
+            "channels": (32, 64, 64, 64, 32),
+            "activation": "elu",
+            "dropout": 0.0,
+            "pool_size": ((2, 4), (2, 4), (2, 4), (3, 5), (4, 4)),
+            "lr": 0.001,
+        },
+        "gtzan": {
+            "channels": (32, 64, 64, 64, 32),
+            "activation": "relu",
+            "dropout": 0.5,
+            "pool_size": 2,
+            "lr": 0.0001,
+            "optimizer": "adam",
+            "weight_decay": 0.0,
+            "lr_schedule": "constant",
+        },
     }
     _parameter_constraints = {
         **_TRAINING_CONSTRAINTS,
@@ -602,12 +741,33 @@ class SpectrogramCNNClassifier(_PresetMixin, BaseNeuralClassifier):
         "global_pool": [StrOptions({"avg", "max"})],
     }
 
-    def __init__(self, channels=(32, 64, 64, 64, 32), *, kernel_size=3, pool_size=2,
-                 activation="relu", dropout=0.1, global_pool="avg", normalize="channel",
-                 max_timesteps=512, augment=None, max_epochs=100, batch_size=32, lr=0.003, optimizer="adamw",
-                 weight_decay=0.01, lr_schedule="cosine", validation_fraction=0.1, patience=15,
-                 max_time=None, grad_clip=1.0, callbacks=None, device="auto", verbose=0,
-                 random_state=None):
+    def __init__(
+        self,
+        channels=(32, 64, 64, 64, 32),
+        *,
+        kernel_size=3,
+        pool_size=2,
+        activation="relu",
+        dropout=0.1,
+        global_pool="avg",
+        normalize="channel",
+        max_timesteps=512,
+        augment=None,
+        max_epochs=100,
+        batch_size=32,
+        lr=0.003,
+        optimizer="adamw",
+        weight_decay=0.01,
+        lr_schedule="cosine",
+        validation_fraction=0.1,
+        patience=15,
+        max_time=None,
+        grad_clip=1.0,
+        callbacks=None,
+        device="auto",
+        verbose=0,
+        random_state=None,
+    ):
         self.channels = channels
         self.kernel_size = kernel_size
         self.pool_size = pool_size
@@ -649,10 +809,16 @@ class SpectrogramCNNClassifier(_PresetMixin, BaseNeuralClassifier):
         module : SpectrogramCNNNet
         """
         _check_dropout(self.dropout)
-        return SpectrogramCNNNet(n_channels, n_outputs, check_sizes("channels", self.channels),
-                                 kernel_size=self.kernel_size, pool_sizes=self._layer_pools(),
-                                 activation=self.activation, dropout=self.dropout,
-                                 global_pool=self.global_pool)
+        return SpectrogramCNNNet(
+            n_channels,
+            n_outputs,
+            check_sizes("channels", self.channels),
+            kernel_size=self.kernel_size,
+            pool_sizes=self._layer_pools(),
+            activation=self.activation,
+            dropout=self.dropout,
+            global_pool=self.global_pool,
+        )
 
     _build_module = make_module
 
@@ -713,12 +879,33 @@ class RCNNClassifier(BaseNeuralClassifier):
         "dropout": [Interval(Real, 0, 1, closed="left")],
     }
 
-    def __init__(self, channels=(32, 64), *, n_recurrent=3, n_steps=3, kernel_size=3,
-                 pool_size=2, dropout=0.2, normalize="channel",
-                 max_timesteps=512, augment=None, max_epochs=100, batch_size=32, lr=0.003, optimizer="adamw",
-                 weight_decay=0.01, lr_schedule="cosine", validation_fraction=0.1, patience=15,
-                 max_time=None, grad_clip=1.0, callbacks=None, device="auto", verbose=0,
-                 random_state=None):
+    def __init__(
+        self,
+        channels=(32, 64),
+        *,
+        n_recurrent=3,
+        n_steps=3,
+        kernel_size=3,
+        pool_size=2,
+        dropout=0.2,
+        normalize="channel",
+        max_timesteps=512,
+        augment=None,
+        max_epochs=100,
+        batch_size=32,
+        lr=0.003,
+        optimizer="adamw",
+        weight_decay=0.01,
+        lr_schedule="cosine",
+        validation_fraction=0.1,
+        patience=15,
+        max_time=None,
+        grad_clip=1.0,
+        callbacks=None,
+        device="auto",
+        verbose=0,
+        random_state=None,
+    ):
         self.channels = channels
         self.n_recurrent = n_recurrent
         self.n_steps = n_steps
@@ -766,9 +953,16 @@ class RCNNClassifier(BaseNeuralClassifier):
         _check_dropout(self.dropout)
         channels = check_sizes("channels", self.channels)
         pool = self._layer_pools()[0] if channels else (1, 1)
-        return RCNNNet(n_channels, n_outputs, channels, n_recurrent=self.n_recurrent,
-                       n_steps=self.n_steps, kernel_size=self.kernel_size,
-                       pool_size=pool, dropout=self.dropout)
+        return RCNNNet(
+            n_channels,
+            n_outputs,
+            channels,
+            n_recurrent=self.n_recurrent,
+            n_steps=self.n_steps,
+            kernel_size=self.kernel_size,
+            pool_size=pool,
+            dropout=self.dropout,
+        )
 
     _build_module = make_module
 
@@ -824,8 +1018,15 @@ class InceptionTimeClassifier(_PresetMixin, BaseNeuralClassifier):
 
     _presets = {
         # the published network: 32 filters a branch, bottleneck 32, batches of 64
-        "paper": {"n_filters": 32, "depth": 6, "kernel_size": 40, "bottleneck": 32,
-                  "residual": True, "batch_size": 64, "max_timesteps": None},
+        "paper": {
+            "n_filters": 32,
+            "depth": 6,
+            "kernel_size": 40,
+            "bottleneck": 32,
+            "residual": True,
+            "batch_size": 64,
+            "max_timesteps": None,
+        },
     }
     _parameter_constraints = {
         **_TRAINING_CONSTRAINTS,
@@ -836,11 +1037,32 @@ class InceptionTimeClassifier(_PresetMixin, BaseNeuralClassifier):
         "residual": ["boolean"],
     }
 
-    def __init__(self, n_filters=16, *, depth=6, kernel_size=40, bottleneck=16, residual=True,
-                 normalize="series+stats", max_timesteps=512, augment=None, max_epochs=100, batch_size=32,
-                 lr=0.003, optimizer="adamw", weight_decay=0.01, lr_schedule="cosine",
-                 validation_fraction=0.1, patience=15, max_time=None, grad_clip=1.0,
-                 callbacks=None, device="auto", verbose=0, random_state=None):
+    def __init__(
+        self,
+        n_filters=16,
+        *,
+        depth=6,
+        kernel_size=40,
+        bottleneck=16,
+        residual=True,
+        normalize="series+stats",
+        max_timesteps=512,
+        augment=None,
+        max_epochs=100,
+        batch_size=32,
+        lr=0.003,
+        optimizer="adamw",
+        weight_decay=0.01,
+        lr_schedule="cosine",
+        validation_fraction=0.1,
+        patience=15,
+        max_time=None,
+        grad_clip=1.0,
+        callbacks=None,
+        device="auto",
+        verbose=0,
+        random_state=None,
+    ):
         self.n_filters = n_filters
         self.depth = depth
         self.kernel_size = kernel_size
@@ -883,8 +1105,14 @@ class InceptionTimeClassifier(_PresetMixin, BaseNeuralClassifier):
         -------
         module : InceptionTimeNet
         """
-        return InceptionTimeNet(n_channels, n_outputs, n_filters=self.n_filters,
-                                depth=self.depth, kernel_sizes=self._kernel_sizes(),
-                                bottleneck=self.bottleneck, residual=bool(self.residual))
+        return InceptionTimeNet(
+            n_channels,
+            n_outputs,
+            n_filters=self.n_filters,
+            depth=self.depth,
+            kernel_sizes=self._kernel_sizes(),
+            bottleneck=self.bottleneck,
+            residual=bool(self.residual),
+        )
 
     _build_module = make_module

@@ -47,12 +47,26 @@ class TokenLSTMNet(nn.Module):
         2017); the last hidden layer is projected to ``embedding_dim`` first.
     """
 
-    def __init__(self, n_tokens, *, embedding_dim=64, hidden_size=256, num_layers=3,
-                 dropout=0.3, dense=(256,), tie_weights=False):
+    def __init__(
+        self,
+        n_tokens,
+        *,
+        embedding_dim=64,
+        hidden_size=256,
+        num_layers=3,
+        dropout=0.3,
+        dense=(256,),
+        tie_weights=False,
+    ):
         super().__init__()
         self.embedding = nn.Embedding(n_tokens, embedding_dim)
-        self.lstm = nn.LSTM(embedding_dim, hidden_size, num_layers=num_layers,
-                            batch_first=True, dropout=dropout if num_layers > 1 else 0.0)
+        self.lstm = nn.LSTM(
+            embedding_dim,
+            hidden_size,
+            num_layers=num_layers,
+            batch_first=True,
+            dropout=dropout if num_layers > 1 else 0.0,
+        )
         self.dropout = nn.Dropout(dropout)
         if tie_weights:
             self.head = DenseHead(hidden_size, dense, embedding_dim, dropout=dropout)
@@ -102,8 +116,9 @@ class ConvLSTMForecastNet(nn.Module):
     dropout : float
     """
 
-    def __init__(self, n_channels, horizon, *, conv_channels=32, kernel_size=3,
-                 hidden_size=64, dropout=0.0):
+    def __init__(
+        self, n_channels, horizon, *, conv_channels=32, kernel_size=3, hidden_size=64, dropout=0.0
+    ):
         super().__init__()
         self.n_channels = n_channels
         self.horizon = horizon
@@ -166,24 +181,35 @@ class ConvBiGRUWaveNet(nn.Module):
     The body reads the ids scaled to ``[-1, 1]``.
     """
 
-    def __init__(self, horizon, *, conv_channels=32, kernel_size=16, conv_stride=8,
-                 hidden_size=64, num_layers=1, n_classes=None, decoder_size=64,
-                 embedding_dim=16, lookback=128):
+    def __init__(
+        self,
+        horizon,
+        *,
+        conv_channels=32,
+        kernel_size=16,
+        conv_stride=8,
+        hidden_size=64,
+        num_layers=1,
+        n_classes=None,
+        decoder_size=64,
+        embedding_dim=16,
+        lookback=128,
+    ):
         super().__init__()
         self.horizon = horizon
         self.n_classes = n_classes
         self.lookback = lookback
         self.conv = nn.Conv1d(1, conv_channels, kernel_size, stride=conv_stride)
-        self.gru = nn.GRU(conv_channels, hidden_size, num_layers=num_layers,
-                          batch_first=True, bidirectional=True)
+        self.gru = nn.GRU(
+            conv_channels, hidden_size, num_layers=num_layers, batch_first=True, bidirectional=True
+        )
         if n_classes is None:
             self.out = nn.Linear(2 * hidden_size, horizon)
         else:
             self.condition = nn.Linear(2 * hidden_size, decoder_size)
             self.embedding = nn.Embedding(n_classes, embedding_dim)
             self.recent = nn.Linear(lookback, decoder_size)
-            self.decoder = nn.GRU(embedding_dim + 2 * decoder_size, decoder_size,
-                                  batch_first=True)
+            self.decoder = nn.GRU(embedding_dim + 2 * decoder_size, decoder_size, batch_first=True)
             self.out = nn.Linear(decoder_size, n_classes)
 
     def _summary(self, X):
@@ -209,8 +235,12 @@ class ConvBiGRUWaveNet(nn.Module):
         past = F.pad(past, (max(self.lookback - past.shape[1] + self.horizon, 0), 0))
         recent = past[:, -(self.horizon + self.lookback - 1) :].unfold(1, self.lookback, 1)
         inputs = torch.cat(
-            [self.embedding(prev.long()), self.recent(recent),
-             cond[:, None].expand(-1, self.horizon, -1)], dim=2
+            [
+                self.embedding(prev.long()),
+                self.recent(recent),
+                cond[:, None].expand(-1, self.horizon, -1),
+            ],
+            dim=2,
         )
         out, _ = self.decoder(inputs, cond[None].contiguous())
         return self.out(out).transpose(1, 2)
@@ -240,15 +270,17 @@ class ConvBiGRUWaveNet(nn.Module):
         D, E, L = cond.shape[1], self.embedding.embedding_dim, self.lookback
         W_ih, W_hh = self.decoder.weight_ih_l0, self.decoder.weight_hh_l0
         b_ih, b_hh = self.decoder.bias_ih_l0, self.decoder.bias_hh_l0
-        from_token = self.embedding.weight @ W_ih[:, :E].T               # (n_classes, 3D)
-        W_recent = W_ih[:, E : E + D] @ self.recent.weight               # (3D, L)
-        fixed = (cond @ W_ih[:, E + D :].T + b_ih
-                 + W_ih[:, E : E + D] @ self.recent.bias)               # (batch, 3D)
+        from_token = self.embedding.weight @ W_ih[:, :E].T  # (n_classes, 3D)
+        W_recent = W_ih[:, E : E + D] @ self.recent.weight  # (3D, L)
+        fixed = (
+            cond @ W_ih[:, E + D :].T + b_ih + W_ih[:, E : E + D] @ self.recent.bias
+        )  # (batch, 3D)
         h = cond
         prev = context[:, 0, -1].long()
         past = self._scale(context[:, 0])
-        buffer = torch.zeros(context.shape[0], L + n_samples, dtype=past.dtype,
-                             device=context.device)
+        buffer = torch.zeros(
+            context.shape[0], L + n_samples, dtype=past.dtype, device=context.device
+        )
         keep = min(L, past.shape[1])
         buffer[:, L - keep : L] = past[:, past.shape[1] - keep :]
         out = torch.empty(context.shape[0], n_samples, dtype=torch.long, device=context.device)

@@ -103,9 +103,7 @@ class LSTMStack(nn.Module):
         self.lstms = nn.ModuleList()
         size = input_size
         for hidden in hidden_sizes:
-            self.lstms.append(
-                nn.LSTM(size, hidden, batch_first=True, bidirectional=bidirectional)
-            )
+            self.lstms.append(nn.LSTM(size, hidden, batch_first=True, bidirectional=bidirectional))
             size = hidden * (2 if bidirectional else 1)
         self.output_size = size
         self.bidirectional = bidirectional
@@ -139,9 +137,7 @@ class LSTMStack(nn.Module):
         total = x.shape[1]
         seq = x
         if lengths is not None:
-            seq = pack_padded_sequence(
-                x, lengths.cpu(), batch_first=True, enforce_sorted=False
-            )
+            seq = pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
         for lstm in self.lstms:
             seq, (h_n, _) = lstm(seq)
             seq = self._drop(seq)
@@ -195,11 +191,13 @@ class LSTMNet(nn.Module):
     dense : sequence of int, default=()
     """
 
-    def __init__(self, n_channels, n_outputs, hidden_sizes, *, bidirectional=False,
-                 dropout=0.0, dense=()):
+    def __init__(
+        self, n_channels, n_outputs, hidden_sizes, *, bidirectional=False, dropout=0.0, dense=()
+    ):
         super().__init__()
-        self.lstm = LSTMStack(n_channels, hidden_sizes, bidirectional=bidirectional,
-                              dropout=dropout)
+        self.lstm = LSTMStack(
+            n_channels, hidden_sizes, bidirectional=bidirectional, dropout=dropout
+        )
         self.head = DenseHead(self.lstm.output_size, dense, n_outputs, dropout=dropout)
 
     def forward(self, X, lengths=None):
@@ -232,9 +230,21 @@ class CRNNNet(nn.Module):
     padding : {"valid", "same"}
     """
 
-    def __init__(self, n_channels, n_outputs, conv_channels, hidden_sizes, *,
-                 layout="sequential", kernel_size=8, pool_size=4, bidirectional=True,
-                 dropout=0.2, dense=(), padding="valid"):
+    def __init__(
+        self,
+        n_channels,
+        n_outputs,
+        conv_channels,
+        hidden_sizes,
+        *,
+        layout="sequential",
+        kernel_size=8,
+        pool_size=4,
+        bidirectional=True,
+        dropout=0.2,
+        dense=(),
+        padding="valid",
+    ):
         super().__init__()
         self.layout = layout
         self.padding = padding
@@ -245,17 +255,18 @@ class CRNNNet(nn.Module):
         self.lstms = nn.ModuleList()
         size = n_channels
         for i, channels in enumerate(conv_channels):
-            self.convs.append(nn.Conv1d(size, channels, kernel_size,
-                                        padding=0 if padding == "valid" else "same"))
+            self.convs.append(
+                nn.Conv1d(size, channels, kernel_size, padding=0 if padding == "valid" else "same")
+            )
             size = channels
             if layout == "alternating":
-                stack = LSTMStack(size, [hidden_sizes[i]], bidirectional=bidirectional,
-                                  dropout=dropout)
+                stack = LSTMStack(
+                    size, [hidden_sizes[i]], bidirectional=bidirectional, dropout=dropout
+                )
                 self.lstms.append(stack)
                 size = stack.output_size
         if layout != "alternating":
-            stack = LSTMStack(size, hidden_sizes, bidirectional=bidirectional,
-                              dropout=dropout)
+            stack = LSTMStack(size, hidden_sizes, bidirectional=bidirectional, dropout=dropout)
             self.lstms.append(stack)
             size = stack.output_size
         self.pool = nn.MaxPool1d(pool_size) if pool_size > 1 else nn.Identity()
@@ -312,8 +323,9 @@ class ResNet1DNet(nn.Module):
     average pooling over time (padding ignored) and a linear output layer.
     """
 
-    def __init__(self, n_channels, n_outputs, *, n_filters=32, n_blocks=3,
-                 kernel_size=3, pool_size=2):
+    def __init__(
+        self, n_channels, n_outputs, *, n_filters=32, n_blocks=3, kernel_size=3, pool_size=2
+    ):
         super().__init__()
         self.stem = nn.Sequential(
             nn.Conv1d(n_channels, n_filters, kernel_size, padding="same", bias=False),
@@ -359,18 +371,30 @@ class SpectrogramCNNNet(nn.Module):
     global_pool : {"avg", "max"}
     """
 
-    def __init__(self, n_bins, n_outputs, channels, *, kernel_size=3, pool_sizes=None,
-                 activation="relu", dropout=0.5, global_pool="avg"):
+    def __init__(
+        self,
+        n_bins,
+        n_outputs,
+        channels,
+        *,
+        kernel_size=3,
+        pool_sizes=None,
+        activation="relu",
+        dropout=0.5,
+        global_pool="avg",
+    ):
         super().__init__()
         self.pool_sizes = [tuple(p) for p in (pool_sizes or [(2, 2)] * len(channels))]
         self.blocks = nn.ModuleList()
         size = 1
         for out_channels in channels:
-            self.blocks.append(nn.Sequential(
-                nn.Conv2d(size, out_channels, kernel_size, padding="same"),
-                nn.BatchNorm2d(out_channels),
-                _ACTIVATIONS[activation](),
-            ))
+            self.blocks.append(
+                nn.Sequential(
+                    nn.Conv2d(size, out_channels, kernel_size, padding="same"),
+                    nn.BatchNorm2d(out_channels),
+                    _ACTIVATIONS[activation](),
+                )
+            )
             size = out_channels
         self.dropout = nn.Dropout(dropout) if dropout else nn.Identity()
         self.global_pool = global_pool
@@ -396,8 +420,9 @@ class RecurrentConv2d(nn.Module):
     def __init__(self, in_channels, out_channels, kernel_size=3, n_steps=3):
         super().__init__()
         self.feedforward = nn.Conv2d(in_channels, out_channels, kernel_size, padding="same")
-        self.recurrent = nn.Conv2d(out_channels, out_channels, kernel_size,
-                                   padding="same", bias=False)
+        self.recurrent = nn.Conv2d(
+            out_channels, out_channels, kernel_size, padding="same", bias=False
+        )
         self.norms = nn.ModuleList(nn.BatchNorm2d(out_channels) for _ in range(n_steps + 1))
 
     def forward(self, u):
@@ -416,18 +441,30 @@ class RCNNNet(nn.Module):
     each with dropout, then global max pooling and a linear output layer.
     """
 
-    def __init__(self, n_bins, n_outputs, channels, *, n_recurrent=3, n_steps=3,
-                 kernel_size=3, pool_size=(2, 2), dropout=0.2):
+    def __init__(
+        self,
+        n_bins,
+        n_outputs,
+        channels,
+        *,
+        n_recurrent=3,
+        n_steps=3,
+        kernel_size=3,
+        pool_size=(2, 2),
+        dropout=0.2,
+    ):
         super().__init__()
         self.pool_size = tuple(pool_size)
         self.convs = nn.ModuleList()
         size = 1
         for out_channels in channels:
-            self.convs.append(nn.Sequential(
-                nn.Conv2d(size, out_channels, kernel_size, padding="same"),
-                nn.BatchNorm2d(out_channels),
-                nn.ReLU(),
-            ))
+            self.convs.append(
+                nn.Sequential(
+                    nn.Conv2d(size, out_channels, kernel_size, padding="same"),
+                    nn.BatchNorm2d(out_channels),
+                    nn.ReLU(),
+                )
+            )
             size = out_channels
         layers = []
         for _ in range(n_recurrent):
@@ -467,8 +504,9 @@ class InceptionModule(nn.Module):
     def __init__(self, in_channels, n_filters, kernel_sizes=(39, 19, 9), bottleneck=32):
         super().__init__()
         use_bottleneck = bottleneck and in_channels > 1
-        self.bottleneck = (nn.Conv1d(in_channels, bottleneck, 1, bias=False)
-                           if use_bottleneck else nn.Identity())
+        self.bottleneck = (
+            nn.Conv1d(in_channels, bottleneck, 1, bias=False) if use_bottleneck else nn.Identity()
+        )
         width = bottleneck if use_bottleneck else in_channels
         self.convs = nn.ModuleList(
             nn.Conv1d(width, n_filters, k, padding="same", bias=False) for k in kernel_sizes
@@ -501,8 +539,17 @@ class InceptionTimeNet(nn.Module):
     residual : bool, default=True
     """
 
-    def __init__(self, n_channels, n_outputs, *, n_filters=32, depth=6,
-                 kernel_sizes=(39, 19, 9), bottleneck=32, residual=True):
+    def __init__(
+        self,
+        n_channels,
+        n_outputs,
+        *,
+        n_filters=32,
+        depth=6,
+        kernel_sizes=(39, 19, 9),
+        bottleneck=32,
+        residual=True,
+    ):
         super().__init__()
         width = n_filters * (len(kernel_sizes) + 1)
         self.inceptions = nn.ModuleList()
@@ -513,8 +560,9 @@ class InceptionTimeNet(nn.Module):
             self.inceptions.append(InceptionModule(size, n_filters, kernel_sizes, bottleneck))
             size = width
             if residual and d % 3 == 2:
-                self.shortcuts.append(nn.Sequential(
-                    nn.Conv1d(res_size, width, 1, bias=False), nn.BatchNorm1d(width)))
+                self.shortcuts.append(
+                    nn.Sequential(nn.Conv1d(res_size, width, 1, bias=False), nn.BatchNorm1d(width))
+                )
                 res_size = width
         self.residual = residual
         self.out = nn.Linear(size, n_outputs)

@@ -47,8 +47,16 @@ def _apply_chunk(func, items):
     return [func(item) for item in items]
 
 
-def parallel_map(func, items, n_jobs=None, *, prefer="threads", chunked=True,
-                 limit_inner_threads=True, lazy=False):
+def parallel_map(
+    func,
+    items,
+    n_jobs=None,
+    *,
+    prefer="threads",
+    chunked=True,
+    limit_inner_threads=True,
+    lazy=False,
+):
     """``[func(item) for item in items]``, on ``n_jobs`` joblib workers.
 
     Parameters

@@ -200,8 +200,9 @@ def settle_input(X, name):
     return X
 
 
-def validate_batch(estimator, X, *, reset, return_layout=False, check_n_channels=True,
-                   **check_params):
+def validate_batch(
+    estimator, X, *, reset, return_layout=False, check_n_channels=True, **check_params
+):
     """Validate ``X`` for ``estimator`` and record or check its input shape.
 
     Sparse input raises a ``TypeError``, a 1D array a ``ValueError`` saying how
@@ -259,13 +260,17 @@ def validate_batch(estimator, X, *, reset, return_layout=False, check_n_channels
     reason = check_params.pop("min_timesteps_reason", None)
     batch = check_batch(X, **check_params)
     if isinstance(min_timesteps, Integral):
-        check_min_length(batch, min_timesteps, reason=reason,
-                         name=check_params.get("name", "X"), tabular=tabular)
+        check_min_length(
+            batch, min_timesteps, reason=reason, name=check_params.get("name", "X"), tabular=tabular
+        )
     n_channels = batch[0].shape[0]
     if reset:
         estimator.n_channels_in_ = n_channels
-    elif (check_n_channels and hasattr(estimator, "n_channels_in_")
-          and n_channels != estimator.n_channels_in_):
+    elif (
+        check_n_channels
+        and hasattr(estimator, "n_channels_in_")
+        and n_channels != estimator.n_channels_in_
+    ):
         raise ValueError(
             f"X has {n_channels} channel(s), but {type(estimator).__name__} was "
             f"fitted on {estimator.n_channels_in_} channel(s)."
@@ -339,8 +344,7 @@ def restore_layout(items, layout):
     return out
 
 
-def check_min_length(batch, min_timesteps, *, reason=None, name="X", tabular=False,
-                     advice=None):
+def check_min_length(batch, min_timesteps, *, reason=None, name="X", tabular=False, advice=None):
     """Raise skmusic's one ``ValueError`` for a sequence shorter than a step needs.
 
     Parameters
@@ -374,8 +378,11 @@ Use longer sequences, pad them (skmusic.features.PadSequences) or change the ste
         return
     i = int(np.argmin(lengths))
     why = f" ({reason})" if reason else ""
-    what = (f" ({lengths[i]} feature(s): a 2D X holds one single-channel sequence per row)"
-            if tabular else "")
+    what = (
+        f" ({lengths[i]} feature(s): a 2D X holds one single-channel sequence per row)"
+        if tabular
+        else ""
+    )
     advice = advice or (
         "Use longer sequences, pad them (skmusic.features.PadSequences) or change the "
         "step's parameters."

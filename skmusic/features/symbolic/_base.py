@@ -54,8 +54,7 @@ def check_scores(X, *, name="X", min_notes=1):
         )
     if isinstance(X, np.ndarray) and X.dtype.names is not None:
         raise ValueError(
-            f"{name} is a single score (one note-event array); pass a list of "
-            "scores, e.g. [notes]."
+            f"{name} is a single score (one note-event array); pass a list of scores, e.g. [notes]."
         )
     if isinstance(X, np.ndarray) and X.dtype.kind != "O":
         raise ValueError(
@@ -133,8 +132,9 @@ def _map(func, items, n_jobs, *, indexed=False, **kwargs):
     error messages that name the score).
     """
     if indexed:
-        return parallel_map(partial(_call_indexed, func, kwargs), list(enumerate(items)),
-                            n_jobs, prefer="processes")
+        return parallel_map(
+            partial(_call_indexed, func, kwargs), list(enumerate(items)), n_jobs, prefer="processes"
+        )
     return parallel_map(partial(func, **kwargs), items, n_jobs, prefer="processes")
 
 

@@ -22,8 +22,9 @@ def _piano_roll(notes, *, fs, pitch_range, values, part, i=0):
     roll = np.zeros((high - low, n_frames), dtype=np.float32)
     inside = (notes["pitch"] >= low) & (notes["pitch"] < high)
     level = notes["velocity"] / 127.0 if values == "velocity" else np.ones(notes.shape[0])
-    for p, a, b, v in zip(notes["pitch"][inside] - low, start[inside], stop[inside],
-                          level[inside], strict=True):
+    for p, a, b, v in zip(
+        notes["pitch"][inside] - low, start[inside], stop[inside], level[inside], strict=True
+    ):
         np.maximum(roll[p, a:b], v, out=roll[p, a:b])
     return roll
 

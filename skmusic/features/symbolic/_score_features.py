@@ -132,8 +132,7 @@ def _pitch_class(s):
 @_group(
     "interval",
     [f"interval_{k}" for k in range(_MAX_INTERVAL + 1)]
-    + [f"interval_gt_{_MAX_INTERVAL}", "interval_mean_abs", "interval_std",
-       "interval_up_fraction"],
+    + [f"interval_gt_{_MAX_INTERVAL}", "interval_mean_abs", "interval_std", "interval_up_fraction"],
     "histogram of melodic steps in semitones, their mean absolute size, std and "
     "the fraction moving up",
 )
@@ -152,8 +151,17 @@ def _interval(s):
 @_group(
     "rhythm",
     [f"duration_le_{e:g}" for e in _DURATION_EDGES]
-    + [f"duration_gt_{_DURATION_EDGES[-1]:g}", "duration_mean", "duration_std", "ioi_mean",
-       "ioi_std", "note_density", "onset_density", "length", "n_notes"],
+    + [
+        f"duration_gt_{_DURATION_EDGES[-1]:g}",
+        "duration_mean",
+        "duration_std",
+        "ioi_mean",
+        "ioi_std",
+        "note_density",
+        "onset_density",
+        "length",
+        "n_notes",
+    ],
     "duration histogram, duration and inter-onset statistics, densities, length",
 )
 def _rhythm(s):

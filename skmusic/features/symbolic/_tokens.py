@@ -34,9 +34,7 @@ def _pitch_names():
     """
     from music21 import pitch as m21pitch
 
-    names = [
-        f"M{m}" if m < 12 else m21pitch.Pitch(midi=m).nameWithOctave for m in range(128)
-    ]
+    names = [f"M{m}" if m < 12 else m21pitch.Pitch(midi=m).nameWithOctave for m in range(128)]
     return names, {name: m for m, name in enumerate(names)}
 
 
@@ -441,9 +439,7 @@ class NoteTokenizer(_ScoreTransformerMixin, BaseEstimator):
         notes : ndarray of dtype NOTE_DTYPE
             See :func:`tokens_to_notes`.
         """
-        return tokens_to_notes(
-            self.ids_to_tokens(ids), default_duration=self.default_duration
-        )
+        return tokens_to_notes(self.ids_to_tokens(ids), default_duration=self.default_duration)
 
     def ids_to_tokens(self, ids):
         """Token strings of one id sequence.
@@ -490,9 +486,7 @@ class NoteTokenizer(_ScoreTransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         if isinstance(X, np.ndarray) and X.ndim == 1 and X.dtype != object:
-            raise ValueError(
-                "X is one id sequence; pass a list of them, e.g. [ids]."
-            )
+            raise ValueError("X is one id sequence; pass a list of them, e.g. [ids].")
         return [self.decode(ids) for ids in X]
 
     def __sklearn_tags__(self):
