@@ -1,12 +1,11 @@
 """Helpers shared by skmusic's generators."""
 
 from numbers import Real
-from typing import ClassVar
 
 import numpy as np
 from sklearn.utils import check_random_state
 
-from ..nn.base import IndexSplit
+from ..nn.base import IndexSplit, PresetMixin  # noqa: F401 (re-exported)
 from ..utils.validation import is_tabular, settle_input, validate_batch
 
 
@@ -54,17 +53,6 @@ def check_positive_int(name, value):
     if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
         raise ValueError(f"{name} must be a positive integer, got {value!r}.")
     return int(value)
-
-
-def window_starts(length, width, hop):
-    """Starts of windows of ``width`` steps every ``hop`` steps covering a
-    sequence of ``length`` steps; the last one is moved to end at the end."""
-    if length <= width:
-        return np.array([0])
-    starts = np.arange(0, length - width + 1, hop)
-    if starts[-1] + width < length:
-        starts = np.r_[starts, length - width]
-    return starts
 
 
 def regression_windows(batch, width, horizon, hop, *, owners=False):
@@ -116,33 +104,6 @@ def held_out_split(owner, n_sequences, fraction, seed):
     n_valid = min(max(round(fraction * n_sequences), 1), n_sequences - 1)
     held = check_random_state(seed).permutation(n_sequences)[:n_valid]
     return IndexSplit(np.flatnonzero(np.isin(owner, held)))
-
-
-class PresetMixin:
-    """``from_preset(name, **params)`` for estimators with a ``_presets`` table."""
-
-    _presets: ClassVar[dict] = {}
-
-    @classmethod
-    def from_preset(cls, name, **params):
-        """An estimator configured as one of the named presets.
-
-        Parameters
-        ----------
-        name : str
-            One of the presets listed in the class docstring.
-        **params
-            Further parameters, overriding the preset's.
-
-        Returns
-        -------
-        estimator : instance of this class
-        """
-        if name not in cls._presets:
-            raise ValueError(
-                f"Unknown preset {name!r} for {cls.__name__}; choose one of {sorted(cls._presets)}."
-            )
-        return cls(**{**cls._presets[name], **params})
 
 
 def validate_prompt(estimator, prompt, *, min_length, what, dtype=np.float32):

@@ -21,6 +21,7 @@ from ..nn.base import (
 )
 from ..nn.generative import TokenLSTMNet
 from ..utils.validation import validate_batch
+from ..utils.windows import window_starts
 from ._base import (
     PresetMixin,
     check_dense_batch,
@@ -28,7 +29,6 @@ from ._base import (
     check_positive_int,
     check_temperature,
     held_out_split,
-    window_starts,
 )
 
 __all__ = ["NGramTokenGenerator", "NoteLSTMGenerator", "write_tokens_midi"]
@@ -340,7 +340,7 @@ class NoteLSTMGenerator(PresetMixin, DensityMixin, BaseNeuralEstimator):
         hop = self.hop or max(self.width // 2, 1)
         windows, owner = [], []
         for index, ids in enumerate(seqs):
-            for s in window_starts(len(ids), width, hop):
+            for s in window_starts(len(ids), width, hop, tail="shift"):
                 windows.append(ids[s : s + width])
                 owner.append(index)
         longest = max(len(w) for w in windows)

@@ -49,6 +49,7 @@ import math
 import time
 from contextlib import contextmanager
 from numbers import Integral, Real
+from typing import ClassVar
 
 import numpy as np
 import torch
@@ -75,6 +76,7 @@ __all__ = [
     "IndexSplit",
     "LRSchedule",
     "EarlyStopping",
+    "PresetMixin",
     "TimeBudget",
     "batch_to_tensors",
     "normalize_batch",
@@ -642,6 +644,33 @@ def training_params_doc(*, split="stratified by class", **defaults):
 # ---------------------------------------------------------------------------
 # estimators
 # ---------------------------------------------------------------------------
+
+
+class PresetMixin:
+    """``from_preset(name, **params)`` for estimators with a ``_presets`` table."""
+
+    _presets: ClassVar[dict] = {}
+
+    @classmethod
+    def from_preset(cls, name, **params):
+        """An estimator configured as one of the named presets.
+
+        Parameters
+        ----------
+        name : str
+            One of the presets listed in the class docstring.
+        **params
+            Further parameters, overriding the preset's.
+
+        Returns
+        -------
+        estimator : instance of this class
+        """
+        if name not in cls._presets:
+            raise ValueError(
+                f"Unknown preset {name!r} for {cls.__name__}; choose one of {sorted(cls._presets)}."
+            )
+        return cls(**{**cls._presets[name], **params})
 
 
 class BaseNeuralEstimator(BaseEstimator):

@@ -13,7 +13,13 @@ from numbers import Integral, Real
 
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from .base import TRAINING_DEFAULTS, BaseNeuralClassifier, check_sizes, training_params_doc
+from .base import (
+    TRAINING_DEFAULTS,
+    BaseNeuralClassifier,
+    PresetMixin,
+    check_sizes,
+    training_params_doc,
+)
 from .modules import (
     CRNNNet,
     InceptionTimeNet,
@@ -93,38 +99,13 @@ def _doc(cls):
 _TRAINING_CONSTRAINTS = BaseNeuralClassifier._parameter_constraints
 
 
-class _PresetMixin:
-    _presets = {}
-
-    @classmethod
-    def from_preset(cls, name, **params):
-        """An estimator configured as one of the papers' networks.
-
-        Parameters
-        ----------
-        name : str
-            One of the keys of ``_presets`` (listed in the class docstring).
-        **params
-            Further parameters, overriding the preset's.
-
-        Returns
-        -------
-        estimator : instance of this class
-        """
-        if name not in cls._presets:
-            raise ValueError(
-                f"Unknown preset {name!r} for {cls.__name__}; choose one of {sorted(cls._presets)}."
-            )
-        return cls(**{**cls._presets[name], **params})
-
-
 def _check_dropout(value):
     if not isinstance(value, Real) or not 0 <= value < 1:
         raise ValueError(f"dropout must be a float in [0, 1), got {value!r}.")
 
 
 @_doc
-class LSTMClassifier(_PresetMixin, BaseNeuralClassifier):
+class LSTMClassifier(PresetMixin, BaseNeuralClassifier):
     """Stacked (Bi)LSTM classifier read at each sequence's true end.
 
     The LSTM reads a sequence ``(n_channels, n_timesteps)`` as ``n_timesteps``
@@ -317,7 +298,7 @@ def _conv_min_length(n_convs, kernel_size, pool_size):
 
 
 @_doc
-class CRNNClassifier(_PresetMixin, BaseNeuralClassifier):
+class CRNNClassifier(PresetMixin, BaseNeuralClassifier):
     """Conv1D + (Bi)LSTM classifier, with Chen and Wang's NN2 and NN3 layouts [1]_.
 
     Each convolution is ``Conv1d(kernel_size)``, ReLU and
@@ -666,7 +647,7 @@ def _pool_pairs(pool_size, n_layers):
 
 
 @_doc
-class SpectrogramCNNClassifier(_PresetMixin, BaseNeuralClassifier):
+class SpectrogramCNNClassifier(PresetMixin, BaseNeuralClassifier):
     """2D CNN on spectrogram-like sequences (Zong [2]_; Doyle and Lopez [1]_).
 
     Each sequence ``(n_bins, n_frames)`` -- a mel spectrogram, MFCCs, an STFT --
@@ -968,7 +949,7 @@ class RCNNClassifier(BaseNeuralClassifier):
 
 
 @_doc
-class InceptionTimeClassifier(_PresetMixin, BaseNeuralClassifier):
+class InceptionTimeClassifier(PresetMixin, BaseNeuralClassifier):
     """InceptionTime: inception modules with residual shortcuts (Ismail Fawaz et al., 2020).
 
     ``depth`` inception modules -- a 1x1 bottleneck, three parallel "same"-padded
