@@ -14,6 +14,9 @@ MODULES = sorted(
     if info.name not in ("skmusic.cli", "skmusic.__main__")
 )
 
+# the examples train tiny networks: one torch thread is fastest (and repeatable)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
+
 
 @pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples_run(name):

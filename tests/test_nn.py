@@ -38,13 +38,8 @@ NETWORKS = [
 ]
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    """Tiny networks run fastest on one thread (and do not fight parallel tests)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+# tiny networks run fastest on one thread (and do not fight parallel tests)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 TINY = {
