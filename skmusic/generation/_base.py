@@ -3,9 +3,8 @@
 from numbers import Real
 
 import numpy as np
-from sklearn.utils import check_random_state
 
-from ..nn.base import IndexSplit, PresetMixin  # noqa: F401 (re-exported)
+from ..nn.base import IndexSplit, PresetMixin, held_out_groups  # noqa: F401 (re-exported)
 from ..utils.validation import is_tabular, settle_input, validate_batch
 
 
@@ -101,8 +100,7 @@ def held_out_split(owner, n_sequences, fraction, seed):
     """
     if fraction is None or n_sequences < 2:
         return None
-    n_valid = min(max(round(fraction * n_sequences), 1), n_sequences - 1)
-    held = check_random_state(seed).permutation(n_sequences)[:n_valid]
+    held = held_out_groups(n_sequences, fraction, seed)
     return IndexSplit(np.flatnonzero(np.isin(owner, held)))
 
 

@@ -74,6 +74,7 @@ __all__ = [
     "SequenceDataset",
     "BatchIterator",
     "IndexSplit",
+    "held_out_groups",
     "LRSchedule",
     "EarlyStopping",
     "PresetMixin",
@@ -416,19 +417,35 @@ def downsample_batch(batch, stride):
     return [pool(seq) for seq in batch]
 
 
+def held_out_groups(n_groups, fraction, seed):
+    """Ids of ``round(fraction * n_groups)`` groups (at least one, never all), at random.
+
+    Parameters
+    ----------
+    n_groups : int
+        At least 2.
+    fraction : float in (0, 1)
+    seed : int, RandomState instance or None
+
+    Returns
+    -------
+    held : ndarray of int
+    """
+    n_valid = min(max(round(fraction * n_groups), 1), n_groups - 1)
+    return check_random_state(seed).permutation(n_groups)[:n_valid]
+
+
 def _group_validation(y, groups, fraction, seed, *, stratify):
     """Indices of whole groups, about ``fraction`` of the items, or None if too few."""
     codes, group_ids = np.unique(groups, return_inverse=True)
     n_groups = len(codes)
     n_splits = max(2, int(round(1 / fraction)))
     if stratify:
-        # a group's class: its most common label
-        group_y = np.array(
-            [
-                np.bincount(np.unique(y, return_inverse=True)[1][group_ids == g]).argmax()
-                for g in range(n_groups)
-            ]
-        )
+        # a group's class: its most common label (ties: the first class)
+        classes, y_codes = np.unique(y, return_inverse=True)
+        counts = np.zeros((n_groups, len(classes)), dtype=int)
+        np.add.at(counts, (group_ids, y_codes), 1)
+        group_y = counts.argmax(axis=1)
         _, per_class = np.unique(group_y, return_counts=True)
         if n_groups < 2 * len(per_class) or per_class.min() < 2:
             return None
@@ -439,9 +456,7 @@ def _group_validation(y, groups, fraction, seed, *, stratify):
         return np.sort(valid)
     if n_groups < 2:
         return None
-    rng = np.random.RandomState(seed)
-    held = rng.permutation(n_groups)[: max(1, int(round(fraction * n_groups)))]
-    return np.flatnonzero(np.isin(group_ids, held))
+    return np.flatnonzero(np.isin(group_ids, held_out_groups(n_groups, fraction, seed)))
 
 
 class IndexSplit:
