@@ -458,8 +458,9 @@ def build_parser():
         "compare",
         help="compare classical and deep models with song-level CV",
         description="Compare classical models (random forest, SVM, KNN, logistic regression, "
-        "gradient boosting, AdaBoost) and networks (LSTM, CRNN NN2/NN3, ResNet-1D, 2D CNN, "
-        "RCNN) on the same songs with song-level cross-validation. Without --data it uses "
+        "gradient boosting, AdaBoost) and networks at their defaults (LSTM, CRNN and its NN2/NN3 "
+        "layouts, ResNet-1D, InceptionTime, 2D CNN, RCNN) on the same songs with song-level "
+        "cross-validation. Without --data it uses "
         "the music21 corpus (5 composers/collections). Writes results.csv, "
         "confusion_matrix.png and training_curves_<model>.png into --out.",
     )
@@ -474,16 +475,23 @@ def build_parser():
         "bach,palestrina,trecento,ryans_mammoth,oneills)",
     )
     p.add_argument(
-        "--models", help="comma-separated model names, or 'classical'/'deep' (default: all 12)"
+        "--models", help="comma-separated model names, or 'classical'/'deep' (default: all)"
     )
     p.add_argument("--cv", type=int, help="song-level folds (default 5; 3 with --quick)")
     p.add_argument(
-        "--quick", action="store_true", help="20 songs per class, 3 folds, 15 epochs, small grids"
+        "--quick",
+        action="store_true",
+        help="20 songs per class, 3 folds, at most 30 epochs, small grids",
     )
     p.add_argument(
         "--max-per-class", type=int, help="songs per class (default 40; 20 with --quick)"
     )
-    p.add_argument("--epochs", type=int, help="epochs per network (default 30; 15 with --quick)")
+    p.add_argument(
+        "--epochs",
+        type=int,
+        help="most epochs per network (default: the networks' own, 100, "
+        "ended earlier by early stopping; 30 with --quick)",
+    )
     p.add_argument(
         "--engine",
         choices=["grid", "optuna"],

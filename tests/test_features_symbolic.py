@@ -151,6 +151,28 @@ def test_note_sequence_part_selection_and_rests():
     np.testing.assert_allclose(rest[0], [0, 0, 0, 1, 0, 0, 0, 0], atol=1e-6)
 
 
+def test_note_sequence_degree_is_key_invariant_and_beat_is_the_metric_position(two_styles):
+    # a C major scale: the tonic is C, so degrees are the pitch classes
+    c_major = make_notes([60, 62, 64, 65, 67, 69, 71, 72], np.arange(8) * 0.5, 0.5)
+    deg, beat = NoteSequence(features=("degree", "beat")).transform([c_major])[0]
+    np.testing.assert_array_equal(deg, [0, 2, 4, 5, 7, 9, 11, 0])
+    np.testing.assert_array_equal(beat, [0, 0.5] * 4)
+    # real chorales: transposing a whole score leaves its degree row unchanged
+    scores, _, paths = two_styles
+    features = NoteSequence(features=("pitch", "degree"))
+    for notes in scores[:3]:
+        up = notes.copy()
+        up["pitch"] += 5
+        (p0, d0), (p1, d1) = features.transform([notes, up])
+        np.testing.assert_array_equal(p1, p0 + 5)
+        np.testing.assert_array_equal(d1, d0)
+    # the tonic is music21's Krumhansl-Schmuckler tonic
+    for path, notes in zip(paths[:2], scores[:2]):
+        tonic = corpus.parse(path).analyze("KrumhanslSchmuckler").tonic.pitchClass
+        pitch, deg = features.transform([notes])[0]
+        np.testing.assert_array_equal(deg, (pitch - tonic) % 12)
+
+
 def test_note_sequence_in_pipeline_from_paths_to_slices(two_styles, tmp_path):
     from skmusic.features import slice_sequences
 

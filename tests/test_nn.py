@@ -143,6 +143,24 @@ def test_ragged_predictions_equal_one_by_one():
     np.testing.assert_allclose(whole, single, atol=1e-6)
 
 
+def test_ragged_predictions_do_not_depend_on_the_order_of_the_batch():
+    """Ragged input is predicted in batches sorted by length and put back in order.
+
+    Convolutions see a batch's padding, so a sequence's output would depend on which
+    sequences share its batch; sorted by length, the batches are the same whatever
+    order the caller gives.
+    """
+    rng = np.random.RandomState(2)
+    X = [rng.randn(1, n) for n in rng.permutation(np.arange(5, 85))]  # 80 distinct lengths
+    y = np.arange(80) % 2
+    clf = ResNet1DClassifier(n_filters=4, max_epochs=2, batch_size=16, random_state=0).fit(X, y)
+    by_length = np.argsort([x.shape[1] for x in X])
+    shifted = np.roll(by_length, 8)  # batches of 16 that straddle the first order's
+    first = clf.predict_proba([X[i] for i in by_length])
+    second = clf.predict_proba([X[i] for i in shifted])
+    np.testing.assert_allclose(first, np.roll(second, -8, axis=0), atol=1e-6)
+
+
 def _n_params(module):
     return sum(p.numel() for p in module.parameters())
 

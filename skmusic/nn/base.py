@@ -882,8 +882,19 @@ class BaseNeuralEstimator(BaseEstimator):
         return self.net_
 
     def _forward(self, dataset):
-        """The module's outputs for every item of ``dataset``, as float64 numpy."""
+        """The module's outputs for every item of ``dataset``, as float64 numpy.
+
+        Sequences of unequal lengths go through the module sorted by length (so
+        each batch pads little), and come back in their own order.
+        """
+        order = None
+        if dataset.lengths is not None:
+            order = torch.argsort(dataset.lengths, stable=True)
+            y = None if dataset.y is None else dataset.y[order]
+            dataset = SequenceDataset(dataset.X[order], dataset.lengths[order], y)
         out = self.net_.forward(dataset, training=False, device="cpu")
+        if order is not None:
+            out = out[torch.argsort(order)]
         return out.double().numpy()
 
     @property

@@ -110,6 +110,34 @@ def _key_profiles(weights):
     return np.array([method.getWeights("major"), method.getWeights("minor")], dtype=float)
 
 
+def key_correlations(notes, key_weights="KrumhanslSchmuckler"):
+    """How well each key fits a score's duration-weighted pitch-class histogram.
+
+    Parameters
+    ----------
+    notes : ndarray of dtype NOTE_DTYPE
+    key_weights : str, default="KrumhanslSchmuckler"
+        A key-weight class of ``music21.analysis.discrete``.
+
+    Returns
+    -------
+    corr : ndarray of shape (2, 12)
+        Pearson correlation of the histogram with music21's major (row 0) and
+        minor (row 1) profile on every tonic (column, 0 = C); zeros when every
+        pitch class weighs the same. The best key is the largest entry.
+    """
+    weights = np.maximum(notes["duration"], 1e-3)  # grace notes still count a little
+    hist = np.bincount(notes["pitch"] % 12, weights=weights, minlength=12)
+    if np.ptp(hist) == 0:
+        return np.zeros((2, 12))
+    profiles = _key_profiles(key_weights)
+    # correlation with the profile of every tonic: rotate the histogram
+    rotated = hist[(np.arange(12)[:, None] + np.arange(12)) % 12]  # (tonic, pc)
+    r = rotated - rotated.mean(axis=1, keepdims=True)
+    q = profiles - profiles.mean(axis=1, keepdims=True)
+    return (q @ r.T) / np.outer(np.linalg.norm(q, axis=1), np.linalg.norm(r, axis=1))
+
+
 @_group(
     "pitch",
     ["pitch_mean", "pitch_std", "pitch_min", "pitch_max", "pitch_range"],
@@ -208,17 +236,7 @@ def _polyphony(s):
     "best-matching key of the pitch-class histogram against music21's key profiles",
 )
 def _key(s):
-    weights = np.maximum(s.duration, 1e-3)
-    hist = np.bincount(s.notes["pitch"] % 12, weights=weights, minlength=12)
-    profiles = _key_profiles(s.key_weights)
-    # correlation with the profile of every tonic: rotate the histogram
-    rotated = hist[(np.arange(12)[:, None] + np.arange(12)) % 12]  # (tonic, pc)
-    if np.ptp(hist) == 0:
-        corr = np.zeros((2, 12))
-    else:  # Pearson correlation of every (mode, tonic) pair at once
-        r = rotated - rotated.mean(axis=1, keepdims=True)
-        q = profiles - profiles.mean(axis=1, keepdims=True)
-        corr = (q @ r.T) / np.outer(np.linalg.norm(q, axis=1), np.linalg.norm(r, axis=1))
+    corr = key_correlations(s.notes, s.key_weights)
     ranked = np.sort(corr.ravel())[::-1]
     mode, tonic = np.unravel_index(np.argmax(corr), corr.shape)
     return [float(tonic), float(mode == 0), ranked[0], ranked[0] - ranked[1]]

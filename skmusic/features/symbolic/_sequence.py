@@ -12,6 +12,7 @@ from ._base import (
     _sort_by_time,
     _StatelessScoreTransformer,
 )
+from ._score_features import key_correlations
 
 _SEQUENCE_FEATURES = (
     "pitch",
@@ -24,11 +25,16 @@ _SEQUENCE_FEATURES = (
     "interval",
     "ioi",
     "rest",
+    "degree",
+    "beat",
 )
 
 
 def _note_sequence(notes, *, features, chords, part, i=0):
     notes = _sort_by_time(_select_part(notes, part, i))
+    tonic = None
+    if "degree" in features and len(notes):
+        tonic = np.unravel_index(np.argmax(key_correlations(notes)), (2, 12))[1]
     if chords != "all":
         starts = _group_starts(notes["onset"])
         keep = np.r_[starts[1:], True] if chords == "top" else starts
@@ -50,6 +56,10 @@ def _note_sequence(notes, *, features, chords, part, i=0):
             col = np.r_[0.0, np.diff(pitch)]
         elif feature == "ioi":
             col = np.r_[0.0, np.diff(onset)]
+        elif feature == "degree":
+            col = (pitch - tonic) % 12
+        elif feature == "beat":
+            col = onset % 1.0
         else:  # rest: silence before the note, after every earlier column ended
             latest_end = np.r_[onset[0], np.maximum.accumulate(end)[:-1]]
             col = np.maximum(onset - latest_end, 0.0)
@@ -78,7 +88,13 @@ class NoteSequence(_StatelessScoreTransformer):
         - ``"ioi"``: inter-onset interval, onset minus the previous column's
           onset (0 first, 0 between notes of one chord under ``chords="all"``);
         - ``"rest"``: silence before the note, after every earlier column has
-          ended (0 where notes overlap or follow each other directly).
+          ended (0 where notes overlap or follow each other directly);
+        - ``"degree"``: pitch class relative to the tonic of the score's key
+          (0-11; the key that best fits its duration-weighted pitch-class
+          histogram, Krumhansl-Schmuckler, as ``ScoreFeatures``' ``"key"``
+          group finds it), so the same tune in any key gives the same row;
+        - ``"beat"``: where the note starts within its beat, ``onset % 1``
+          (0 on the beat, 0.5 on the off-beat eighth).
     chords : {"top", "bottom", "all"}, default="top"
         What a chord (several notes starting together) becomes. ``"top"``:
         only its highest note, so the series is the melody line on top (the
