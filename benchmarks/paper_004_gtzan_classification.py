@@ -167,7 +167,8 @@ def main():
         "given as fractions of each song's slices, applied in two ways: `min_votes` "
         "(skmusic's rule: a song whose winning class has fewer votes falls back to the mean "
         "slice probability) and the paper's rule (such a song is rejected, i.e. counted as "
-        "not correct). Training: Adam, at most "
+        "not correct). Training: the networks' own recipe (AdamW, warm-up and cosine schedule, "
+        "early stopping where the split allows, in-network normalization), at most "
         f"{'12' if quick else '30'} epochs and at most {cap} s per network and fold "
         f"(the epochs column shows what ran). Majority-class song accuracy: {majority:.3f}."
         + (" **--quick**: halved networks, 8 pieces per class, few epochs." if quick else "")
