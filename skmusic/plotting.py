@@ -211,7 +211,15 @@ def plot_training_curves(estimator_or_history, *, keys=None, title=None, ax=None
     if acc_ax is not None:
         h2, l2 = acc_ax.get_legend_handles_labels()
         handles, labels = handles + h2, labels + l2
-    ax.legend(handles, labels, loc="upper right")
+    # under the axes, where no curve can run behind it
+    ax.legend(
+        handles,
+        labels,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.14),
+        ncol=len(labels),
+        frameon=False,
+    )
     ax.grid(alpha=0.3)
     if title:
         ax.set_title(title)
