@@ -138,6 +138,12 @@ def key_correlations(notes, key_weights="KrumhanslSchmuckler"):
     return (q @ r.T) / np.outer(np.linalg.norm(q, axis=1), np.linalg.norm(r, axis=1))
 
 
+def best_key(corr):
+    """``(tonic, major)`` of the largest entry of :func:`key_correlations`' table."""
+    mode, tonic = np.unravel_index(np.argmax(corr), corr.shape)
+    return int(tonic), bool(mode == 0)
+
+
 @_group(
     "pitch",
     ["pitch_mean", "pitch_std", "pitch_min", "pitch_max", "pitch_range"],
@@ -238,8 +244,8 @@ def _polyphony(s):
 def _key(s):
     corr = key_correlations(s.notes, s.key_weights)
     ranked = np.sort(corr.ravel())[::-1]
-    mode, tonic = np.unravel_index(np.argmax(corr), corr.shape)
-    return [float(tonic), float(mode == 0), ranked[0], ranked[0] - ranked[1]]
+    tonic, major = best_key(corr)
+    return [float(tonic), float(major), ranked[0], ranked[0] - ranked[1]]
 
 
 @_group(

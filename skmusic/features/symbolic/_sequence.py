@@ -12,7 +12,7 @@ from ._base import (
     _sort_by_time,
     _StatelessScoreTransformer,
 )
-from ._score_features import key_correlations
+from ._score_features import best_key, key_correlations
 
 _SEQUENCE_FEATURES = (
     "pitch",
@@ -32,9 +32,8 @@ _SEQUENCE_FEATURES = (
 
 def _note_sequence(notes, *, features, chords, part, i=0):
     notes = _sort_by_time(_select_part(notes, part, i))
-    tonic = None
-    if "degree" in features and len(notes):
-        tonic = np.unravel_index(np.argmax(key_correlations(notes)), (2, 12))[1]
+    # the key from every note of the part, before chords are reduced to one note
+    tonic = best_key(key_correlations(notes))[0] if "degree" in features else None
     if chords != "all":
         starts = _group_starts(notes["onset"])
         keep = np.r_[starts[1:], True] if chords == "top" else starts
