@@ -12,9 +12,9 @@ from sklearn.datasets import get_data_home as _sklearn_data_home
 from sklearn.utils import Bunch, check_random_state
 
 from ..io import list_tunes, read_files, read_score
-from ._render import TIMBRES, render_audio
+from ._render import TIMBRES, fluidsynth_available, render_audio
 
-__all__ = ["CORPUS_DATASETS", "get_data_home", "load_corpus"]
+__all__ = ["CORPUS_DATASETS", "ENSEMBLES", "get_data_home", "load_corpus"]
 
 _CACHE_VERSION = "v1"
 
@@ -35,6 +35,63 @@ CORPUS_DATASETS = {
         "ireland": ("essenFolksong/irl.abc",),
     },
 }
+
+# The ``instrumentation="by_class"`` rendering: per class, General MIDI programs
+# for the score's parts in order (FluidSynth), the built-in synthesizer's timbre
+# (the fallback where FluidSynth is missing) and a tempo range (bpm).
+ENSEMBLES = {
+    # church organ, slow
+    "bach": {"programs": (19,), "timbre": "organ", "bpm": (66, 84)},
+    # a choir (choir aahs, voice oohs), slow
+    "palestrina": {"programs": (52, 53), "timbre": "clarinet", "bpm": (56, 72)},
+    # plucked lute-like guitar, recorder-like flute and harp, moderate
+    "trecento": {"programs": (24, 74, 46), "timbre": "guitar", "bpm": (92, 112)},
+    # a fiddle playing reels, fast
+    "ryans_mammoth": {"programs": (40,), "timbre": "strings", "bpm": (150, 180)},
+    # a tin whistle, lively
+    "oneills": {"programs": (78,), "timbre": "flute", "bpm": (112, 136)},
+}
+
+# For classes without an entry in ENSEMBLES (e.g. the folk regions), cycled over
+# the sorted class labels.
+_GENERIC_ENSEMBLES = (
+    {"programs": (0,), "timbre": "piano", "bpm": (80, 100)},
+    {"programs": (48,), "timbre": "strings", "bpm": (60, 76)},
+    {"programs": (73,), "timbre": "flute", "bpm": (120, 144)},
+    {"programs": (24,), "timbre": "guitar", "bpm": (100, 120)},
+    {"programs": (71,), "timbre": "clarinet", "bpm": (88, 104)},
+    {"programs": (19,), "timbre": "organ", "bpm": (64, 80)},
+)
+
+
+def _ensembles(instrumentation, labels):
+    """label -> ensemble dict for the by-class rendering, validated."""
+    if isinstance(instrumentation, str):
+        generic = iter(_GENERIC_ENSEMBLES * (1 + len(labels) // len(_GENERIC_ENSEMBLES)))
+        chosen = {
+            label: ENSEMBLES[label] if label in ENSEMBLES else next(generic) for label in labels
+        }
+    else:
+        missing = sorted(set(labels) - set(instrumentation))
+        if missing:
+            raise ValueError(
+                f"instrumentation has no ensemble for class(es) {missing}; give one per "
+                "class, e.g. {'bach': {'programs': (19,), 'timbre': 'organ', "
+                "'bpm': (66, 84)}}."
+            )
+        chosen = {label: dict(instrumentation[label]) for label in labels}
+    for label, ensemble in chosen.items():
+        extra = sorted(set(ensemble) - {"programs", "timbre", "bpm"})
+        if extra or ensemble.get("timbre") not in TIMBRES:
+            raise ValueError(
+                f"The ensemble of class {label!r} must have a 'timbre' among "
+                f"{sorted(TIMBRES)}, and optionally 'programs' and 'bpm'; got {ensemble!r}."
+            )
+        low, high = ensemble.get("bpm", (80, 120))
+        if not 0 < low <= high:
+            raise ValueError(f"The bpm range of class {label!r} must be 0 < low <= high.")
+    return chosen
+
 
 _DEFAULT_CAP = {"composers": 100, "bach": None, "folk": 150}
 
@@ -174,6 +231,8 @@ def load_corpus(
     classes=None,
     max_per_class="default",
     as_audio=False,
+    instrumentation="random",
+    backend=None,
     sr=22050,
     max_seconds=30.0,
     data_home=None,
@@ -204,10 +263,29 @@ def load_corpus(
         ``"composers"``, 150 for ``"folk"`` and all pieces for ``"bach"``;
         ``None`` takes all.
     as_audio : bool, default=False
-        Render every piece to a waveform with :func:`render_audio` (a timbre and
-        a tempo of 80-120 bpm drawn per piece from ``random_state``,
-        independently of its label). ``data`` then holds ``(1, n_samples)``
-        waveforms and ``notes`` the note events.
+        Render every piece to a waveform with :func:`render_audio`. ``data``
+        then holds ``(1, n_samples)`` waveforms and ``notes`` the note events.
+    instrumentation : {"random", "by_class"} or dict, default="random"
+        How pieces are rendered with ``as_audio``:
+
+        * ``"random"``: a timbre and a tempo of 80-120 bpm drawn per piece
+          from ``random_state``, independently of its label -- only the notes
+          tell the classes apart (the harder setting).
+        * ``"by_class"``: every class has its own ensemble and tempo range
+          (:data:`ENSEMBLES`: a church organ for Bach, a choir for Palestrina,
+          lute, recorder and harp for the trecento, a fast fiddle for Ryan's
+          Mammoth, a tin whistle for O'Neill's; classes without an entry get
+          one of a few generic ensembles), the tempo drawn per piece within
+          the range. The classes then differ in instruments, texture and pace
+          as genres do: a **stand-in for genre audio** (GTZAN) offline.
+          Through FluidSynth the parts play the ensemble's General MIDI
+          programs; the built-in synthesizer plays its ``timbre`` instead.
+        * a dict ``{label: {"programs": (...), "timbre": ..., "bpm": (low,
+          high)}}`` with an ensemble for every class.
+    backend : {"numpy", "fluidsynth", "auto"} or None, default=None
+        Renderer (see :func:`render_audio`); ``None`` is ``"numpy"`` for the
+        random rendering (as before) and ``"auto"`` (FluidSynth where
+        installed) for the by-class rendering.
     sr : int, default=22050
         Sampling rate of the rendered audio.
     max_seconds : float, default=30.0
@@ -229,7 +307,8 @@ def load_corpus(
         ``target`` (ndarray of str), ``target_names``, ``filenames`` (addresses
         :class:`skmusic.io.ScoreLoader` reads: paths, or ``"file.abc#N"`` for a
         tune of a collection), ``DESCR``; with ``as_audio`` also ``notes``,
-        ``sr``, ``timbres`` and ``bpm``.
+        ``sr``, ``timbres``, ``bpm`` and ``backend`` (the renderer that ran:
+        ``"numpy"`` or ``"fluidsynth"``).
 
     Examples
     --------
@@ -255,6 +334,15 @@ def load_corpus(
         if unknown:
             raise ValueError(f"Unknown class(es) {unknown} for {name!r}; it has {sorted(spec)}.")
         spec = {label: spec[label] for label in spec if label in set(classes)}
+    if not isinstance(instrumentation, dict) and instrumentation not in ("random", "by_class"):
+        raise ValueError(
+            f"instrumentation must be 'random', 'by_class' or a dict of ensembles, got "
+            f"{instrumentation!r}."
+        )
+    if backend is None:
+        backend = "numpy" if instrumentation == "random" else "auto"
+    if backend not in ("numpy", "fluidsynth", "auto"):
+        raise ValueError(f"backend must be 'numpy', 'fluidsynth', 'auto' or None, got {backend!r}.")
     cap = _DEFAULT_CAP[name] if max_per_class == "default" else max_per_class
     if cap is not None and (not isinstance(cap, (int, np.integer)) or cap < 1):
         raise ValueError(f"max_per_class must be a positive int, None or 'default', got {cap!r}.")
@@ -280,11 +368,30 @@ def load_corpus(
         DESCR=_DESCR[name],
     )
     if as_audio:
-        timbres = rng.choice(sorted(TIMBRES), size=len(data))
-        bpm = rng.uniform(80, 120, size=len(data))
+        if instrumentation == "random":
+            timbres = rng.choice(sorted(TIMBRES), size=len(data))
+            bpm = rng.uniform(80, 120, size=len(data))
+            programs = [None] * len(data)
+        else:
+            ensembles = _ensembles(instrumentation, sorted(set(target)))
+            timbres = np.array([ensembles[label]["timbre"] for label in target])
+            bpm = np.array(
+                [rng.uniform(*ensembles[label].get("bpm", (80, 120))) for label in target]
+            )
+            programs = [ensembles[label].get("programs") for label in target]
+        if backend == "auto":
+            backend = "fluidsynth" if fluidsynth_available() else "numpy"
         waves = Parallel(n_jobs=n_jobs)(
-            delayed(render_audio)(notes, sr=sr, bpm=b, timbre=t, max_seconds=max_seconds)
-            for notes, t, b in zip(data, timbres, bpm)
+            delayed(render_audio)(
+                notes,
+                sr=sr,
+                bpm=b,
+                timbre=t,
+                max_seconds=max_seconds,
+                backend=backend,
+                programs=p,
+            )
+            for notes, t, b, p in zip(data, timbres, bpm, programs)
         )
-        bunch.update(notes=data, data=waves, sr=sr, timbres=timbres, bpm=bpm)
+        bunch.update(notes=data, data=waves, sr=sr, timbres=timbres, bpm=bpm, backend=backend)
     return bunch

@@ -33,6 +33,8 @@ TIMBRES = {
 # General MIDI programs that play the same roles through FluidSynth.
 _GM_PROGRAMS = {"organ": 19, "piano": 0, "strings": 48, "flute": 73, "clarinet": 71, "guitar": 24}
 
+_FLUIDSYNTH_MIN_SR = 8000
+
 _SOUNDFONTS = (
     "/usr/share/sounds/sf2/TimGM6mb.sf2",
     "/usr/share/sounds/sf2/FluidR3_GM.sf2",
@@ -84,7 +86,15 @@ def _render_numpy(notes, sr, seconds_per_quarter, timbre, total):
     return out
 
 
-def _render_fluidsynth(notes, sr, bpm, timbre):
+def _part_programs(notes, timbre, programs):
+    """GM program per part: ``programs`` (cycled over the parts) or the timbre's."""
+    parts = [int(p) for p in np.unique(notes["part"])]
+    if programs is None:
+        return {p: _GM_PROGRAMS[timbre] for p in parts}
+    return {p: int(programs[i % len(programs)]) for i, p in enumerate(parts)}
+
+
+def _render_fluidsynth(notes, sr, bpm, timbre, programs=None):
     import soundfile
 
     from ..io.scores import write_midi
@@ -94,16 +104,23 @@ def _render_fluidsynth(notes, sr, bpm, timbre):
             notes,
             os.path.join(tmp, "score.mid"),
             bpm=bpm,
-            programs={int(p): _GM_PROGRAMS[timbre] for p in np.unique(notes["part"])},
+            programs=_part_programs(notes, timbre, programs),
         )
         wav = os.path.join(tmp, "score.wav")
+        # FluidSynth runs at 8 kHz or more; lower rates are resampled after
+        rate = max(int(sr), _FLUIDSYNTH_MIN_SR)
         subprocess.run(
-            ["fluidsynth", "-ni", "-q", "-F", wav, "-r", str(int(sr)), _soundfont(), mid],
+            ["fluidsynth", "-ni", "-q", "-F", wav, "-r", str(rate), _soundfont(), mid],
             check=True,
             capture_output=True,
         )
         y, _ = soundfile.read(wav, dtype="float32", always_2d=True)
-    return y.mean(axis=1)
+    y = y.mean(axis=1)
+    if rate != int(sr):
+        import librosa
+
+        y = librosa.resample(y, orig_sr=rate, target_sr=int(sr))
+    return y
 
 
 def render_audio(
@@ -114,6 +131,7 @@ def render_audio(
     timbre=None,
     max_seconds=None,
     backend="numpy",
+    programs=None,
     random_state=None,
 ):
     """Render note events to a mono waveform.
@@ -136,6 +154,11 @@ def render_audio(
         ``"numpy"``: the built-in additive synthesizer. ``"fluidsynth"``: the
         ``fluidsynth`` program with a General MIDI soundfont (the timbre picks the
         GM program). ``"auto"``: FluidSynth when installed, else NumPy.
+    programs : sequence of int, default=None
+        General MIDI programs (0-127) for FluidSynth, given to the score's
+        parts in order (cycled when there are more parts); ``None`` uses the
+        timbre's program for every part. The NumPy synthesizer ignores them
+        and plays ``timbre``.
     random_state : int, RandomState instance or None, default=None
         Draws the timbre when ``timbre=None``.
 
@@ -168,6 +191,12 @@ def render_audio(
             "backend='fluidsynth' needs the fluidsynth program and a General MIDI "
             "soundfont (Debian: apt-get install fluidsynth timgm6mb-soundfont)."
         )
+    if programs is not None:
+        programs = [int(p) for p in np.atleast_1d(programs)]
+        if not programs or min(programs) < 0 or max(programs) > 127:
+            raise ValueError(
+                f"programs must be General MIDI program numbers in 0-127, got {programs!r}."
+            )
     seconds_per_quarter = 60.0 / bpm
     release = TIMBRES[timbre][3]
     end = float(np.max(notes["onset"] + notes["duration"])) * seconds_per_quarter + release
@@ -175,7 +204,7 @@ def render_audio(
         end = min(end, float(max_seconds))
     total = max(int(end * sr), 1)
     if backend == "fluidsynth" or (backend == "auto" and fluidsynth_available()):
-        y = _render_fluidsynth(notes, sr, bpm, timbre)
+        y = _render_fluidsynth(notes, sr, bpm, timbre, programs)
         y = np.pad(y, (0, max(total - y.shape[0], 0)))[:total]
     else:
         y = _render_numpy(notes, sr, seconds_per_quarter, timbre, total)
