@@ -13,6 +13,10 @@ SequenceForecaster
 WaveformGenerator
     Conv1D + bidirectional GRU on raw audio with a sampled 8-bit mu-law output, rolled
     forward (Doyle and Lopez's network).
+SpectralGenerator
+    Conv1D + bidirectional GRU over log-mel frames, a drawn (mixture-density) next
+    frame, rolled forward and turned into sound by Griffin-Lim; MeanSpectrumGenerator
+    is its trivial baseline.
 ClassConditionalGenerator
     One fitted clone of a generator per class (Doyle and Lopez: one network per genre).
 
@@ -23,12 +27,16 @@ Helpers: :func:`write_tokens_midi` (sampled ids to a MIDI file),
 from ._conditional import ClassConditionalGenerator
 from ._note_lstm import NGramTokenGenerator, NoteLSTMGenerator, write_tokens_midi
 from ._regression import SequenceForecaster, WaveformGenerator
+from ._spectral import MeanSpectrumGenerator, SpectralGenerator, mel_to_waveform
 
 __all__ = [
     "ClassConditionalGenerator",
+    "MeanSpectrumGenerator",
     "NGramTokenGenerator",
     "NoteLSTMGenerator",
     "SequenceForecaster",
+    "SpectralGenerator",
     "WaveformGenerator",
+    "mel_to_waveform",
     "write_tokens_midi",
 ]
