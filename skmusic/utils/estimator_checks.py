@@ -184,6 +184,20 @@ INIT_PARAMS = {
         "max_epochs": 2,
         "random_state": 0,
     },
+    "SpectralGenerator": {
+        "width": 1,
+        "sr": 100,
+        "n_fft": 2,
+        "hop_length": 1,
+        "n_mels": 1,
+        "conv_channels": 2,
+        "hidden_size": 2,
+        "n_components": 1,
+        "n_iter": 2,
+        "max_epochs": 2,
+        "random_state": 0,
+    },
+    "MeanSpectrumGenerator": {"sr": 100, "n_fft": 2, "hop_length": 1, "n_mels": 1, "n_iter": 2},
     "ClassConditionalGenerator": {"generator": _small_generator},
     # --- model_selection ---
 }
