@@ -52,6 +52,8 @@ def mel_to_waveform(
         The analysis that made ``mel_db``.
     length : int, default=None
         Samples of the output; ``None``: ``hop_length * (n_frames - 1)``.
+        The frames are cut to the ``1 + length // hop_length`` that cover it,
+        or extended by repeating the last frame.
     n_iter : int, default=32
         Griffin-Lim iterations.
     random_state : int, RandomState instance or None, default=None
@@ -79,7 +81,15 @@ def mel_to_waveform(
     """
     import librosa
 
-    power = librosa.db_to_power(np.asarray(mel_db, dtype=np.float64))
+    mel_db = np.asarray(mel_db, dtype=np.float64)
+    if length is not None:
+        # the frames that centred analysis gives ``length`` samples: cut, or
+        # extend with the last frame
+        n_frames = 1 + int(length) // hop_length
+        mel_db = mel_db[:, :n_frames]
+        if mel_db.shape[1] < n_frames:
+            mel_db = np.pad(mel_db, ((0, 0), (0, n_frames - mel_db.shape[1])), mode="edge")
+    power = librosa.db_to_power(mel_db)
     magnitude = librosa.feature.inverse.mel_to_stft(
         power.astype(np.float32), sr=sr, n_fft=n_fft, power=2.0, **mel
     )
