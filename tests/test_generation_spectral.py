@@ -128,7 +128,6 @@ def test_spectral_beats_the_baseline_on_held_out_frames():
     train = np.stack([tones([200, 300, 400, 600], seconds=2.0, seed=s) for s in range(6)])
     test = np.stack([tones([200, 300, 400, 600], seconds=2.0, seed=s) for s in (10, 11)])
     params = {**TINY, "max_epochs": 8, "hidden_size": 8, "conv_channels": 8, "patience": None}
-    params["hop"] = 2
     gen = SpectralGenerator(**params).fit(train)
     base = MeanSpectrumGenerator(**MEL).fit(train)
     assert gen.score(test) > base.score(test) + 0.5
