@@ -10,16 +10,24 @@ CNN on 5 s mel spectrograms (5 conv + max-pool blocks, batch norm, dropout
 0.5, Adam 1e-4) trained on real clips (its Figures 6 and 7).
 
 Audio (``--part audio``): the classes are collections of the music21 corpus
-rendered to audio at 10 kHz by skmusic's synthesizer (random timbre and tempo
-per piece); the generators are ``ClassConditionalGenerator(WaveformGenerator())``
-at their defaults -- the paper's Conv1D + BiGRU body with a sampled 8-bit
-mu-law output, 0.45 s in, 0.05 s out -- under a per-class time budget
-(``max_time``); the classifier is ``MelSpectrogram -> ChannelScaler ->
-SpectrogramCNNClassifier`` on 5 s clips. Songs are split before anything is
-cut: generators and CNN train on the training songs' audio; the prompts and
-the real test clips come from held-out songs. Targets: RMS of the generated
-clips within a factor of 2 of the real clips'; generated clips labelled as
-their class above chance (aim >= 0.4); the whole run within 15 minutes.
+rendered to audio at 10 kHz with ``load_corpus(..., as_audio=True,
+instrumentation="by_class")`` -- every class its own General MIDI ensemble
+and tempo range through FluidSynth (the built-in synthesizer's timbres where
+FluidSynth is missing): a stand-in for genre audio. One generator per class
+of each kind (``ClassConditionalGenerator``): ``SpectralGenerator`` (the
+paper's Conv1D + BiGRU body over log-mel frames, a mixture-density next frame
+drawn and rolled forward, Griffin-Lim to sound) under a per-class time budget,
+``MeanSpectrumGenerator`` (the trivial baseline: independent frames around
+the class's mean spectrum, inverted the same way) and, for contrast, the
+paper's sample-level ``WaveformGenerator`` on a smaller budget. The
+classifier is ``MelSpectrogram -> ChannelScaler -> SpectrogramCNNClassifier``
+on 5 s clips. Songs are split before anything is cut: generators and CNN
+train on the training songs' audio; the prompts and the real test clips come
+from held-out songs. Targets: real held-out clips >= 0.85; the spectral
+generator's clips classified as intended >= 0.6 (chance 0.2) and better than
+the baseline on held-out frame likelihood or recognition; its clips' RMS and
+spectral centroid within the real clips' 10th-90th percentiles; the whole
+run within 20 minutes on 2 cores.
 
 Notes (``--part symbolic``): the same loop on the composers corpus as notes.
 ``ClassConditionalGenerator(NoteLSTMGenerator())`` at its defaults learns the
@@ -36,7 +44,8 @@ Run::
     python benchmarks/paper_003_gtzan_generation.py --part symbolic
 
 Writes benchmarks/results/paper_003[_quick].md with the confusion matrices in
-paper_003_confusion[_quick].png (audio), and paper_003_symbolic[_quick].md with
+paper_003_confusion[_quick].png and real beside generated spectrograms in
+paper_003_spectrograms[_quick].png (audio), and paper_003_symbolic[_quick].md with
 paper_003_symbolic_confusion[_quick].png and one generated MIDI piece per class
 under paper_003_symbolic_midi/ (notes).
 """

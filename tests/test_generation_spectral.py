@@ -170,3 +170,14 @@ def test_bad_input_gets_clear_errors(X, fitted):
         fitted.sample(X[0, :, :800], temperature=-1)
     with pytest.raises(ValueError, match="n_samples must be a positive integer"):
         fitted.sample(n_samples=0)
+
+
+def test_equalizer_is_learned_and_can_be_turned_off(X, fitted):
+    assert fitted.stft_gain_.shape == (1 + 128 // 2,)
+    assert np.all(fitted.stft_gain_ > 0)
+    plain = SpectralGenerator(**TINY, equalize=False).fit(X)
+    assert plain.stft_gain_ is None
+    # the same network (same seed), only the inversion differs
+    a = plain.sample(X[0, :, :800], seconds=0.2, random_state=0)
+    b = fitted.sample(X[0, :, :800], seconds=0.2, random_state=0)
+    assert a.shape == b.shape and not np.allclose(a, b)

@@ -31,7 +31,16 @@ _LOG_2PI = np.log(2 * np.pi)
 
 
 def mel_to_waveform(
-    mel_db, *, sr, n_fft, hop_length, length=None, n_iter=32, random_state=None, **mel
+    mel_db,
+    *,
+    sr,
+    n_fft,
+    hop_length,
+    length=None,
+    n_iter=32,
+    stft_gain=None,
+    random_state=None,
+    **mel,
 ):
     """A waveform whose mel spectrogram is ``mel_db``, by Griffin-Lim.
 
@@ -56,6 +65,10 @@ def mel_to_waveform(
         or extended by repeating the last frame.
     n_iter : int, default=32
         Griffin-Lim iterations.
+    stft_gain : array-like of shape (1 + n_fft // 2,), default=None
+        Per-bin gains applied to the least-squares STFT magnitude before
+        Griffin-Lim (an equaliser; see :class:`SpectralGenerator`'s
+        ``equalize``).
     random_state : int, RandomState instance or None, default=None
         The initial phases.
     **mel
@@ -93,6 +106,8 @@ def mel_to_waveform(
     magnitude = librosa.feature.inverse.mel_to_stft(
         power.astype(np.float32), sr=sr, n_fft=n_fft, power=2.0, **mel
     )
+    if stft_gain is not None:
+        magnitude = magnitude * np.asarray(stft_gain, dtype=np.float32)[:, None]
     y = librosa.griffinlim(
         magnitude,
         n_iter=n_iter,
@@ -125,6 +140,7 @@ class _MelFrames:
         "n_mels": [Interval(Integral, 1, None, closed="left")],
         "n_iter": [Interval(Integral, 1, None, closed="left")],
         "loudness": [StrOptions({"match"}), None],
+        "equalize": ["boolean"],
     }
 
     def _mel(self):
@@ -173,6 +189,31 @@ class _MelFrames:
         self.scale_ = np.where(std > 1e-6, std, 1.0)
         self.low_, self.high_ = flat.min(axis=1), flat.max(axis=1)
         self.rms_ = float(np.sqrt(np.mean(np.concatenate([s.ravel() for s in batch]) ** 2)))
+        self.stft_gain_ = self._fit_equalizer(batch, mels) if self.equalize else None
+
+    def _fit_equalizer(self, batch, mels):
+        """Per-bin ratio of the training audio's mean STFT magnitude to that of
+        its least-squares reconstruction from the mel frames (up to a minute)."""
+        import librosa
+
+        true, rebuilt, used = [], [], 0
+        for wave, mel in zip(batch, mels):
+            if used >= 60 * self.sr:
+                break
+            true.append(np.abs(librosa.stft(wave[0], n_fft=self.n_fft, hop_length=self.hop_length)))
+            rebuilt.append(
+                librosa.feature.inverse.mel_to_stft(
+                    librosa.db_to_power(mel).astype(np.float32),
+                    sr=self.sr,
+                    n_fft=self.n_fft,
+                    power=2.0,
+                )
+            )
+            used += wave.shape[-1]
+        true = np.concatenate(true, axis=1).mean(axis=1)
+        rebuilt = np.concatenate(rebuilt, axis=1).mean(axis=1)
+        gain = np.where(rebuilt > 1e-10, true / np.maximum(rebuilt, 1e-10), 1.0)
+        return np.clip(gain, 0.01, 100.0)
 
     def _n_frames(self, n_out):
         return 1 + n_out // self.hop_length
@@ -189,6 +230,7 @@ class _MelFrames:
                     hop_length=self.hop_length,
                     length=n_out,
                     n_iter=self.n_iter,
+                    stft_gain=self.stft_gain_,
                     random_state=rng,
                 )
                 for f in frames_db
@@ -227,6 +269,11 @@ class MeanSpectrumGenerator(_MelFrames, BaseEstimator):
         from drawn frames keeps the spectral shape but not the level exactly:
         noise in the dB frames raises the power); ``None`` keeps the level the
         inversion gives.
+    equalize : bool, default=True
+        Learn, per STFT bin, how far the least-squares reconstruction of the
+        training audio's magnitude from its mel frames falls from the true
+        magnitude (it spreads each band's energy evenly, which brightens the
+        sound), and undo it before Griffin-Lim (``stft_gain_``).
     random_state : int, RandomState instance or None, default=None
         Seeds :meth:`sample`.
 
@@ -238,6 +285,8 @@ class MeanSpectrumGenerator(_MelFrames, BaseEstimator):
         Per-band range of the training frames (dB); drawn frames are clipped to it.
     rms_ : float
         RMS of the training audio.
+    stft_gain_ : ndarray of shape (1 + n_fft // 2,) or None
+        The inversion's per-bin equaliser (``equalize``).
     n_channels_in_ : int
         Always 1 (mono).
     n_features_in_ : int
@@ -272,6 +321,7 @@ class MeanSpectrumGenerator(_MelFrames, BaseEstimator):
         n_mels=64,
         n_iter=32,
         loudness="match",
+        equalize=True,
         random_state=None,
     ):
         self.sr = sr
@@ -280,6 +330,7 @@ class MeanSpectrumGenerator(_MelFrames, BaseEstimator):
         self.n_mels = n_mels
         self.n_iter = n_iter
         self.loudness = loudness
+        self.equalize = equalize
         self.random_state = random_state
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -456,6 +507,11 @@ class SpectralGenerator(_MelFrames, BaseNeuralEstimator):
         from drawn frames keeps the spectral shape but not the level exactly:
         noise in the dB frames raises the power); ``None`` keeps the level the
         inversion gives.
+    equalize : bool, default=True
+        Learn, per STFT bin, how far the least-squares reconstruction of the
+        training audio's magnitude from its mel frames falls from the true
+        magnitude (it spreads each band's energy evenly, which brightens the
+        sound), and undo it before Griffin-Lim (``stft_gain_``).
     {training}
 
     Attributes
@@ -467,6 +523,8 @@ class SpectralGenerator(_MelFrames, BaseNeuralEstimator):
         to it, so a roll-out cannot wander off into levels never heard.
     rms_ : float
         RMS of the training audio.
+    stft_gain_ : ndarray of shape (1 + n_fft // 2,) or None
+        The inversion's per-bin equaliser (``equalize``).
     n_channels_in_ : int
         Always 1 (mono).
     n_features_in_ : int
@@ -527,6 +585,7 @@ class SpectralGenerator(_MelFrames, BaseNeuralEstimator):
         dropout=0.0,
         n_iter=32,
         loudness="match",
+        equalize=True,
         max_epochs=30,
         batch_size=64,
         lr=0.003,
@@ -556,6 +615,7 @@ class SpectralGenerator(_MelFrames, BaseNeuralEstimator):
         self.dropout = dropout
         self.n_iter = n_iter
         self.loudness = loudness
+        self.equalize = equalize
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.lr = lr
