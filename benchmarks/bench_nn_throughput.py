@@ -33,7 +33,7 @@ from skmusic.nn import (
     ResNet1DClassifier,
     SpectrogramCNNClassifier,
 )
-from skmusic.nn.base import batch_to_tensors
+from skmusic.nn.data import batch_to_tensors
 
 
 def workloads(quick):

@@ -27,8 +27,10 @@ from skmusic.nn import (
     ResNet1DClassifier,
     SpectrogramCNNClassifier,
 )
-from skmusic.nn.base import LRSchedule, downsample_batch, normalize_batch
+from skmusic.nn.callbacks import WarmupCosine
 from skmusic.nn.modules import CRNNNet, LSTMNet
+from skmusic.nn.preprocessing import downsample_batch, normalize_batch
+from skmusic.nn.splits import split_valid_indices
 from skmusic.utils.estimator_checks import all_estimators
 
 NETWORKS = [
@@ -409,16 +411,39 @@ def test_max_timesteps_averages_long_sequences():
     np.testing.assert_allclose(out[1], [[0.5]])
 
 
+def _old_lr_factor(policy, step, max_epochs, steps_per_epoch):
+    """The hand-written LRSchedule.factor that skorch's LRScheduler replaced (as it was)."""
+    total = max(1, max_epochs * steps_per_epoch)
+    progress = min(step / total, 1.0)
+    warm, start, end = (0.05, 0.0, 0.0) if policy == "cosine" else (0.3, 1 / 25, 1e-4)
+    if progress < warm:
+        return start + (1 - start) * step / max(1.0, warm * total)
+    decay = (progress - warm) / (1 - warm)
+    return end + (1 - end) * 0.5 * (1 + np.cos(np.pi * decay))
+
+
 def test_lr_schedule_warms_up_then_decays():
-    cosine = LRSchedule("cosine", max_epochs=20, steps_per_epoch=10)
-    factors = [cosine.factor(step) for step in range(200)]
+    cosine = WarmupCosine(200)
+    factors = [cosine(step) for step in range(200)]
     assert factors[0] < 0.2 and max(factors) == pytest.approx(1.0, abs=0.01)
     assert int(np.argmax(factors)) == 10  # warm-up: the first 5 % of 200 steps
     assert factors[-1] < 0.01 and np.all(np.diff(factors[10:]) <= 1e-12)
-    one = LRSchedule("onecycle", max_epochs=20, steps_per_epoch=10)
-    assert one.factor(0) == pytest.approx(1 / 25, rel=0.1) and one.factor(199) < 1e-3
+    one = WarmupCosine(200, 0.3, 1 / 25, 1e-4)
+    assert one(0) == pytest.approx(1 / 25, rel=0.1) and one(199) < 1e-3
     clf = tiny(LSTMClassifier, validation_fraction=None, patience=None).fit(*easy_data())
     assert clf.net_.optimizer_.param_groups[0]["lr"] < 0.02 * 0.01  # decayed to ~0
+
+
+@pytest.mark.parametrize("policy", ["cosine", "onecycle"])
+def test_lr_schedule_sets_the_old_factors_every_batch(policy):
+    """skorch's LRScheduler steps the same learning rates as the old hand-written schedule."""
+    X, y = easy_data(n=48)  # 3 batches of 16 an epoch, no validation split
+    clf = tiny(
+        LSTMClassifier, max_epochs=6, lr_schedule=policy, validation_fraction=None, patience=None
+    ).fit(X, y)
+    seen = [b["event_lr"] for epoch in clf.history_[:, "batches"] for b in epoch]
+    expected = [0.02 * _old_lr_factor(policy, step, 6, 3) for step in range(18)]
+    np.testing.assert_allclose(seen, expected, rtol=1e-12, atol=1e-15)
 
 
 def test_default_recipe_adamw_clipping_and_held_out_validation():
@@ -429,7 +454,7 @@ def test_default_recipe_adamw_clipping_and_held_out_validation():
     callbacks = dict(clf.net_.callbacks_)
     assert callbacks["grad_clip"].gradient_clip_value == 1.0
     assert callbacks["early_stopping"].load_best
-    valid = clf.net_.train_split.valid_indices
+    valid = split_valid_indices(clf.net_.train_split)
     assert len(valid) == 6 and sorted(np.unique(y[valid], return_counts=True)[1]) == [2, 2, 2]
     # too little data to hold out one sequence per class: trains on everything
     few = tiny(LSTMClassifier).fit(X[:4], ["a", "a", "a", "b"])
@@ -501,7 +526,7 @@ def test_slices_of_one_song_never_straddle_the_validation_split():
     labels = np.array(["a", "b"] * 20)
     vote = VotingSliceClassifier(tiny(ResNet1DClassifier, max_epochs=3), width=20, hop=10)
     vote.fit(songs, labels)
-    valid = vote.estimator_.net_.train_split.valid_indices
+    valid = split_valid_indices(vote.estimator_.net_.train_split)
     _, index = slice_sequences(songs, 20, 10)
     held, kept = set(index[valid]), set(np.delete(index, valid))
     assert held and not held & kept  # whole songs, on one side only
