@@ -30,7 +30,7 @@ from skmusic.nn import (
 from skmusic.nn.callbacks import WarmupCosine
 from skmusic.nn.modules import CRNNNet, LSTMNet
 from skmusic.nn.preprocessing import downsample_batch, normalize_batch
-from skmusic.nn.splits import split_valid_indices
+from skmusic.nn.splits import split_valid_indices, validation_indices
 from skmusic.utils.estimator_checks import all_estimators
 
 NETWORKS = [
@@ -533,3 +533,23 @@ def test_slices_of_one_song_never_straddle_the_validation_split():
     assert {labels[i] for i in held} == {"a", "b"}  # stratified by the songs' class
     with pytest.raises(ValueError, match="one group per sequence"):
         tiny(LSTMClassifier).fit(*easy_data(), groups=[0, 1])
+
+
+def test_group_validation_holds_out_about_validation_fraction():
+    """Issue 16: with two songs a class, half the songs were held out at validation_fraction=0.1."""
+    rng = np.random.RandomState(0)
+    n_songs, per_song = 10, 6  # 5 classes of 2 songs each
+    songs = np.repeat(np.arange(n_songs), per_song)
+    y = np.repeat(np.arange(n_songs) % 5, per_song).astype(str)
+    X = rng.randn(len(y), 1, 16) + songs[:, None, None] % 5
+    clf = tiny(ResNet1DClassifier, max_epochs=1).fit(X, y, groups=songs)
+    held = set(songs[split_valid_indices(clf.net_.train_split)])
+    assert len(held) == 1  # round(0.1 * 10) songs, not one song of every class
+    # more songs: about a tenth of them, never every song of a class
+    songs = np.repeat(np.arange(40), 3)
+    y = np.repeat(np.arange(40) % 4, 3)
+    valid = validation_indices(len(y), 0.1, 0, y=y, groups=songs, stratify=True)
+    held = np.unique(songs[valid])
+    assert 3 <= len(held) <= 5
+    for label in range(4):
+        assert set(songs[y == label]) - set(held)  # some song of every class is trained on

@@ -8,6 +8,8 @@ given -- and :func:`validation_split` hands it to skorch as its own
 ``ValidSplit`` over a :class:`sklearn.model_selection.PredefinedSplit`.
 """
 
+import warnings
+
 import numpy as np
 from sklearn.model_selection import (
     PredefinedSplit,
@@ -44,27 +46,36 @@ def held_out_groups(n_groups, fraction, seed):
 
 
 def _group_validation(y, groups, fraction, seed, *, stratify):
-    """Indices of whole groups, about ``fraction`` of the items, or None if too few."""
+    """Indices of whole groups, about ``fraction`` of the items, or None if too few.
+
+    Stratified: the first fold of sklearn's ``StratifiedGroupKFold`` with
+    ``round(1 / fraction)`` folds (at most one a group) whose held-out part
+    leaves at least one group of every class to train on.
+    """
     codes, group_ids = np.unique(groups, return_inverse=True)
     n_groups = len(codes)
-    n_splits = max(2, int(round(1 / fraction)))
-    if stratify:
-        # a group's class: its most common label (ties: the first class)
-        classes, y_codes = np.unique(y, return_inverse=True)
-        counts = np.zeros((n_groups, len(classes)), dtype=int)
-        np.add.at(counts, (group_ids, y_codes), 1)
-        group_y = counts.argmax(axis=1)
-        _, per_class = np.unique(group_y, return_counts=True)
-        if n_groups < 2 * len(per_class) or per_class.min() < 2:
+    if not stratify:
+        if n_groups < 2:
             return None
-        splitter = StratifiedGroupKFold(
-            min(n_splits, int(per_class.min())), shuffle=True, random_state=seed
-        )
-        _, valid = next(splitter.split(np.zeros(len(y)), y, group_ids))
-        return np.sort(valid)
-    if n_groups < 2:
+        return np.flatnonzero(np.isin(group_ids, held_out_groups(n_groups, fraction, seed)))
+    # a group's class: its most common label (ties: the first class)
+    classes, y_codes = np.unique(y, return_inverse=True)
+    counts = np.zeros((n_groups, len(classes)), dtype=int)
+    np.add.at(counts, (group_ids, y_codes), 1)
+    group_y = counts.argmax(axis=1)
+    _, per_class = np.unique(group_y, return_counts=True)
+    if n_groups < 2 * len(per_class) or per_class.min() < 2:
         return None
-    return np.flatnonzero(np.isin(group_ids, held_out_groups(n_groups, fraction, seed)))
+    n_splits = min(max(2, int(round(1 / fraction))), n_groups)
+    splitter = StratifiedGroupKFold(n_splits, shuffle=True, random_state=seed)
+    with warnings.catch_warnings():  # classes with fewer groups than folds are expected
+        warnings.simplefilter("ignore", UserWarning)
+        for _, valid in splitter.split(np.zeros(len(y)), y, group_ids):
+            held = np.unique(group_ids[valid])
+            kept = np.setdiff1d(np.arange(n_groups), held)
+            if len(held) and len(np.unique(group_y[kept])) == len(per_class):
+                return np.sort(valid)
+    return None
 
 
 def validation_indices(n_items, fraction, seed, *, y=None, groups=None, stratify=False):
