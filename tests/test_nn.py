@@ -553,3 +553,77 @@ def test_group_validation_holds_out_about_validation_fraction():
     assert 3 <= len(held) <= 5
     for label in range(4):
         assert set(songs[y == label]) - set(held)  # some song of every class is trained on
+
+
+def _lstm_stack_params(n_in, hidden, bidirectional):
+    """PyTorch LSTM layers of ``hidden`` sizes (two bias vectors each)."""
+    total, width = 0, n_in
+    for h in hidden:
+        total += (4 * h * (width + h) + 8 * h) * (2 if bidirectional else 1)
+        width = h * (2 if bidirectional else 1)
+    return total, width
+
+
+def _dense_params(width, sizes, n_out):
+    total = 0
+    for size in (*sizes, n_out):
+        total += width * size + size
+        width = size
+    return total
+
+
+def _lstm_preset_params(preset, n_in, n_out):
+    """The layouts of LSTMClassifier's docstring: (hidden, bidirectional, dense)."""
+    layouts = {
+        "eeg-baseline": ((32,), False, (32, 32, 16, 32)),
+        "eeg-3layer": ((64, 64, 64), False, (64, 32, 64)),
+        "gtzan": ((80, 80), False, (40,)),
+        "nn1": ((256, 128, 64), True, (128, 64)),
+        "nn1-uni": ((256, 128, 64), False, (128, 64)),
+    }
+    hidden, bidirectional, dense = layouts[preset]
+    lstm, width = _lstm_stack_params(n_in, hidden, bidirectional)
+    return lstm + _dense_params(width, dense, n_out)
+
+
+# (class, preset, channels of the input, parameters the paper layout has; None:
+# the layout of make_module on those channels)
+PRESET_CASES = [
+    (LSTMClassifier, name, n_in, _lstm_preset_params(name, n_in, 5))
+    for name, n_in in [
+        ("eeg-baseline", 4),
+        ("eeg-3layer", 4),
+        ("gtzan", 13),
+        ("nn1", 1),
+        ("nn1-uni", 1),
+    ]
+] + [
+    # Chen and Wang's Keras tables plus PyTorch's second LSTM bias (see above)
+    (CRNNClassifier, "nn2", 1, 2_042_437 + _lstm_extra_bias((256, 128, 64))),
+    (CRNNClassifier, "nn3", 1, 90_181),
+    (CRNNClassifier, "nn2-uni", 1, None),
+    (CRNNClassifier, "nn3-uni", 1, None),
+    (SpectrogramCNNClassifier, "gtzan", 8, None),
+    (SpectrogramCNNClassifier, "choi", 8, None),
+    (InceptionTimeClassifier, "paper", 2, None),
+]
+
+
+@pytest.mark.parametrize(
+    "cls, preset, n_in, expected",
+    PRESET_CASES,
+    ids=[f"{c[0].__name__}-{c[1]}" for c in PRESET_CASES],
+)
+def test_fitted_presets_have_the_paper_layouts(cls, preset, n_in, expected):
+    """Issue 16: a fitted preset reads the input's own channels (no statistics channels added)."""
+    if preset == "nn1":
+        assert expected == 1_374_213 + _lstm_extra_bias((256, 128, 64))  # the Keras table
+    length = 211 if cls is CRNNClassifier else 64
+    rng = np.random.RandomState(0)
+    X = rng.randn(10, n_in, length).astype(np.float32)
+    y = np.arange(10) % 5
+    clf = cls.from_preset(preset, max_epochs=1, batch_size=10, validation_fraction=None)
+    clf.fit(X, y)
+    if expected is None:
+        expected = _n_params(clf.make_module(n_in, 5))
+    assert _n_params(clf.net_.module_) == expected

@@ -20,7 +20,8 @@ class InceptionTimeClassifier(PresetMixin, BaseNeuralClassifier):
     average pooling over time (padding of ragged batches left out) and a linear
     output layer. Any length works. The strongest deep classifier on the UCR/UEA
     archives in its authors' comparison [1]_. Presets (:meth:`from_preset`):
-    ``"paper"``, the published sizes. The paper's
+    ``"paper"``, the published sizes, each series z-normalized
+    (``normalize="series"``, as the UCR/UEA archives are). The paper's
     ensemble of five networks is left to sklearn (e.g.
     :class:`~sklearn.ensemble.VotingClassifier` over clones with different
     ``random_state``).
@@ -63,6 +64,7 @@ class InceptionTimeClassifier(PresetMixin, BaseNeuralClassifier):
     _presets = {
         # the published network: 32 filters a branch, bottleneck 32, batches of 64
         "paper": {
+            "normalize": "series",
             "n_filters": 32,
             "depth": 6,
             "kernel_size": 40,
