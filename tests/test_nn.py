@@ -7,6 +7,7 @@ used the way a data scientist would use them.
 
 import subprocess
 import sys
+import time
 
 import joblib
 import numpy as np
@@ -627,3 +628,49 @@ def test_fitted_presets_have_the_paper_layouts(cls, preset, n_in, expected):
     if expected is None:
         expected = _n_params(clf.make_module(n_in, 5))
     assert _n_params(clf.net_.module_) == expected
+
+
+def test_early_stopping_waits_for_min_epochs_and_stops_when_it_says_so(capsys):
+    """Issue 16: with verbose=1 the old subclass printed "Stopping since..." before
+    min_epochs, swallowed the stop and trained on."""
+    X, y = easy_data(n=60)
+    clf = tiny(LSTMClassifier, max_epochs=40, lr=0.05, validation_fraction=0.25, patience=1)
+    clf.set_params(verbose=1).fit(X, y)
+    printed = capsys.readouterr().out
+    n_epochs = len(clf.history_)
+    assert n_epochs >= int(0.3 * 40)  # never before min_epochs
+    if "Stopping since" in printed:  # it stopped early: right where it said so
+        assert n_epochs < 40 and printed.count("Stopping since") == 1
+        assert printed.rstrip().splitlines()[-2].startswith("Stopping since")
+    losses = clf.history_[:, "valid_loss"]
+    best = int(np.argmin(losses))
+    assert n_epochs == 40 or n_epochs >= best + 2  # patience=1 epoch after the best
+
+
+def test_a_users_lr_scheduler_replaces_the_built_in_schedule():
+    scheduler = LRScheduler("StepLR", step_size=2)
+    clf = tiny(LSTMClassifier, max_epochs=4, callbacks=[scheduler], validation_fraction=None)
+    clf.fit(*easy_data(n=24))  # lr_schedule="cosine", the default
+    names = [name for name, _ in clf.net_.callbacks_]
+    assert "lr_schedule" not in names
+    # StepLR alone: 0.02 halved... by 0.1 every 2 epochs, no cosine factor on top
+    assert clf.net_.optimizer_.param_groups[0]["lr"] == pytest.approx(0.02 * 0.1**2)
+    default = tiny(LSTMClassifier, max_epochs=4, validation_fraction=None).fit(*easy_data(n=24))
+    assert "lr_schedule" in [name for name, _ in default.net_.callbacks_]
+
+
+def test_time_budget_is_checked_every_batch():
+    """Issue 16: checked per epoch, a generator given max_time=60 ran 80 s."""
+    from skmusic.generation import SequenceForecaster
+
+    X = np.random.RandomState(0).randn(4, 1, 3000)
+    gen = SequenceForecaster(width=16, hidden_size=8, conv_channels=4, max_epochs=100, max_time=0.3)
+    start = time.perf_counter()
+    gen.fit(X)
+    elapsed = time.perf_counter() - start
+    batches = gen.history_[-1, "batches"]
+    n_batches = -(-len(X) * (3000 - 16) // gen.batch_size)
+    assert gen.history_[-1, "stopped_by_time"] and len(gen.history_) == 1
+    assert len(batches) < n_batches  # stopped inside the first epoch
+    assert elapsed < 10  # a whole epoch would take far longer
+    assert gen.score(X[:1]) < 0  # a working model
