@@ -17,9 +17,8 @@ from ._tokens import (
     _check_known,
     _draw,
     _prompt_ids,
-    _start_distribution,
     _validate_tokens,
-    _vocabulary_size,
+    fit_token_statistics,
 )
 
 __all__ = ["NGramTokenGenerator"]
@@ -92,9 +91,7 @@ class NGramTokenGenerator(DensityMixin, BaseEstimator):
         -------
         self : object
         """
-        seqs = _validate_tokens(self, X, reset=True)
-        self.n_tokens_ = _vocabulary_size(self, seqs)
-        self.start_probs_ = _start_distribution(seqs, self.n_tokens_)
+        seqs = fit_token_statistics(self, X)
         counts = [{} for _ in range(self.order)]
         for ids in seqs:
             ids = ids.tolist()

@@ -21,9 +21,8 @@ from ._tokens import (
     _check_known,
     _draw,
     _prompt_ids,
-    _start_distribution,
     _validate_tokens,
-    _vocabulary_size,
+    fit_token_statistics,
 )
 
 __all__ = ["NoteLSTMGenerator"]
@@ -296,9 +295,7 @@ class NoteLSTMGenerator(PresetMixin, DensityMixin, BaseNeuralEstimator):
         -------
         self : object
         """
-        seqs = _validate_tokens(self, X, reset=True)
-        self.n_tokens_ = _vocabulary_size(self, seqs)
-        self.start_probs_ = _start_distribution(seqs, self.n_tokens_)
+        seqs = fit_token_statistics(self, X)
         if self.hidden_size is None:
             width = 2 ** round(np.log2(8 * np.sqrt(self.n_tokens_)))
             self.hidden_size_ = int(np.clip(width, 64, 256))

@@ -122,3 +122,17 @@ def write_tokens_midi(ids, tokenizer, path, *, bpm=120.0):
             "sample more steps."
         )
     return write_midi(notes, path, bpm=bpm)
+
+
+def fit_token_statistics(estimator, X):
+    """The prelude of a token generator's ``fit``: validated sequences, and the
+    fitted ``n_tokens_`` and ``start_probs_`` set on ``estimator``.
+
+    Returns
+    -------
+    seqs : list of ndarray of int64
+    """
+    seqs = _validate_tokens(estimator, X, reset=True)
+    estimator.n_tokens_ = _vocabulary_size(estimator, seqs)
+    estimator.start_probs_ = _start_distribution(seqs, estimator.n_tokens_)
+    return seqs
