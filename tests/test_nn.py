@@ -674,3 +674,22 @@ def test_time_budget_is_checked_every_batch():
     assert len(batches) < n_batches  # stopped inside the first epoch
     assert elapsed < 10  # a whole epoch would take far longer
     assert gen.score(X[:1]) < 0  # a working model
+
+
+def test_groups_reach_the_network_through_metadata_routing():
+    """groups is a fit parameter, so sklearn routes it (set_fit_request) through a search."""
+    import sklearn
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    rng = np.random.RandomState(0)
+    songs = np.repeat(np.arange(20), 4)
+    y = songs % 2
+    X = rng.randn(len(y), 1, 16) + y[:, None, None]
+    with sklearn.config_context(enable_metadata_routing=True):
+        clf = tiny(ResNet1DClassifier, max_epochs=2).set_fit_request(groups=True)
+        grid = GridSearchCV(clf, {"n_filters": [4]}, cv=StratifiedGroupKFold(2)).fit(
+            X, y, groups=songs
+        )
+    valid = split_valid_indices(grid.best_estimator_.net_.train_split)
+    held = set(songs[valid])
+    assert held and not held & set(np.delete(songs, valid))  # whole songs held out
