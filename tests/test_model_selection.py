@@ -95,6 +95,38 @@ def test_compare_models_deep_and_classical_song_level(corpus_scores):
     assert row.mean_score == pytest.approx(np.mean(fold_acc))
 
 
+def test_compare_models_scores_networks_and_classical_with_one_scoring(corpus_scores):
+    """``scoring`` reaches every row: a network cross-validated once for its
+    out-of-fold predictions (``keep_predictions``) is scored by the same metric
+    as the searched classical models, not by its own ``score`` (accuracy)."""
+    from sklearn.dummy import DummyClassifier
+    from sklearn.metrics import accuracy_score, f1_score
+
+    from skmusic.model_selection import Candidate
+
+    X, y = corpus_scores.data, corpus_scores.target
+    cands = make_candidates(models=["svm", "resnet1d"], quick=True, max_epochs=1)
+    # always the first class: accuracy 1/3 but macro F1 1/6 on every balanced fold
+    dummy = Pipeline(
+        [
+            ("features", ScoreFeatures()),
+            ("clf", DummyClassifier(strategy="most_frequent")),
+        ]
+    )
+    cands.append(Candidate("dummy", "deep", dummy))
+    result = compare_models(X, y, candidates=cands, cv=2, scoring="f1_macro", keep_predictions=True)
+    table = result.table.set_index("model")
+    for name in ("resnet1d", "dummy"):
+        pred = result.details[name].y_pred
+        f1 = [f1_score(y[test], pred[test], average="macro") for _, test in result.cv]
+        acc = [accuracy_score(y[test], pred[test]) for _, test in result.cv]
+        assert table.loc[name, "mean_score"] == pytest.approx(np.mean(f1)), name
+        assert np.array_equal(result.details[name].scores, f1)
+    assert table.loc["dummy", "mean_score"] != pytest.approx(np.mean(acc))
+    # the classical row searched under the same scoring
+    assert result.searches["svm"].scoring == "f1_macro"
+
+
 def test_compare_models_bad_input(corpus_scores):
     X, y = corpus_scores.data, corpus_scores.target
     with pytest.raises(ValueError, match="single class"):
