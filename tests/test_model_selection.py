@@ -306,3 +306,51 @@ def test_gridsearch_on_local_dask_cluster(corpus_scores):
     np.testing.assert_allclose(
         grid.cv_results_["mean_test_score"], local.cv_results_["mean_test_score"]
     )
+
+
+# -------------------------------------------------------------- generation
+@pytest.fixture(scope="module")
+def chorales():
+    from skmusic.datasets import load_corpus
+
+    return load_corpus("bach", max_per_class=8, verbose=False).data
+
+
+def test_fit_generation_splits_tokenizes_and_scores_beside_a_baseline(chorales):
+    from skmusic.features import NoteTokenizer
+    from skmusic.model_selection import TOKENIZER_PRESETS, fit_generation, sample_generation
+
+    result = fit_generation(chorales, tokens="chords", max_time=2, random_state=1)
+    # held-out pieces are never learned from: 25% of 8 pieces
+    assert len(result.train) == 6 and len(result.test) == 2
+    assert not {id(p) for p in result.train} & {id(p) for p in result.test}
+    # the preset's tokenizer, fitted on the training pieces only
+    params = result.tokenizer.get_params()
+    assert {k: params[k] for k in TOKENIZER_PRESETS["chords"]} == TOKENIZER_PRESETS["chords"]
+    alone = NoteTokenizer(**TOKENIZER_PRESETS["chords"]).fit(result.train)
+    assert alone.n_tokens_ == result.tokenizer.n_tokens_
+    assert result.generator.n_tokens == result.baseline.n_tokens == result.tokenizer.n_tokens_
+    # the baseline is a bigram whose smoothing was tuned
+    assert result.baseline.order == 2 and result.baseline.alpha in (0.01, 0.03, 0.1, 0.3, 1.0)
+    assert result.score == pytest.approx(result.generator.score(result.X_test))
+    assert result.baseline_score == pytest.approx(result.baseline.score(result.X_test))
+    assert np.isfinite([result.score, result.baseline_score]).all()
+    piece = sample_generation(result, 12, random_state=0)
+    assert piece.shape == (12,) and piece.max() < result.tokenizer.n_tokens_
+    # default length: the median training piece
+    median = int(np.median([x.shape[-1] for x in result.X_train]))
+    assert sample_generation(result, random_state=0).shape == (median,)
+
+
+def test_fit_generation_bad_input(chorales):
+    from skmusic.model_selection import NotEnoughDataError, fit_generation
+
+    with pytest.raises(NotEnoughDataError, match="3 usable pieces in the chorales"):
+        fit_generation(chorales[:3], what="chorales")
+    one_note = [p[:1] for p in chorales]  # pieces of one note are left out
+    with pytest.raises(NotEnoughDataError, match="0 usable pieces"):
+        fit_generation(one_note)
+    with pytest.raises(ValueError, match="tokens must be one of"):
+        fit_generation(chorales, tokens="drums")
+    with pytest.raises(ValueError, match="kind must be one of"):
+        fit_generation(chorales, kind="audio")
