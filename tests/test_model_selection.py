@@ -49,6 +49,21 @@ def test_make_candidates_families_and_pipelines():
     assert type(audio[-1].estimator[0]).__name__ == "MFCC"
 
 
+def test_make_candidates_slicing_and_hop_none():
+    def slicing(**kwargs):
+        voting = make_candidates(models=["lstm"], **kwargs)[0].estimator[-1]
+        return voting.width, voting.hop
+
+    # the standard slicing: 50% overlap
+    assert slicing() == (64, 32)
+    assert slicing(kind="audio") == (86, 43)
+    # hop=None with a width means width (no overlap), as in skmusic.utils.windows
+    assert slicing(width=40) == (40, 40)
+    assert slicing(width=40, hop=10) == (40, 10)
+    with pytest.raises(ValueError, match="hop must be a positive integer"):
+        make_candidates(models=["lstm"], width=40, hop=0)
+
+
 def test_make_candidates_bad_names():
     with pytest.raises(ValueError, match="Unknown model 'xgboost'"):
         make_candidates(models=["xgboost"])

@@ -30,7 +30,7 @@ from sklearn.utils.validation import (
 from ..features.sequence import SLICE_ADVICE, slice_sequences
 from ..utils.parallel import n_workers, parallel_map
 from ..utils.validation import batch_lengths, check_min_length, validate_batch
-from ..utils.windows import n_windows
+from ..utils.windows import check_window, n_windows
 
 __all__ = ["VotingSliceClassifier"]
 
@@ -113,8 +113,9 @@ class VotingSliceClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     width : int
         Timesteps per slice.
     hop : int, default=None
-        Step between slice starts; ``None`` means ``width`` (no overlap),
-        ``width // 2`` gives 50% overlap.
+        Step between slice starts; ``None`` means ``width`` (no overlap, as
+        everywhere in skmusic: :mod:`skmusic.utils.windows`), ``width // 2``
+        gives 50% overlap.
     voting : {"hard", "soft"}, default="hard"
         ``"hard"``: the class predicted for most slices wins (majority vote);
         ``"soft"``: the class of highest mean slice probability wins (needs an
@@ -417,7 +418,7 @@ class VotingSliceClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
 
     # ------------------------------------------------------------- helpers
     def _hop(self):
-        return self.width if self.hop is None else self.hop
+        return check_window(self.width, self.hop)[1]  # hop=None: width, no overlap
 
     def _check_long_enough(self, batch, layout):
         if self.pad is None:

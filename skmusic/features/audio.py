@@ -476,9 +476,9 @@ class MFCC(_AudioFeature):
     n_fft : int, default=2048
         FFT length. Every waveform must have at least ``n_fft`` samples.
     hop_length : int or None, default=512
-        Samples between frames.
+        Samples between frames (``None``: ``win_length // 4``).
     win_length : int or None, default=None
-        Window length, at most ``n_fft``.
+        Window length, at most ``n_fft`` (``None``: ``n_fft``).
     window : str, tuple, callable or array-like, default="hann"
     center : bool, default=True
     pad_mode : str, default="constant"
