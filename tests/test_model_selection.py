@@ -1,6 +1,5 @@
 """skmusic.model_selection: candidates, song-level comparison, Optuna studies, Dask."""
 
-import datetime
 import signal
 import subprocess
 import sys
@@ -210,17 +209,25 @@ def test_optuna_search_resumes_from_sqlite(corpus_scores, tmp_path):
     assert again.predict(X[:3]).shape == (3,)
 
 
-_SLOW_STUDY = textwrap.dedent("""
-    import sys, time
+_GRACE = 2  # seconds without a heartbeat before a running trial counts as stale
+
+_KILLED_STUDY = textwrap.dedent(f"""
+    import sys, threading
+    from pathlib import Path
     from skmusic.model_selection import make_study, optimize_study
 
     def objective(trial):
         x = trial.suggest_float("x", -3, 3)
-        time.sleep(1.0)
+        if trial.number == 3:
+            # the trial the test kills: its heartbeat is recorded (now, not whenever
+            # optuna's heartbeat thread gets to it), the test is told, and it hangs
+            trial.study._storage.record_heartbeat(trial._trial_id)
+            Path(sys.argv[2]).write_text("running")
+            threading.Event().wait()
         return -(x - 1) ** 2
 
     study = make_study("killed", storage=sys.argv[1], random_state=0,
-                       heartbeat_interval=1, grace_period=2)
+                       heartbeat_interval=1, grace_period={_GRACE})
     optimize_study(study, objective, n_trials=100)
 """)
 
@@ -236,44 +243,39 @@ def test_study_killed_mid_run_resumes_without_losing_trials(tmp_path):
 
     storage = f"sqlite:///{tmp_path / 'killed.db'}"
     script = tmp_path / "study.py"
-    script.write_text(_SLOW_STUDY)
+    script.write_text(_KILLED_STUDY)
+    running_marker = tmp_path / "running"
     proc = subprocess.Popen(
-        [sys.executable, str(script), storage], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [sys.executable, str(script), storage, str(running_marker)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.time() + 60
-        done = 0
-        while time.time() < deadline and done < 3:
-            time.sleep(0.3)
-            try:
-                study = optuna.load_study(study_name="killed", storage=storage)
-                done = len(study.get_trials(states=(TrialState.COMPLETE,)))
-            except KeyError:  # not created yet
-                continue
-        assert done >= 3, "the study did not finish 3 trials in 60 s"
-        # kill mid-trial, once the running trial has had time for its first heartbeat
-        # (a trial killed before that has no heartbeat that could go stale)
-        while time.time() < deadline:
-            running = study.get_trials(states=(TrialState.RUNNING,))
-            started = running[-1].datetime_start if running else None
-            if started and (datetime.datetime.now() - started).total_seconds() > 0.3:
-                break
+        # killed on the study's own signal: 3 trials done, the 4th running with a heartbeat
+        deadline = time.monotonic() + 120
+        while not running_marker.exists():
+            assert proc.poll() is None, "the study process ended before its 4th trial"
+            assert time.monotonic() < deadline, "the study did not reach its 4th trial in 120 s"
             time.sleep(0.05)
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
+    killed_at = time.monotonic()
     assert proc.returncode == -signal.SIGKILL
     killed = optuna.load_study(study_name="killed", storage=storage)
     before = {t.number: t.value for t in killed.get_trials(states=(TrialState.COMPLETE,))}
     running = [t.number for t in killed.get_trials(states=(TrialState.RUNNING,))]
-    time.sleep(2.5)  # past the grace period: the killed trial is stale
+    assert len(before) == 3 and len(running) == 1
+    # the killed trial is stale once its last heartbeat (at the kill at the latest)
+    # is more than the grace period old; the database clock counts whole seconds
+    time.sleep(max(0.0, killed_at + _GRACE + 1.1 - time.monotonic()))
     study = make_study(
         "killed",
         storage=storage,
         random_state=0,
         load_if_exists=True,
         heartbeat_interval=1,
-        grace_period=2,
+        grace_period=_GRACE,
     )
     optimize_study(study, _objective, n_trials=len(before) + 4)
     complete = {t.number: t.value for t in study.get_trials(states=(TrialState.COMPLETE,))}
