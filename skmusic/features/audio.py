@@ -135,9 +135,10 @@ class _AudioFeature(SequenceTransformerMixin, BaseEstimator, auto_wrap_output_ke
     def _compute(self, waves):
         """Features of a list of 1D float32 waveforms, in order.
 
-        Waveforms of one length are analysed together, in chunks of a few, by the
-        torch core; the chunks are mapped over ``n_jobs`` workers, each running
-        torch on one thread.
+        Waveforms of one length are analysed together, in chunks of a few
+        megabytes, by the torch core; the chunks are handed one at a time to
+        ``n_jobs`` workers (a worker slowed by a busy machine takes fewer), each
+        running torch on one thread.
         """
         core = self._core()
         finish = self._finish_function()
@@ -148,7 +149,7 @@ class _AudioFeature(SequenceTransformerMixin, BaseEstimator, auto_wrap_output_ke
             return [finish(S, waves[i].shape[-1]) for i, S in zip(idx, spectra, strict=True)]
 
         with torch_threads(1):
-            results = parallel_map(run, chunks, self.n_jobs)
+            results = parallel_map(run, chunks, self.n_jobs, chunked=False)
         items = [None] * len(waves)
         for idx, out in zip(chunks, results, strict=True):
             for i, feature in zip(idx, out, strict=True):
