@@ -167,9 +167,10 @@ def busy_threads(func):
             out[tid] = (int(fields[11]) + int(fields[12])) / tick
         return out
 
-    before, seen, stop = cpu_by_thread(), {}, threading.Event()
+    before, seen, stop, ignored = cpu_by_thread(), {}, threading.Event(), set()
 
     def sample():
+        ignored.add(str(threading.get_native_id()))  # the sampler itself
         while not stop.is_set():
             for tid, used in cpu_by_thread().items():
                 seen[tid] = max(seen.get(tid, 0.0), used)
@@ -182,7 +183,7 @@ def busy_threads(func):
     finally:
         stop.set()
         sampler.join()
-    used = [seen[t] - before.get(t, 0.0) for t in seen]
+    used = [seen[t] - before.get(t, 0.0) for t in seen if t not in ignored]
     busy = sorted((u for u in used if u > 0.01), reverse=True)
     return len(busy), busy
 
