@@ -20,10 +20,11 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ..features import MelSpectrogram
-from ..nn.base import BaseNeuralEstimator, SequenceDataset, inference, training_params_doc
+from ..nn.base import BaseNeuralEstimator, fill_doc
+from ..nn.data import SequenceDataset, inference
 from ..nn.spectral_modules import ConvBiGRUFrameNet, MixtureNLLLoss, mixture_log_prob
-from ..utils.validation import validate_batch
-from ._base import check_dense_batch, check_temperature, held_out_split, regression_windows
+from ..utils.validation import settle_input, validate_batch
+from ._base import check_temperature, regression_windows
 
 __all__ = ["MeanSpectrumGenerator", "SpectralGenerator", "mel_to_waveform"]
 
@@ -130,6 +131,11 @@ def _check_seconds(seconds):
     return float(seconds)
 
 
+def _next_frame_log_likelihood(module, X, lengths=None):
+    """log p of the last frame of ``X`` given the frames before it."""
+    return mixture_log_prob(module(X[..., :-1]), X[..., -1])
+
+
 class _MelFrames:
     """Log-mel analysis and Griffin-Lim synthesis shared by the spectral generators."""
 
@@ -165,7 +171,7 @@ class _MelFrames:
 
     def _validate_audio(self, X, *, reset, sr=None):
         self._check_sr(sr)
-        check_dense_batch(self, X)
+        settle_input(X, type(self).__name__)
         min_samples, reason = self._min_samples()
         batch = validate_batch(
             self, X, reset=reset, min_timesteps=min_samples, min_timesteps_reason=reason
@@ -452,6 +458,7 @@ _DOYLE_LOPEZ = """
        Fourier transform", IEEE Trans. ASSP 32(2), 1984."""
 
 
+@fill_doc
 class SpectralGenerator(_MelFrames, BaseNeuralEstimator):
     """Audio generator over log-mel frames: Conv1D + BiGRU, a drawn next frame, Griffin-Lim.
 
@@ -553,8 +560,8 @@ class SpectralGenerator(_MelFrames, BaseNeuralEstimator):
     (1, 4000)
     """
 
-    _defaults: ClassVar[dict] = {"max_epochs": 30, "batch_size": 64, "lr": 0.003, "patience": 5}
     _criterion = MixtureNLLLoss
+    _split_doc = "whole training waveforms, at least one kept for training"
     _parameter_constraints: ClassVar[dict] = {
         **BaseNeuralEstimator._parameter_constraints,
         **_MelFrames._mel_constraints,
@@ -647,7 +654,7 @@ class SpectralGenerator(_MelFrames, BaseNeuralEstimator):
         """Samples a prompt needs: ``width`` frames clear of the end's padding."""
         return max((self.width + self._edge_frames() - 1) * self.hop_length, self.n_fft)
 
-    def _build_module(self, n_channels=None, n_outputs=None):
+    def _build_module(self, n_channels, n_outputs):
         return ConvBiGRUFrameNet(
             self.n_mels,
             conv_channels=self.conv_channels,
@@ -665,7 +672,7 @@ class SpectralGenerator(_MelFrames, BaseNeuralEstimator):
         -------
         module : skmusic.nn.spectral_modules.ConvBiGRUFrameNet
         """
-        return self._build_module()
+        return self._build_module(self.n_mels, None)
 
     def _standardised(self, mels):
         return [((m - self.mean_[:, None]) / self.scale_[:, None]).astype(np.float32) for m in mels]
@@ -698,8 +705,8 @@ class SpectralGenerator(_MelFrames, BaseNeuralEstimator):
         dataset = SequenceDataset(
             torch.from_numpy(inputs), None, torch.from_numpy(np.ascontiguousarray(targets[..., 0]))
         )
-        split = held_out_split(owner, len(batch), self.validation_fraction, self._seed())
-        self._fit_net(self._build_module, dataset, train_split=split)
+        # whole waveforms are held out for early stopping: their windows overlap
+        self._fit_net(dataset, n_channels=self.n_mels, n_outputs=None, groups=owner)
         return self
 
     def _frame_log_likelihoods(self, X, sr=None):
@@ -707,19 +714,14 @@ class SpectralGenerator(_MelFrames, BaseNeuralEstimator):
         ``width``, summed over its bands."""
         check_is_fitted(self, "net_")
         batch = self._validate_audio(X, reset=False, sr=sr)
-        module = self.net_.module_
-        device = next(module.parameters()).device
         offset = float(np.log(self.scale_).sum())
         out = []
-        with inference(module):
-            for scaled in self._standardised(self._log_mel(batch)):
-                inputs, targets = regression_windows([scaled], self.width, 1, 1)
-                logps = []
-                for start in range(0, len(inputs), self.batch_size):
-                    xb = torch.from_numpy(inputs[start : start + self.batch_size]).to(device)
-                    tb = torch.from_numpy(targets[start : start + self.batch_size, :, 0]).to(device)
-                    logps.append(mixture_log_prob(module(xb), tb).double().cpu().numpy())
-                out.append(np.concatenate(logps) - offset)
+        for scaled in self._standardised(self._log_mel(batch)):
+            # each window with its next frame appended: (n, n_mels, width + 1)
+            inputs, targets = regression_windows([scaled], self.width, 1, 1)
+            windows = torch.from_numpy(np.concatenate([inputs, targets], axis=2))
+            logp = self._predict_batches(windows, forward=_next_frame_log_likelihood)
+            out.append(logp.double().numpy() - offset)
         return out
 
     def score_samples(self, X, *, sr=None):
@@ -762,7 +764,7 @@ class SpectralGenerator(_MelFrames, BaseNeuralEstimator):
     def _prompt_frames(self, prompt, sr):
         """(standardised last ``width`` frames (n, n_mels, width), one prompt given)."""
         self._check_sr(sr)
-        check_dense_batch(self, prompt)
+        settle_input(prompt, type(self).__name__)
         arr = prompt if isinstance(prompt, (list, tuple)) else np.asarray(prompt)
         one = isinstance(arr, np.ndarray) and (
             arr.ndim == 1 or (arr.ndim == 2 and arr.shape[0] == 1)
@@ -866,10 +868,4 @@ class SpectralGenerator(_MelFrames, BaseNeuralEstimator):
         return tags
 
 
-SpectralGenerator.__doc__ = SpectralGenerator.__doc__.replace(
-    "{training}",
-    training_params_doc(
-        split="whole training waveforms, at least one kept for training",
-        **SpectralGenerator._defaults,
-    ),
-).replace("{references}", _DOYLE_LOPEZ.strip())
+SpectralGenerator.__doc__ = SpectralGenerator.__doc__.replace("{references}", _DOYLE_LOPEZ.strip())
