@@ -102,7 +102,7 @@ def _detect_kind(root):
     return "audio" if n_audio > n_score else "symbolic"
 
 
-def _load(data, *, classes=None, max_per_class=None, verbose=True, name="composers"):
+def _load(data, *, classes=None, max_per_class=None, verbose=True, name="composers", sr=None):
     """(bunch, kind) for ``--data``: the corpus or a user's folder."""
     from .datasets import CORPUS_DATASETS, load_audio_folder, load_corpus, load_score_folder
 
@@ -121,7 +121,8 @@ def _load(data, *, classes=None, max_per_class=None, verbose=True, name="compose
         return bunch, "symbolic"
     kind = _detect_kind(data)
     loader = load_audio_folder if kind == "audio" else load_score_folder
-    bunch = loader(data, verbose=verbose, n_jobs=2)
+    kwargs = {"sr": sr} if kind == "audio" and sr is not None else {}
+    bunch = loader(data, verbose=verbose, n_jobs=2, **kwargs)
     if max_per_class is not None:
         import numpy as np
 
@@ -340,17 +341,33 @@ def _cmd_predict(args):
 
 # ----------------------------------------------------------------- generate
 def _generation_pieces(args):
-    """(note arrays, what they are): the pieces of --data (and --class)."""
+    """(pieces, what they are, kind): the note arrays of --data (and --class), or
+    its waveforms ("audio": a folder of audio, or the corpus rendered with --audio)."""
     import numpy as np
 
     data = args.data
+    if args.audio and data in ("bach", None, CORPUS, "composers"):
+        from .datasets import load_corpus
+
+        klass = args.klass or "bach"
+        bunch = load_corpus(
+            "composers",
+            classes=[klass],
+            max_per_class=args.max_pieces or 12,
+            as_audio=True,
+            instrumentation="by_class",
+            sr=args.sr,
+            verbose=not args.silent,
+        )
+        what = f"'{klass}' pieces of the corpus rendered as audio ({bunch.backend})"
+        return list(bunch.data), what, "audio"
     if data in ("bach", None):
         if args.klass not in (None, "bach"):
             raise CommandError(
                 f"--data bach holds only Bach chorales; for --class {args.klass} use --data corpus"
             )
         bunch, _ = _load("bach", max_per_class=args.max_pieces, verbose=not args.silent)
-        return list(bunch.data), "Bach chorales"
+        return list(bunch.data), "Bach chorales", "symbolic"
     if data in (CORPUS, "composers"):
         bunch, _ = _load(
             CORPUS,
@@ -358,11 +375,12 @@ def _generation_pieces(args):
             verbose=not args.silent,
             classes=[args.klass or "bach"],
         )
-        return list(bunch.data), f"'{args.klass or 'bach'}' pieces of the corpus"
-    bunch, kind = _load(data, verbose=not args.silent)
-    if kind != "symbolic":
+        return list(bunch.data), f"'{args.klass or 'bach'}' pieces of the corpus", "symbolic"
+    bunch, kind = _load(data, verbose=not args.silent, sr=args.sr)
+    if args.audio and kind != "audio":
         raise CommandError(
-            f"'{data}' holds audio; generate learns from score files (MIDI, MusicXML, ABC, ...)"
+            f"'{data}' holds score files; --audio renders the corpus (--data corpus), "
+            "or give a folder of audio files"
         )
     target = np.asarray(bunch.target)
     if args.klass is not None:
@@ -376,7 +394,8 @@ def _generation_pieces(args):
         keep = np.arange(len(target))
     if args.max_pieces:
         keep = keep[: args.max_pieces]
-    return [bunch.data[i] for i in keep], f"pieces of '{data}'"
+    what = f"{'recordings' if kind == 'audio' else 'pieces'} of '{data}'"
+    return [bunch.data[i] for i in keep], what, kind
 
 
 def _cmd_generate(args):
@@ -388,7 +407,9 @@ def _cmd_generate(args):
 
     start = time.perf_counter()
     _limit_threads(args.torch_threads)
-    pieces, what = _generation_pieces(args)
+    pieces, what, kind = _generation_pieces(args)
+    if kind == "audio":
+        return _generate_audio(args, pieces, what, start)
     _say(
         args,
         f"learning {args.tokens} tokens of {len(pieces)} {what}, checking on held-out "
@@ -414,7 +435,7 @@ def _cmd_generate(args):
             f"the {len(sample)} sampled tokens decode to no notes (only rests); "
             "give more --steps or another --seed"
         )
-    out = Path(args.out)
+    out = Path(args.out or "generated.mid")
     if out.parent and not out.parent.exists():
         out.parent.mkdir(parents=True, exist_ok=True)
     write_tokens_midi(sample, result.tokenizer, out)
@@ -432,6 +453,63 @@ def _cmd_generate(args):
         f"(perplexity {np.exp(-lstm_ll):.1f}), bigram (alpha={result.baseline.alpha:g}) "
         f"{ngram_ll:.3f} (perplexity {np.exp(-ngram_ll):.1f}): the LSTM is {better}; "
         f"{len(result.generator.history_)} epochs, {time.perf_counter() - start:.0f} s in all"
+    )
+    return 0
+
+
+def _generate_audio(args, waves, what, start):
+    """``generate`` on audio: a spectral generator, a WAV, real and generated spectrograms."""
+    from .features import MelSpectrogram
+    from .io import write_wav
+    from .model_selection import NotEnoughDataError, fit_generation, sample_generation
+    from .plotting import _pyplot, plot_spectrogram
+
+    _say(
+        args,
+        f"learning the log-mel frames of {len(waves)} {what} at {args.sr} Hz, checking on "
+        f"held-out recordings; at most {args.max_time:g} s of training ...",
+    )
+    try:
+        result = fit_generation(
+            waves,
+            kind="audio",
+            sr=args.sr,
+            max_time=args.max_time,
+            random_state=args.seed,
+            verbose=int(args.verbose),
+            what=what,
+        )
+    except NotEnoughDataError as exc:  # raised before any fitting: the user's data
+        raise CommandError(str(exc)) from None
+    n_out = None if args.seconds is None else max(round(args.seconds * args.sr), 1)
+    clip = sample_generation(result, n_out, temperature=args.temperature, random_state=args.seed)
+    out = Path(args.out or "generated.wav")
+    if out.parent and not out.parent.exists():
+        out.parent.mkdir(parents=True, exist_ok=True)
+    write_wav(clip, out, sr=args.sr)
+    gen = result.generator
+    mel = MelSpectrogram(
+        sr=args.sr, n_fft=gen.n_fft, hop_length=gen.hop_length, n_mels=gen.n_mels
+    ).fit([clip])
+    real = result.test[0][:, : clip.shape[-1]]
+    fig, axes = _pyplot().subplots(1, 2, figsize=(12, 3.8))
+    for ax, wave, title in ((axes[0], real, "real, held out"), (axes[1], clip, "generated")):
+        plot_spectrogram(
+            mel.transform([wave])[0], sr=args.sr, hop_length=gen.hop_length, ax=ax, title=title
+        )
+    fig.tight_layout()
+    fig.savefig(out.with_suffix(".png"), dpi=100)
+    _close_figures()
+    better = "better" if result.score > result.baseline_score else "worse"
+    print(
+        f"wrote {out} ({clip.shape[-1] / args.sr:g} s at {args.sr} Hz) and its spectrogram "
+        f"beside a held-out real one {out.with_suffix('.png')}"
+    )
+    print(
+        f"held-out log-likelihood per mel band and frame: spectral generator "
+        f"{result.score:.3f}, mean-spectrum baseline {result.baseline_score:.3f}: the "
+        f"spectral generator is {better}; {len(gen.history_)} epochs, "
+        f"{time.perf_counter() - start:.0f} s in all"
     )
     return 0
 
@@ -538,17 +616,20 @@ def build_parser():
 
     p = sub.add_parser(
         "generate",
-        help="train a note LSTM on a corpus and write a new MIDI piece",
+        help="train a note LSTM (or an audio generator) and write a new piece",
         description="Learn a note LSTM (NoteLSTMGenerator at its defaults) from a corpus, "
         "write a sampled piece as MIDI with its piano roll (PNG), and print the held-out "
         "log-likelihood per token beside a bigram model's, so you see whether it learned. "
-        "Without options: the melodies of the Bach chorales, in a few minutes.",
+        "Without options: the melodies of the Bach chorales, in a few minutes. On audio "
+        "(a folder of audio files, or --audio for the corpus): a SpectralGenerator writes "
+        "a WAV and its spectrogram beside a real one (PNG), scored beside a mean-spectrum "
+        "baseline.",
     )
     p.add_argument(
         "--data",
         default="bach",
         help="'bach' (default: the Bach chorales), 'corpus' (the composers corpus; "
-        "pick one with --class) or a folder of score files (one sub-folder "
+        "pick one with --class) or a folder of score or audio files (one sub-folder "
         "per class)",
     )
     p.add_argument(
@@ -566,10 +647,24 @@ def build_parser():
         help="'melody' (default: the first part's notes and rests with their "
         "durations) or 'chords' (all parts, chords with durations)",
     )
-    p.add_argument("--out", default="generated.mid", help="MIDI file to write (and its .png)")
+    p.add_argument(
+        "--out",
+        help="MIDI file to write (default generated.mid), or WAV file for audio "
+        "(default generated.wav); a .png of it is written beside",
+    )
     p.add_argument(
         "--steps", type=int, help="tokens to generate (default: a typical piece's length)"
     )
+    p.add_argument(
+        "--audio",
+        action="store_true",
+        help="learn audio: the corpus class rendered with its own instruments "
+        "(a folder of audio files is audio already)",
+    )
+    p.add_argument(
+        "--sr", type=int, default=22050, help="sampling rate of the audio (default 22050)"
+    )
+    p.add_argument("--seconds", type=float, help="seconds of audio to generate (default 5)")
     p.add_argument(
         "--temperature",
         type=float,

@@ -12,8 +12,11 @@ __all__ = [
     "sample_generation",
 ]
 
-# What a piece is for each kind of generation; a waveform kind would join here.
-GENERATION_KINDS = ("symbolic",)
+# What a piece is for each kind of generation: note events, or mono waveforms.
+GENERATION_KINDS = ("symbolic", "audio")
+
+# Seconds of audio sampled when no length is asked for.
+_AUDIO_SECONDS = 5.0
 
 # NoteTokenizer settings by name.
 TOKENIZER_PRESETS = {
@@ -51,6 +54,7 @@ def fit_generation(
     tokens="melody",
     test_size=None,
     max_time=150.0,
+    sr=None,
     random_state=0,
     verbose=0,
     what="pieces",
@@ -71,12 +75,19 @@ def fit_generation(
     :class:`~skmusic.generation.NGramTokenGenerator` whose smoothing ``alpha``
     is chosen by :class:`~sklearn.model_selection.GridSearchCV`.
 
+    For ``kind="audio"`` the pieces are mono waveforms ``(1, n_samples)`` at
+    ``sr``; the generator is a :class:`~skmusic.generation.SpectralGenerator`
+    (log-mel frames drawn forward, Griffin-Lim to sound) and the baseline a
+    :class:`~skmusic.generation.MeanSpectrumGenerator` (independent frames
+    around the mean spectrum); both are scored by the held-out log-likelihood
+    per mel band and frame.
+
     Parameters
     ----------
     pieces : list
-        The pieces to learn from (note-event arrays for ``"symbolic"``).
-        Pieces of fewer than two notes are left out.
-    kind : {"symbolic"}, default="symbolic"
+        The pieces to learn from (note-event arrays for ``"symbolic"``, mono
+        waveforms for ``"audio"``). Pieces of fewer than two notes are left out.
+    kind : {"symbolic", "audio"}, default="symbolic"
         What a piece is (``GENERATION_KINDS``).
     tokens : {"melody", "chords"}, default="melody"
         Tokenizer preset (``TOKENIZER_PRESETS``): ``"melody"`` is the first
@@ -88,6 +99,8 @@ def fit_generation(
         40 pieces on, 25% below.
     max_time : float, default=150.0
         Seconds of training at most (the generator's time budget).
+    sr : int, default=None
+        Sampling rate of the waveforms; needed for ``"audio"``.
     random_state : int, default=0
         Seeds the split, the generator and the baseline's folds.
     verbose : int, default=0
@@ -102,12 +115,14 @@ def fit_generation(
         fitted NoteTokenizer); ``train`` and ``test`` (the pieces);
         ``X_train`` and ``X_test`` (the generator's input, token ids);
         ``score`` and ``baseline_score`` (held-out mean log-likelihood per
-        token, higher is better); ``what``.
+        token, or per mel band and frame for audio; higher is better);
+        ``what``; for audio also ``sr``.
 
     Raises
     ------
     NotEnoughDataError
-        Fewer than 4 usable pieces, or pieces too short to learn from.
+        Fewer than 4 usable pieces, or pieces too short to learn from (or,
+        for audio, to prompt the generator with).
 
     See Also
     --------
@@ -126,6 +141,10 @@ def fit_generation(
     """
     if kind not in GENERATION_KINDS:
         raise ValueError(f"kind must be one of {GENERATION_KINDS}, got {kind!r}.")
+    if kind == "audio":
+        if sr is None:
+            raise ValueError("kind='audio' needs sr, the sampling rate of the waveforms.")
+        return _fit_audio(pieces, sr, test_size, max_time, random_state, verbose, what)
     if tokens not in TOKENIZER_PRESETS:
         raise ValueError(f"tokens must be one of {sorted(TOKENIZER_PRESETS)}, got {tokens!r}.")
     return _fit_symbolic(pieces, tokens, test_size, max_time, random_state, verbose, what)
@@ -169,6 +188,38 @@ def _fit_symbolic(pieces, tokens, test_size, max_time, random_state, verbose, wh
     )
 
 
+def _fit_audio(pieces, sr, test_size, max_time, random_state, verbose, what):
+    from ..generation import MeanSpectrumGenerator, SpectralGenerator
+
+    generator = SpectralGenerator(
+        sr=int(sr), max_time=max_time, random_state=random_state, verbose=int(verbose)
+    )
+    need = generator._prompt_samples()
+    short = [p for p in pieces if np.shape(p)[-1] < need]
+    if short:
+        raise NotEnoughDataError(
+            f"{len(short)} of the {what} last under {need / sr:.2f} s, too short to learn "
+            f"audio from (the generator reads {generator.width} frames of "
+            f"{generator.hop_length} samples); use longer recordings."
+        )
+    train, test = _split(list(pieces), test_size, random_state, what)
+    generator.fit(train, sr=sr)
+    baseline = MeanSpectrumGenerator(sr=int(sr), random_state=random_state).fit(train, sr=sr)
+    return Bunch(
+        kind="audio",
+        generator=generator,
+        baseline=baseline,
+        train=train,
+        test=test,
+        X_train=train,
+        X_test=test,
+        score=float(generator.score(test)),
+        baseline_score=float(baseline.score(test)),
+        what=what,
+        sr=int(sr),
+    )
+
+
 def sample_generation(result, n_steps=None, *, temperature=1.0, random_state=None):
     """Sample one new piece from what :func:`fit_generation` learned.
 
@@ -177,8 +228,9 @@ def sample_generation(result, n_steps=None, *, temperature=1.0, random_state=Non
     result : Bunch
         Returned by :func:`fit_generation`.
     n_steps : int, default=None
-        Length of the piece (tokens for ``"symbolic"``); ``None``: the median
-        length of the training pieces.
+        Length of the piece (tokens for ``"symbolic"``, samples for
+        ``"audio"``); ``None``: the median length of the training pieces
+        (symbolic), 5 seconds (audio).
     temperature : float, default=1.0
         Sampling temperature (lower is more conservative).
     random_state : int, default=None
@@ -188,8 +240,18 @@ def sample_generation(result, n_steps=None, *, temperature=1.0, random_state=Non
     piece : ndarray
         For ``"symbolic"``: token ids of shape ``(n_steps,)``; decode them
         with ``result.tokenizer.decode`` or write them with
-        :func:`skmusic.generation.write_tokens_midi`.
+        :func:`skmusic.generation.write_tokens_midi`. For ``"audio"``: a
+        waveform of shape ``(1, n_steps)`` at ``result.sr`` that continues the
+        start of the first held-out piece (the prompt is not repeated); write
+        it with :func:`skmusic.io.write_wav`.
     """
+    if result.kind == "audio":
+        sr = result.sr
+        seconds = _AUDIO_SECONDS if n_steps is None else n_steps / sr
+        prompt = result.test[0][:, : max(sr, result.generator._prompt_samples())]
+        return result.generator.sample(
+            prompt, seconds=seconds, temperature=temperature, random_state=random_state
+        )
     if n_steps is None:
         n_steps = int(np.median([x.shape[-1] for x in result.X_train]))
     piece = result.generator.sample(n_steps, temperature=temperature, random_state=random_state)
