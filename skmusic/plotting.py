@@ -183,10 +183,11 @@ def plot_training_curves(estimator_or_history, *, keys=None, title=None, ax=None
     if missing:
         raise ValueError(f"History has no {missing}; it records {sorted(recorded)}.")
     ax = _axes(ax, (6.0, 4.0))
-    epochs = history[:, "epoch"]
     acc_ax = None
     for key in keys:
-        values = history[:, key]
+        # an epoch cut short (the time budget stops mid-epoch) lacks its scores
+        points = [(row["epoch"], row[key]) for row in history if key in row]
+        epochs, values = zip(*points, strict=True)
         if "loss" in key:
             ax.plot(epochs, values, marker="o", markersize=3, label=key)
         else:

@@ -434,3 +434,16 @@ def test_note_lstm_rare_tokens_share_one_class():
     every = NoteLSTMGenerator(width=8, hidden_size=8, max_epochs=1, min_count=1).fit(X)
     assert every.n_rare_ == 1  # only the unseen id 0
     assert NoteLSTMGenerator.from_preset("chopin").num_layers == 3
+
+
+def test_hop_none_means_width_in_every_generator():
+    """``hop=None`` is ``width`` (windows that do not overlap), as in slicing."""
+    from skmusic.utils.windows import check_window
+
+    ids = [np.arange(40) % 7]
+    explicit = NoteLSTMGenerator(width=8, hop=8)._windows(ids)
+    implicit = NoteLSTMGenerator(width=8, hop=None)._windows(ids)
+    overlapping = NoteLSTMGenerator(width=8, hop=4)._windows(ids)
+    assert len(implicit[2]) == len(explicit[2]) < len(overlapping[2])
+    for gen in (SequenceForecaster(width=12, hop=None), WaveformGenerator(width=90, hop=None)):
+        assert gen._hop() == check_window(gen.width, None)[1] == gen.width

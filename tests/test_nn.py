@@ -110,7 +110,7 @@ def test_ragged_list_input(cls):
 
 
 def test_lstm_reads_each_sequence_at_its_true_end():
-    """Padding never reaches the output used: seed 001's remembered lengths."""
+    """Padding never reaches the output used: Q. Wang's remembered lengths (EEG paper)."""
     torch.manual_seed(0)
     net = LSTMNet(2, 3, (5, 4), bidirectional=True, dense=(6,)).eval()
     short = torch.randn(1, 2, 7)
@@ -177,7 +177,7 @@ def _lstm_extra_bias(hidden_sizes, bidirectional=True):
 @pytest.mark.parametrize(
     "make, keras_total, hidden",
     [
-        # seed 000, Figure 1 (Bi-NN1): input (800, 1), 5 classes
+        # Chen & Wang, Figure 1 (Bi-NN1): input (800, 1), 5 classes
         (lambda: LSTMClassifier.from_preset("nn1"), 1_374_213, (256, 128, 64)),
         # Figure 2 (Bi-NN2): input (15000, 1)
         (lambda: CRNNClassifier.from_preset("nn2"), 2_042_437, (256, 128, 64)),

@@ -72,6 +72,29 @@ def test_training_curves_from_a_network_inside_a_pipeline(
         plot_training_curves(history, keys=["f1"])
 
 
+def test_training_curves_of_a_fit_stopped_mid_epoch_by_the_time_budget(one_torch_thread):
+    """The time budget stops inside an epoch: that epoch has no scores, and the
+    curves are drawn from the epochs that have them."""
+    from skmusic.nn import ResNet1DClassifier
+    from skmusic.nn.callbacks import TimeBudget
+
+    X = np.random.RandomState(0).randn(60, 1, 16)
+    y = np.arange(60) % 2
+
+    class StopInSecondEpoch(TimeBudget):
+        def on_batch_end(self, net, training=False, **kwargs):
+            if training and len(net.history) == 2:
+                self.seconds = 0.0
+            super().on_batch_end(net, training=training, **kwargs)
+
+    clf = ResNet1DClassifier(
+        n_filters=4, n_blocks=1, max_epochs=5, batch_size=8, callbacks=[StopInSecondEpoch(1e9)]
+    ).fit(X, y)
+    assert len(clf.history_) == 2 and "train_loss" not in clf.history_[-1]
+    ax = plot_training_curves(clf)
+    assert [len(line.get_xdata()) for line in ax.get_lines()] == [1, 1]
+
+
 def test_training_curves_need_a_fitted_network():
     from sklearn.svm import SVC
 

@@ -70,9 +70,10 @@ class NoteLSTMGenerator(PresetMixin, DensityMixin, BaseNeuralEstimator):
     ----------
     width : int, default=64
         Tokens of context in every training window.
-    hop : int, default=None
-        Tokens between the starts of training windows; ``None`` is
-        ``width // 2``. Sequences shorter than a window are one window.
+    hop : int or None, default=32
+        Tokens between the starts of training windows; ``None`` is ``width``
+        (windows that do not overlap), as everywhere in skmusic. Sequences
+        shorter than a window are one window.
     n_tokens : int, default=None
         Vocabulary size (a tokenizer's ``n_tokens_``); ``None`` is the largest id
         seen in ``fit`` plus one. Ids at or above it are refused as unknown.
@@ -144,6 +145,7 @@ class NoteLSTMGenerator(PresetMixin, DensityMixin, BaseNeuralEstimator):
     _presets: ClassVar[dict] = {
         "chopin": {
             "width": 100,
+            "hop": 50,
             "hidden_size": 512,
             "num_layers": 3,
             "dense": (256,),
@@ -174,7 +176,7 @@ class NoteLSTMGenerator(PresetMixin, DensityMixin, BaseNeuralEstimator):
         self,
         width=64,
         *,
-        hop=None,
+        hop=32,
         n_tokens=None,
         min_count=2,
         embedding_dim=64,
@@ -254,7 +256,7 @@ class NoteLSTMGenerator(PresetMixin, DensityMixin, BaseNeuralEstimator):
         """(inputs, targets, owner) of every training window, padded; targets
         past a window's end are ``_IGNORE``."""
         width = self.width + 1
-        hop = self.hop or max(self.width // 2, 1)
+        hop = self.width if self.hop is None else self.hop
         windows, owner = [], []
         for index, ids in enumerate(seqs):
             for s in window_starts(len(ids), width, hop, tail="shift"):

@@ -31,7 +31,7 @@ class _WindowGenerator(BaseNeuralEstimator):
     _criterion = torch.nn.MSELoss
 
     def _hop(self):
-        return self.hop if self.hop is not None else self.horizon
+        return self.width if self.hop is None else self.hop
 
     def _min_timesteps(self):
         return self.width + self.horizon, (
@@ -223,8 +223,9 @@ class SequenceForecaster(_WindowGenerator):
         Steps of context.
     horizon : int, default=1
         Steps predicted at once.
-    hop : int, default=1
-        Steps between training windows; ``None`` is ``horizon``.
+    hop : int or None, default=1
+        Steps between training windows; ``None`` is ``width`` (windows that do
+        not overlap), as everywhere in skmusic.
     conv_channels : int, default=32
     kernel_size : int, default=3
     hidden_size : int, default=64
@@ -411,8 +412,9 @@ class WaveformGenerator(PresetMixin, _WindowGenerator):
         ``AudioLoader(sr=10000)``); used to turn ``seconds`` into samples.
     output : {"mulaw", "mse"}, default="mulaw"
         The categorical μ-law output or the paper's regression output.
-    hop : int, default=None
-        Samples between training windows; ``None`` is ``horizon``.
+    hop : int or None, default=500
+        Samples between training windows; ``None`` is ``width`` (windows that
+        do not overlap), as everywhere in skmusic.
     conv_channels : int, default=32
     kernel_size : int, default=64
     conv_stride : int, default=32
@@ -466,6 +468,7 @@ class WaveformGenerator(PresetMixin, _WindowGenerator):
         "gtzan": {
             "width": 9000,
             "horizon": 1000,
+            "hop": 1000,
             "sr": 10000,
             "output": "mse",
             "conv_channels": 32,
@@ -498,7 +501,7 @@ class WaveformGenerator(PresetMixin, _WindowGenerator):
         horizon=500,
         sr=10000,
         output="mulaw",
-        hop=None,
+        hop=500,
         conv_channels=32,
         kernel_size=64,
         conv_stride=32,
