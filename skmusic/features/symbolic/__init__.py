@@ -33,11 +33,12 @@ from ._score_features import (
     score_feature_names,
     score_features,
 )
-from ._sequence import NoteSequence
+from ._sequence import CATEGORICAL_NOTE_FEATURES, NoteSequence
 from ._tokens import REST, UNKNOWN_TOKEN, NoteTokenizer, notes_to_tokens, tokens_to_notes
 
 __all__ = [
     "NoteSequence",
+    "CATEGORICAL_NOTE_FEATURES",
     "PianoRoll",
     "NoteTokenizer",
     "ScoreFeatures",

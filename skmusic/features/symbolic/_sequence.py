@@ -27,7 +27,36 @@ _SEQUENCE_FEATURES = (
     "rest",
     "degree",
     "beat",
+    "interval_class",
+    "duration_class",
+    "duration_ratio",
+    "beat_class",
 )
+
+#: Rows of :class:`NoteSequence` that are integer categories (not magnitudes), with
+#: how many values each can take (``None``: as many as the score has, e.g. parts).
+#: A network embeds these rows; it must never z-normalize them.
+CATEGORICAL_NOTE_FEATURES = {
+    "pitch_class": 12,
+    "octave": 11,
+    "part": None,
+    "degree": 12,
+    "interval_class": 25,
+    "duration_class": 15,
+    "duration_ratio": 13,
+    "beat_class": 12,
+}
+
+_MAX_INTERVAL = 12  # interval_class: steps beyond an octave share the octave's class
+_LOG2_DURATION_RANGE = (-8, 6)  # duration_class: half-steps of log2, 1/16 to 8 quarters
+_MAX_RATIO_STEPS = 6  # duration_ratio: half-steps of log2, a ratio of 1/8 to 8
+_BEAT_DIVISIONS = 12  # beat_class: sixteenths and triplets both fall on a division
+
+
+def _log2_steps(values, lo, hi):
+    """``round(2 * log2(values))`` clipped to ``[lo, hi]``, shifted to start at 0."""
+    steps = np.round(2 * np.log2(np.maximum(values, 2.0**-6)))
+    return np.clip(steps, lo, hi) - lo
 
 
 def _note_sequence(notes, *, features, chords, part, i=0):
@@ -59,6 +88,17 @@ def _note_sequence(notes, *, features, chords, part, i=0):
             col = (pitch - tonic) % 12
         elif feature == "beat":
             col = onset % 1.0
+        elif feature == "interval_class":
+            step = np.r_[0.0, np.diff(pitch)]
+            col = np.clip(step, -_MAX_INTERVAL, _MAX_INTERVAL) + _MAX_INTERVAL
+        elif feature == "duration_class":
+            col = _log2_steps(notes["duration"], *_LOG2_DURATION_RANGE)
+        elif feature == "duration_ratio":
+            dur = np.maximum(notes["duration"].astype(np.float64), 2.0**-6)
+            ratio = np.r_[1.0, dur[1:] / dur[:-1]]
+            col = _log2_steps(ratio, -_MAX_RATIO_STEPS, _MAX_RATIO_STEPS)
+        elif feature == "beat_class":
+            col = np.round((onset % 1.0) * _BEAT_DIVISIONS) % _BEAT_DIVISIONS
         else:  # rest: silence before the note, after every earlier column ended
             latest_end = np.r_[onset[0], np.maximum.accumulate(end)[:-1]]
             col = np.maximum(onset - latest_end, 0.0)
@@ -94,6 +134,28 @@ class NoteSequence(_StatelessScoreTransformer):
           group finds it), so the same tune in any key gives the same row;
         - ``"beat"``: where the note starts within its beat, ``onset % 1``
           (0 on the beat, 0.5 on the off-beat eighth).
+
+        Categorical rows (integer codes from 0, listed with their number of
+        values in :data:`CATEGORICAL_NOTE_FEATURES`; a network embeds them,
+        see :meth:`categorical_rows`): ``"pitch_class"``, ``"octave"``,
+        ``"part"``, ``"degree"`` and
+
+        - ``"interval_class"``: the interval clipped to an octave either way,
+          plus 12 (0-24; 12 is a repeated note, 13 a semitone up);
+        - ``"duration_class"``: the duration in half-steps of ``log2``,
+          ``round(2 * log2(duration))`` clipped to -8..6 (a sixteenth of a
+          quarter to 8 quarters), plus 8 (0-14; 8 is a quarter note, 9 a
+          dotted quarter, 6 an eighth);
+        - ``"duration_ratio"``: the duration over the previous column's, in
+          half-steps of ``log2`` clipped to -6..6, plus 6 (0-12; 6 is the same
+          duration, and the first note);
+        - ``"beat_class"``: the ``"beat"`` position rounded to twelfths of a
+          beat (0-11; 0 on the beat, 6 on the off-beat eighth, 3 and 4 on a
+          sixteenth and a triplet).
+
+        Every row but ``"pitch"``, ``"pitch_class"``, ``"octave"`` (and
+        ``"velocity"``, ``"onset"``, ``"part"``) is unchanged by transposing
+        the score (``"degree"`` follows the estimated key).
     chords : {"top", "bottom", "all"}, default="top"
         What a chord (several notes starting together) becomes. ``"top"``:
         only its highest note, so the series is the melody line on top (the
@@ -157,6 +219,43 @@ class NoteSequence(_StatelessScoreTransformer):
 
     def _check_params(self):
         self._features()
+
+    def get_feature_names_out(self, input_features=None):
+        """The names of the output rows, in order.
+
+        Parameters
+        ----------
+        input_features : None
+            Ignored (the input is scores, not named columns).
+
+        Returns
+        -------
+        names : ndarray of str
+        """
+        self._validate_params()
+        return np.asarray(self._features(), dtype=object)
+
+    def categorical_rows(self):
+        """Indices of the output rows that are categories (integer codes).
+
+        What a network's ``categorical`` parameter takes, so the note network
+        embeds exactly these rows, e.g.
+        ``NoteNetworkClassifier(categorical=seq.categorical_rows())``.
+
+        Returns
+        -------
+        rows : list of int
+            Positions in ``features`` of the names in
+            :data:`CATEGORICAL_NOTE_FEATURES`.
+
+        Examples
+        --------
+        >>> from skmusic.features import NoteSequence
+        >>> NoteSequence(features=("pitch", "degree", "duration", "beat_class")).categorical_rows()
+        [1, 3]
+        """
+        self._validate_params()
+        return [i for i, f in enumerate(self._features()) if f in CATEGORICAL_NOTE_FEATURES]
 
     def transform(self, X):
         """Note series of every score.
