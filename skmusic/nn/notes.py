@@ -3,6 +3,7 @@
 from numbers import Integral, Real
 
 import numpy as np
+import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from .base import BaseNeuralClassifier, normalize_batch, training_params_doc
@@ -50,6 +51,11 @@ class NoteNetworkClassifier(BaseNeuralClassifier):
         Normalization of the continuous rows: per channel with statistics of
         the training data, per sequence, or none. Categorical rows are never
         normalized.
+    max_train_notes : int or None, default=256
+        Training batches show a random window of at most this many notes of
+        every longer song (a new window every epoch): training costs little on
+        long songs, and the windows are augmentation. Prediction always reads
+        the whole song. ``None`` trains on whole songs.
     augment : augmenter or list of augmenters, default=None
         Training-time augmentation from :mod:`skmusic.nn.augment`, applied in
         the raw units of the input before the categories are looked up.
@@ -70,6 +76,7 @@ class NoteNetworkClassifier(BaseNeuralClassifier):
     Examples
     --------
     >>> import numpy as np
+import torch
     >>> from skmusic.nn import NoteNetworkClassifier
     >>> rng = np.random.RandomState(0)
     >>> y = np.arange(40) % 2
@@ -94,6 +101,7 @@ class NoteNetworkClassifier(BaseNeuralClassifier):
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "summaries": ["boolean"],
         "normalize": [StrOptions({"channel", "series"}), None],
+        "max_train_notes": [Interval(Integral, 1, None, closed="left"), None],
     }
 
     def __init__(
@@ -107,6 +115,7 @@ class NoteNetworkClassifier(BaseNeuralClassifier):
         dropout=0.2,
         summaries=True,
         normalize="channel",
+        max_train_notes=256,
         augment=None,
         max_epochs=100,
         batch_size=32,
@@ -131,6 +140,7 @@ class NoteNetworkClassifier(BaseNeuralClassifier):
         self.dropout = dropout
         self.summaries = summaries
         self.normalize = normalize
+        self.max_train_notes = max_train_notes
         self.augment = augment
         self.max_epochs = max_epochs
         self.batch_size = batch_size
@@ -182,6 +192,12 @@ class NoteNetworkClassifier(BaseNeuralClassifier):
             return np.stack(out)
         return out
 
+    def _make_net(self, module, **kwargs):
+        if self.max_train_notes is not None:
+            inner = kwargs.get("iterator_train__augment")
+            kwargs["iterator_train__augment"] = RandomWindow(self.max_train_notes, then=inner)
+        return super()._make_net(module, **kwargs)
+
     def _module_channels(self):
         return self.n_channels_in_
 
@@ -211,6 +227,38 @@ class NoteNetworkClassifier(BaseNeuralClassifier):
         )
 
     _build_module = make_module
+
+
+class RandomWindow:
+    """Training batches cut to a random window of at most ``length`` steps per sequence.
+
+    Parameters
+    ----------
+    length : int
+    then : callable or None
+        Applied before the window, ``then(X, lengths) -> (X, lengths)``.
+    """
+
+    def __init__(self, length, then=None):
+        self.length = length
+        self.then = then
+
+    def __call__(self, X, lengths):
+        if self.then is not None:
+            X, lengths = self.then(X, lengths)
+        n, total = X.shape[0], X.shape[-1]
+        if total <= self.length:
+            return X, lengths
+        if lengths is None:
+            lengths = torch.full((n,), total, dtype=torch.long)
+        new = lengths.clamp(max=self.length)
+        start = (torch.rand(n) * (lengths - new + 1).double()).long()
+        width = int(new.max())
+        steps = torch.arange(width)
+        index = (start[:, None] + steps[None, :]).clamp(max=total - 1)
+        out = X.gather(-1, index[:, None, :].expand(n, X.shape[1], width).to(X.device))
+        out = out * (steps[None, :] < new[:, None]).to(X.dtype).to(X.device)[:, None, :]
+        return out, new.to(lengths.device)
 
 
 def _row_values(batch, row):
