@@ -16,75 +16,75 @@ __all__ = ["NoteNetworkClassifier"]
 class NoteNetworkClassifier(BaseNeuralClassifier):
     """A network for note series: categories embedded, the whole song read, masks throughout.
 
-    Each note's categorical attributes (pitch class, scale degree, interval
-    class, duration class, beat position, ... -- integer rows of
-    :class:`~skmusic.features.NoteSequence`) are looked up in vocabularies
-    fitted in ``fit`` (an index for values unseen there) and embedded; the
-    other rows are standardized per channel and projected. A stack of dilated
-    residual convolutions reads the notes, and masked mean, max and attention
-    pooling summarize the whole song, of any length, without slicing. Beside
-    it (``summaries=True``) the network sees the song's histogram of every
-    categorical row and the mean and deviation of every continuous row. Padding
-    never reaches a convolution or a pooling, so a song's prediction does not
-    depend on the other songs of its batch.
+        Each note's categorical attributes (pitch class, scale degree, interval
+        class, duration class, beat position, ... -- integer rows of
+        :class:`~skmusic.features.NoteSequence`) are looked up in vocabularies
+        fitted in ``fit`` (an index for values unseen there) and embedded; the
+        other rows are standardized per channel and projected. A stack of dilated
+        residual convolutions reads the notes, and masked mean, max and attention
+        pooling summarize the whole song, of any length, without slicing. Beside
+        it (``summaries=True``) the network sees the song's histogram of every
+        categorical row and the mean and deviation of every continuous row. Padding
+        never reaches a convolution or a pooling, so a song's prediction does not
+        depend on the other songs of its batch.
 
-    Parameters
-    ----------
-    categorical : "auto", array-like of int or bool, or None, default="auto"
-        Rows of the input that are categories. ``"auto"``: the rows whose
-        values in ``fit`` are all whole numbers from 0 to 127 (so every
-        categorical row of ``NoteSequence``, and also MIDI ``"pitch"``);
-        indices (e.g. ``NoteSequence(...).categorical_rows()``) or a boolean
-        mask over the rows; ``None``: no categories.
-    d_model : int, default=64
-        Features per note inside the network.
-    embedding_dim : int, default=16
-        Size of each categorical row's embedding.
-    n_blocks : int, default=4
-        Dilated residual blocks (dilation 1, 2, 4, ...).
-    kernel_size : int, default=3
-    dropout : float, default=0.2
-    summaries : bool, default=True
-        Give the head song-level histograms and moments beside the pooled
-        sequence features.
-    normalize : {"channel", "series"} or None, default="channel"
-        Normalization of the continuous rows: per channel with statistics of
-        the training data, per sequence, or none. Categorical rows are never
-        normalized.
-    max_train_notes : int or None, default=256
-        Training batches show a random window of at most this many notes of
-        every longer song (a new window every epoch): training costs little on
-        long songs, and the windows are augmentation. Prediction always reads
-        the whole song. ``None`` trains on whole songs.
-    augment : augmenter or list of augmenters, default=None
-        Training-time augmentation from :mod:`skmusic.nn.augment`, applied in
-        the raw units of the input before the categories are looked up.
-    {training}
+        Parameters
+        ----------
+        categorical : "auto", array-like of int or bool, or None, default="auto"
+            Rows of the input that are categories. ``"auto"``: the rows whose
+            values in ``fit`` are all whole numbers from 0 to 127 (so every
+            categorical row of ``NoteSequence``, and also MIDI ``"pitch"``);
+            indices (e.g. ``NoteSequence(...).categorical_rows()``) or a boolean
+            mask over the rows; ``None``: no categories.
+        d_model : int, default=64
+            Features per note inside the network.
+        embedding_dim : int, default=16
+            Size of each categorical row's embedding.
+        n_blocks : int, default=4
+            Dilated residual blocks (dilation 1, 2, 4, ...).
+        kernel_size : int, default=3
+        dropout : float, default=0.2
+        summaries : bool, default=True
+            Give the head song-level histograms and moments beside the pooled
+            sequence features.
+        normalize : {"channel", "series"} or None, default="channel"
+            Normalization of the continuous rows: per channel with statistics of
+            the training data, per sequence, or none. Categorical rows are never
+            normalized.
+        max_train_notes : int or None, default=256
+            Training batches show a random window of at most this many notes of
+            every longer song (a new window every epoch): training costs little on
+            long songs, and the windows are augmentation. Prediction always reads
+            the whole song. ``None`` trains on whole songs.
+        augment : augmenter or list of augmenters, default=None
+            Training-time augmentation from :mod:`skmusic.nn.augment`, applied in
+            the raw units of the input before the categories are looked up.
+        {training}
 
-    Attributes
-    ----------
-    classes_ : ndarray of shape (n_classes,)
-    n_channels_in_ : int
-    categorical_ : list of int
-        Rows read as categories.
-    vocabularies_ : list of CategoryVocabulary
-        One per categorical row: the values seen in ``fit``.
-    input_mean_, input_scale_ : ndarray or None
-        Per-channel statistics of the continuous rows (``normalize="channel"``).
-    net_ : skorch.NeuralNetClassifier
+        Attributes
+        ----------
+        classes_ : ndarray of shape (n_classes,)
+        n_channels_in_ : int
+        categorical_ : list of int
+            Rows read as categories.
+        vocabularies_ : list of CategoryVocabulary
+            One per categorical row: the values seen in ``fit``.
+        input_mean_, input_scale_ : ndarray or None
+            Per-channel statistics of the continuous rows (``normalize="channel"``).
+        net_ : skorch.NeuralNetClassifier
 
-    Examples
-    --------
-    >>> import numpy as np
-import torch
-    >>> from skmusic.nn import NoteNetworkClassifier
-    >>> rng = np.random.RandomState(0)
-    >>> y = np.arange(40) % 2
-    >>> X = [np.stack([rng.randint(0, 6, n) + 6 * c, rng.rand(n)]) for n, c in
-    ...      zip(rng.randint(5, 30, 40), y)]
-    >>> clf = NoteNetworkClassifier(d_model=8, max_epochs=10, random_state=0).fit(X, y)
-    >>> clf.categorical_, float(clf.score(X, y)) > 0.9
-    ([0], True)
+        Examples
+        --------
+        >>> import numpy as np
+    import torch
+        >>> from skmusic.nn import NoteNetworkClassifier
+        >>> rng = np.random.RandomState(0)
+        >>> y = np.arange(40) % 2
+        >>> X = [np.stack([rng.randint(0, 6, n) + 6 * c, rng.rand(n)]) for n, c in
+        ...      zip(rng.randint(5, 30, 40), y)]
+        >>> clf = NoteNetworkClassifier(d_model=8, max_epochs=10, random_state=0).fit(X, y)
+        >>> clf.categorical_, float(clf.score(X, y)) > 0.9
+        ([0], True)
     """
 
     _parameter_constraints = {
