@@ -10,7 +10,28 @@ from .base import BaseNeuralClassifier, normalize_batch, training_params_doc
 from .note_modules import NoteNetwork
 from .preprocessing import CategoryVocabulary, resolve_categorical
 
-__all__ = ["NoteNetworkClassifier"]
+__all__ = ["NoteNetworkClassifier", "NOTE_NETWORK_FEATURES"]
+
+#: The rows of :class:`~skmusic.features.NoteSequence` that the note network reads
+#: by default (``skmusic compare``, ``benchmarks/bench_peers.py``): the categories
+#: -- pitch class, octave, scale degree, interval class, duration class, duration
+#: ratio, beat position -- beside the magnitudes pitch, duration, inter-onset
+#: interval, rest and interval. ``NoteSequence(features=NOTE_NETWORK_FEATURES)``
+#: ``.categorical_rows()`` says which are categories.
+NOTE_NETWORK_FEATURES = (
+    "pitch",
+    "pitch_class",
+    "octave",
+    "degree",
+    "interval_class",
+    "duration_class",
+    "duration_ratio",
+    "beat_class",
+    "duration",
+    "ioi",
+    "rest",
+    "interval",
+)
 
 
 class NoteNetworkClassifier(BaseNeuralClassifier):
