@@ -157,7 +157,7 @@ class CategoryHistograms(nn.Module):
 
     Each categorical row becomes its share of notes per vocabulary index (a
     normalized histogram over the true notes); each continuous row its mean and
-    standard deviation over them.
+    standard deviation over them; and the song's length, as ``log(n_notes) / 5``.
 
     Parameters
     ----------
@@ -175,14 +175,14 @@ class CategoryHistograms(nn.Module):
         self.categorical = [int(c) for c in categorical]
         self.continuous = [c for c in range(n_channels) if c not in set(self.categorical)]
         self.vocab_sizes = [int(v) for v in vocab_sizes]
-        self.output_size = sum(self.vocab_sizes) + 2 * len(self.continuous)
+        self.output_size = sum(self.vocab_sizes) + 2 * len(self.continuous) + 1
 
     def forward(self, x, mask=None):
         if mask is None:
             mask = torch.ones(x.shape[0], x.shape[-1], dtype=torch.bool, device=x.device)
         w = mask.to(x.dtype)
         count = w.sum(dim=1, keepdim=True).clamp(min=1)
-        parts = []
+        parts = [torch.log(count) / 5]
         for k, c in enumerate(self.categorical):
             codes = x[:, c].round().long().clamp(0, self.vocab_sizes[k] - 1)
             hist = torch.zeros(x.shape[0], self.vocab_sizes[k], dtype=x.dtype, device=x.device)

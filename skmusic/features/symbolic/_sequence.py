@@ -31,6 +31,7 @@ _SEQUENCE_FEATURES = (
     "duration_class",
     "duration_ratio",
     "beat_class",
+    "chord_size",
 )
 
 #: Rows of :class:`NoteSequence` that are integer categories (not magnitudes), with
@@ -45,12 +46,14 @@ CATEGORICAL_NOTE_FEATURES = {
     "duration_class": 15,
     "duration_ratio": 13,
     "beat_class": 12,
+    "chord_size": 9,
 }
 
 _MAX_INTERVAL = 12  # interval_class: steps beyond an octave share the octave's class
 _LOG2_DURATION_RANGE = (-8, 6)  # duration_class: half-steps of log2, 1/16 to 8 quarters
 _MAX_RATIO_STEPS = 6  # duration_ratio: half-steps of log2, a ratio of 1/8 to 8
 _BEAT_DIVISIONS = 12  # beat_class: sixteenths and triplets both fall on a division
+_MAX_CHORD = 8  # chord_size: larger chords share the class of 8 notes
 
 
 def _log2_steps(values, lo, hi):
@@ -63,10 +66,15 @@ def _note_sequence(notes, *, features, chords, part, i=0):
     notes = _sort_by_time(_select_part(notes, part, i))
     # the key from every note of the part, before chords are reduced to one note
     tonic = best_key(key_correlations(notes))[0] if "degree" in features else None
+    starts = _group_starts(notes["onset"])
+    if "chord_size" in features:
+        group = np.cumsum(starts) - 1
+        chord_size = np.bincount(group)[group]
     if chords != "all":
-        starts = _group_starts(notes["onset"])
         keep = np.r_[starts[1:], True] if chords == "top" else starts
         notes = notes[keep]
+        if "chord_size" in features:
+            chord_size = chord_size[keep]
     pitch = notes["pitch"].astype(np.float64)
     onset = notes["onset"]
     end = onset + notes["duration"]
@@ -99,6 +107,8 @@ def _note_sequence(notes, *, features, chords, part, i=0):
             col = _log2_steps(ratio, -_MAX_RATIO_STEPS, _MAX_RATIO_STEPS)
         elif feature == "beat_class":
             col = np.round((onset % 1.0) * _BEAT_DIVISIONS) % _BEAT_DIVISIONS
+        elif feature == "chord_size":
+            col = np.minimum(chord_size, _MAX_CHORD)
         else:  # rest: silence before the note, after every earlier column ended
             latest_end = np.r_[onset[0], np.maximum.accumulate(end)[:-1]]
             col = np.maximum(onset - latest_end, 0.0)
@@ -151,7 +161,10 @@ class NoteSequence(_StatelessScoreTransformer):
           duration, and the first note);
         - ``"beat_class"``: the ``"beat"`` position rounded to twelfths of a
           beat (0-11; 0 on the beat, 6 on the off-beat eighth, 3 and 4 on a
-          sixteenth and a triplet).
+          sixteenth and a triplet);
+        - ``"chord_size"``: how many notes (of the parts taken) start together
+          with this one, itself included, at most 8 (1-8; 1 is a lone note), so
+          a melody line on top still tells a chorale from a tune.
 
         Every row but ``"pitch"``, ``"pitch_class"``, ``"octave"`` (and
         ``"velocity"``, ``"onset"``, ``"part"``) is unchanged by transposing
