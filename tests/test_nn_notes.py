@@ -124,7 +124,7 @@ def test_a_songs_prediction_does_not_depend_on_its_batch(params):
 
 def test_module_masks_padding_exactly():
     torch.manual_seed(0)
-    net = NoteNetwork(3, 2, [0], [5], d_model=8, embedding_dim=4, n_blocks=3).eval()
+    net = NoteNetwork(3, 2, [0], [np.arange(5.0)], d_model=8, embedding_dim=4, n_blocks=3).eval()
     x = torch.cat([torch.randint(0, 5, (1, 1, 7)).float(), torch.randn(1, 2, 7)], dim=1)
     padded = torch.cat([x, torch.full((1, 3, 9), 4.0)], dim=-1)  # garbage past the end
     with torch.no_grad():

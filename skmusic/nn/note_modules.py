@@ -3,11 +3,12 @@
 No sklearn here; the estimator that trains them is
 :class:`skmusic.nn.NoteNetworkClassifier`.
 
-Input: a batch ``X`` of shape ``(batch, n_channels, n_timesteps)`` and the true
-``lengths`` of shape ``(batch,)`` (or ``None`` when every sequence fills the
-batch). Rows listed in ``categorical`` hold vocabulary indices (0 for a value
-unseen in ``fit``, as :class:`skmusic.nn.preprocessing.CategoryVocabulary`
-codes them) stored as floats; the others are already normalized magnitudes.
+Input: a batch ``X`` of shape ``(batch, n_channels, n_timesteps)`` in the raw
+units of the note rows (so a training-time transposition is a plain shift of
+the pitch rows) and the true ``lengths`` of shape ``(batch,)`` (or ``None``
+when every sequence fills the batch). :class:`NoteInputEncoder`, the first
+layer, looks the categorical rows up in their vocabularies (fitted by the
+estimator; index 0 for a value unseen there) and standardizes the others.
 
 Padding never reaches a convolution or a pooling: every layer's output is set
 to zero past each sequence's end before the next layer reads it (exactly what a
@@ -31,6 +32,7 @@ from torch.nn import functional as F
 
 __all__ = [
     "sequence_mask",
+    "NoteInputEncoder",
     "NoteEmbedding",
     "DilatedResidualBlock",
     "MaskedPooling",
@@ -53,6 +55,48 @@ def sequence_mask(lengths, size, *, device=None):
 def _zero_padding(x, mask):
     """``x`` (batch, channels, time) with the padded timesteps set to 0."""
     return x if mask is None else x * mask[:, None, :].to(x.dtype)
+
+
+class NoteInputEncoder(nn.Module):
+    """Raw note rows -> vocabulary indices (categorical rows) and standardized values.
+
+    Parameters
+    ----------
+    n_channels : int
+    categorical : sequence of int
+        Rows that are categories.
+    categories : sequence of array-like
+        The sorted values of each categorical row seen in ``fit``; a value is
+        coded by its position plus one, 0 when unseen.
+    mean, scale : array-like of shape (n_continuous,) or None
+        Standardization of the other rows, in order; ``None`` leaves them raw.
+    """
+
+    def __init__(self, n_channels, categorical, categories, mean=None, scale=None):
+        super().__init__()
+        self.categorical = [int(c) for c in categorical]
+        self.continuous = [c for c in range(n_channels) if c not in set(self.categorical)]
+        for k, values in enumerate(categories):
+            self.register_buffer(f"categories_{k}", torch.as_tensor(values, dtype=torch.float32))
+        n = len(self.continuous)
+        mean = torch.zeros(n) if mean is None else torch.as_tensor(mean, dtype=torch.float32)
+        scale = torch.ones(n) if scale is None else torch.as_tensor(scale, dtype=torch.float32)
+        self.register_buffer("mean", mean)
+        self.register_buffer("scale", scale)
+
+    def forward(self, x):
+        out = x.clone()
+        for k, c in enumerate(self.categorical):
+            values = getattr(self, f"categories_{k}")
+            row = x[:, c].contiguous()
+            pos = torch.searchsorted(values, row).clamp(max=len(values) - 1)
+            found = values[pos] == row
+            out[:, c] = torch.where(found, pos + 1, torch.zeros_like(pos)).to(x.dtype)
+        if self.continuous:
+            out[:, self.continuous] = (x[:, self.continuous] - self.mean[:, None]) / self.scale[
+                :, None
+            ]
+        return out
 
 
 class NoteEmbedding(nn.Module):
@@ -206,9 +250,11 @@ class NoteNetwork(nn.Module):
     n_outputs : int
         Logits per sequence.
     categorical : sequence of int
-        Rows that hold vocabulary indices.
-    vocab_sizes : sequence of int
-        Size of each categorical row's vocabulary (unseen index included).
+        Rows that are categories.
+    categories : sequence of array-like
+        Sorted values of every categorical row seen in ``fit``.
+    mean, scale : array-like or None
+        Standardization of the continuous rows (see :class:`NoteInputEncoder`).
     d_model : int, default=64
     embedding_dim : int, default=16
     n_blocks : int, default=4
@@ -224,7 +270,9 @@ class NoteNetwork(nn.Module):
         n_channels,
         n_outputs,
         categorical=(),
-        vocab_sizes=(),
+        categories=(),
+        mean=None,
+        scale=None,
         *,
         d_model=64,
         embedding_dim=16,
@@ -234,6 +282,8 @@ class NoteNetwork(nn.Module):
         summaries=True,
     ):
         super().__init__()
+        vocab_sizes = [len(values) + 1 for values in categories]
+        self.encode = NoteInputEncoder(n_channels, categorical, categories, mean, scale)
         self.embed = NoteEmbedding(n_channels, categorical, vocab_sizes, d_model, embedding_dim)
         self.blocks = nn.ModuleList(
             DilatedResidualBlock(d_model, kernel_size, 2**i, dropout) for i in range(n_blocks)
@@ -252,6 +302,7 @@ class NoteNetwork(nn.Module):
 
     def forward(self, X, lengths=None):
         mask = sequence_mask(lengths, X.shape[-1], device=X.device)
+        X = self.encode(X)
         h = _zero_padding(self.embed(X), mask)
         for block in self.blocks:
             h = block(h, mask)

@@ -6,7 +6,7 @@ import numpy as np
 import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from .base import BaseNeuralClassifier, normalize_batch, training_params_doc
+from .base import BaseNeuralClassifier, training_params_doc
 from .note_modules import NoteNetwork
 from .preprocessing import CategoryVocabulary, resolve_categorical
 
@@ -15,7 +15,7 @@ __all__ = ["NoteNetworkClassifier", "NOTE_NETWORK_FEATURES"]
 #: The rows of :class:`~skmusic.features.NoteSequence` that the note network reads
 #: by default (``skmusic compare``, ``benchmarks/bench_peers.py``): the categories
 #: -- pitch class, octave, scale degree, interval class, duration class, duration
-#: ratio, beat position -- beside the magnitudes pitch, duration, inter-onset
+#: ratio, beat position, chord size -- beside the magnitudes pitch, duration, inter-onset
 #: interval, rest and interval. ``NoteSequence(features=NOTE_NETWORK_FEATURES)``
 #: ``.categorical_rows()`` says which are categories.
 NOTE_NETWORK_FEATURES = (
@@ -27,6 +27,7 @@ NOTE_NETWORK_FEATURES = (
     "duration_class",
     "duration_ratio",
     "beat_class",
+    "chord_size",
     "duration",
     "ioi",
     "rest",
@@ -37,75 +38,76 @@ NOTE_NETWORK_FEATURES = (
 class NoteNetworkClassifier(BaseNeuralClassifier):
     """A network for note series: categories embedded, the whole song read, masks throughout.
 
-        Each note's categorical attributes (pitch class, scale degree, interval
-        class, duration class, beat position, ... -- integer rows of
-        :class:`~skmusic.features.NoteSequence`) are looked up in vocabularies
-        fitted in ``fit`` (an index for values unseen there) and embedded; the
-        other rows are standardized per channel and projected. A stack of dilated
-        residual convolutions reads the notes, and masked mean, max and attention
-        pooling summarize the whole song, of any length, without slicing. Beside
-        it (``summaries=True``) the network sees the song's histogram of every
-        categorical row and the mean and deviation of every continuous row. Padding
-        never reaches a convolution or a pooling, so a song's prediction does not
-        depend on the other songs of its batch.
+    Each note's categorical attributes (pitch class, scale degree, interval
+    class, duration class, beat position, ... -- integer rows of
+    :class:`~skmusic.features.NoteSequence`) are looked up in vocabularies
+    fitted in ``fit`` (an index for values unseen there) and embedded; the
+    other rows are standardized per channel and projected. A stack of dilated
+    residual convolutions reads the notes, and masked mean, max and attention
+    pooling summarize the whole song, of any length, without slicing. Beside
+    it (``summaries=True``) the network sees the song's histogram of every
+    categorical row and the mean and deviation of every continuous row. Padding
+    never reaches a convolution or a pooling, so a song's prediction does not
+    depend on the other songs of its batch.
 
-        Parameters
-        ----------
-        categorical : "auto", array-like of int or bool, or None, default="auto"
-            Rows of the input that are categories. ``"auto"``: the rows whose
-            values in ``fit`` are all whole numbers from 0 to 127 (so every
-            categorical row of ``NoteSequence``, and also MIDI ``"pitch"``);
-            indices (e.g. ``NoteSequence(...).categorical_rows()``) or a boolean
-            mask over the rows; ``None``: no categories.
-        d_model : int, default=64
-            Features per note inside the network.
-        embedding_dim : int, default=16
-            Size of each categorical row's embedding.
-        n_blocks : int, default=4
-            Dilated residual blocks (dilation 1, 2, 4, ...).
-        kernel_size : int, default=3
-        dropout : float, default=0.2
-        summaries : bool, default=True
-            Give the head song-level histograms and moments beside the pooled
-            sequence features.
-        normalize : {"channel", "series"} or None, default="channel"
-            Normalization of the continuous rows: per channel with statistics of
-            the training data, per sequence, or none. Categorical rows are never
-            normalized.
-        max_train_notes : int or None, default=256
-            Training batches show a random window of at most this many notes of
-            every longer song (a new window every epoch): training costs little on
-            long songs, and the windows are augmentation. Prediction always reads
-            the whole song. ``None`` trains on whole songs.
-        augment : augmenter or list of augmenters, default=None
-            Training-time augmentation from :mod:`skmusic.nn.augment`, applied in
-            the raw units of the input before the categories are looked up.
-        {training}
+    Parameters
+    ----------
+    categorical : "auto", array-like of int or bool, or None, default="auto"
+        Rows of the input that are categories. ``"auto"``: the rows whose
+        values in ``fit`` are all whole numbers from 0 to 127 (so every
+        categorical row of ``NoteSequence``, and also MIDI ``"pitch"``);
+        indices (e.g. ``NoteSequence(...).categorical_rows()``) or a boolean
+        mask over the rows; ``None``: no categories.
+    d_model : int, default=64
+        Features per note inside the network.
+    embedding_dim : int, default=16
+        Size of each categorical row's embedding.
+    n_blocks : int, default=4
+        Dilated residual blocks (dilation 1, 2, 4, ...).
+    kernel_size : int, default=3
+    dropout : float, default=0.2
+    summaries : bool, default=True
+        Give the head song-level histograms and moments beside the pooled
+        sequence features.
+    normalize : {"channel"} or None, default="channel"
+        Normalization of the continuous rows: per channel with statistics of
+        the training data (stored in the network), or none. Categorical rows
+        are never normalized.
+    max_train_notes : int or None, default=256
+        Training batches show a random window of at most this many notes of
+        every longer song (a new window every epoch): training costs little on
+        long songs, and the windows are augmentation. Prediction always reads
+        the whole song. ``None`` trains on whole songs.
+    augment : augmenter or list of augmenters, default=None
+        Training-time augmentation from :mod:`skmusic.nn.augment`, applied in
+        the raw units of the input (the network looks the categories up after
+        it), e.g. ``RandomTranspose(channels=pitch_rows,
+        pitch_class_channels=pitch_class_rows)``.
+    {training}
 
-        Attributes
-        ----------
-        classes_ : ndarray of shape (n_classes,)
-        n_channels_in_ : int
-        categorical_ : list of int
-            Rows read as categories.
-        vocabularies_ : list of CategoryVocabulary
-            One per categorical row: the values seen in ``fit``.
-        input_mean_, input_scale_ : ndarray or None
-            Per-channel statistics of the continuous rows (``normalize="channel"``).
-        net_ : skorch.NeuralNetClassifier
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+    n_channels_in_ : int
+    categorical_ : list of int
+        Rows read as categories.
+    vocabularies_ : list of CategoryVocabulary
+        One per categorical row: the values seen in ``fit``.
+    input_mean_, input_scale_ : ndarray or None
+        Per-channel statistics of the continuous rows (``normalize="channel"``).
+    net_ : skorch.NeuralNetClassifier
 
-        Examples
-        --------
-        >>> import numpy as np
-    import torch
-        >>> from skmusic.nn import NoteNetworkClassifier
-        >>> rng = np.random.RandomState(0)
-        >>> y = np.arange(40) % 2
-        >>> X = [np.stack([rng.randint(0, 6, n) + 6 * c, rng.rand(n)]) for n, c in
-        ...      zip(rng.randint(5, 30, 40), y)]
-        >>> clf = NoteNetworkClassifier(d_model=8, max_epochs=10, random_state=0).fit(X, y)
-        >>> clf.categorical_, float(clf.score(X, y)) > 0.9
-        ([0], True)
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmusic.nn import NoteNetworkClassifier
+    >>> rng = np.random.RandomState(0)
+    >>> y = np.arange(40) % 2
+    >>> X = [np.stack([rng.randint(0, 6, n) + 6 * c, rng.rand(n)]) for n, c in
+    ...      zip(rng.randint(5, 30, 40), y)]
+    >>> clf = NoteNetworkClassifier(d_model=8, max_epochs=10, random_state=0).fit(X, y)
+    >>> clf.categorical_, float(clf.score(X, y)) > 0.9
+    ([0], True)
     """
 
     _parameter_constraints = {
@@ -121,7 +123,7 @@ class NoteNetworkClassifier(BaseNeuralClassifier):
         "kernel_size": [Interval(Integral, 1, None, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "summaries": ["boolean"],
-        "normalize": [StrOptions({"channel", "series"}), None],
+        "normalize": [StrOptions({"channel"}), None],
         "max_train_notes": [Interval(Integral, 1, None, closed="left"), None],
     }
 
@@ -179,39 +181,29 @@ class NoteNetworkClassifier(BaseNeuralClassifier):
         self.random_state = random_state
 
     def _prepare(self, batch, *, fit):
-        """Categorical rows to vocabulary indices, continuous rows normalized."""
-        n_channels = batch[0].shape[0]
+        """Learn the vocabularies and statistics in ``fit``; the batch stays in raw units.
+
+        The network's first layer (:class:`~skmusic.nn.note_modules.NoteInputEncoder`)
+        codes and standardizes, so augmenters work in the rows' own units.
+        """
         if fit:
+            n_channels = batch[0].shape[0]
             self.categorical_ = resolve_categorical(self.categorical, batch, n_channels)
             self.vocabularies_ = [
                 CategoryVocabulary().fit(_row_values(batch, c)) for c in self.categorical_
             ]
-            self._continuous = [c for c in range(n_channels) if c not in self.categorical_]
+            continuous = [c for c in range(n_channels) if c not in self.categorical_]
             self.input_mean_ = self.input_scale_ = None
-            if self.normalize == "channel" and self._continuous:
-                values = np.concatenate([seq[self._continuous] for seq in batch], axis=1)
+            if self.normalize == "channel" and continuous:
+                values = np.concatenate([np.asarray(seq)[continuous] for seq in batch], axis=1)
                 mean = values.mean(axis=1, dtype=np.float64)
                 scale = values.std(axis=1, dtype=np.float64)
                 scale[scale < 1e-8] = 1.0
                 self.input_mean_ = mean.astype(np.float32)
                 self.input_scale_ = scale.astype(np.float32)
-        continuous = [c for c in range(n_channels) if c not in self.categorical_]
-        out = []
-        for seq in batch:
-            seq = np.array(seq, dtype=np.float32)  # a copy: the caller's array stays
-            for c, vocab in zip(self.categorical_, self.vocabularies_, strict=True):
-                seq[c] = vocab.transform(seq[c])
-            if continuous and self.normalize is not None:
-                seq[continuous] = normalize_batch(
-                    [seq[continuous]],
-                    self.normalize,
-                    mean=self.input_mean_,
-                    scale=self.input_scale_,
-                )[0]
-            out.append(seq)
         if isinstance(batch, np.ndarray):
-            return np.stack(out)
-        return out
+            return batch.astype(np.float32, copy=False)
+        return [np.asarray(seq, dtype=np.float32) for seq in batch]
 
     def _make_net(self, module, **kwargs):
         if self.max_train_notes is not None:
@@ -238,7 +230,9 @@ class NoteNetworkClassifier(BaseNeuralClassifier):
             n_channels,
             n_outputs,
             self.categorical_,
-            [v.n_codes_ for v in self.vocabularies_],
+            [v.categories_ for v in self.vocabularies_],
+            self.input_mean_,
+            self.input_scale_,
             d_model=self.d_model,
             embedding_dim=self.embedding_dim,
             n_blocks=self.n_blocks,
