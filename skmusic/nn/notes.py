@@ -73,7 +73,7 @@ class NoteNetworkClassifier(BaseNeuralClassifier):
         Normalization of the continuous rows: per channel with statistics of
         the training data (stored in the network), or none. Categorical rows
         are never normalized.
-    max_train_notes : int or None, default=256
+    max_train_notes : int or None, default=128
         Training batches show a random window of at most this many notes of
         every longer song (a new window every epoch): training costs little on
         long songs, and the windows are augmentation. Prediction always reads
@@ -138,7 +138,7 @@ class NoteNetworkClassifier(BaseNeuralClassifier):
         dropout=0.2,
         summaries=True,
         normalize="channel",
-        max_train_notes=256,
+        max_train_notes=128,
         augment=None,
         max_epochs=100,
         batch_size=32,

@@ -6,6 +6,7 @@ import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import (
+    _ONSET_DECIMALS,
     _group_starts,
     _map,
     _select_part,
@@ -32,6 +33,7 @@ _SEQUENCE_FEATURES = (
     "duration_ratio",
     "beat_class",
     "chord_size",
+    "metric_position",
 )
 
 #: Rows of :class:`NoteSequence` that are integer categories (not magnitudes), with
@@ -47,6 +49,7 @@ CATEGORICAL_NOTE_FEATURES = {
     "duration_ratio": 13,
     "beat_class": 12,
     "chord_size": 9,
+    "metric_position": 24,
 }
 
 _MAX_INTERVAL = 12  # interval_class: steps beyond an octave share the octave's class
@@ -109,6 +112,8 @@ def _note_sequence(notes, *, features, chords, part, i=0):
             col = np.round((onset % 1.0) * _BEAT_DIVISIONS) % _BEAT_DIVISIONS
         elif feature == "chord_size":
             col = np.minimum(chord_size, _MAX_CHORD)
+        elif feature == "metric_position":
+            col = np.floor(np.round(onset * 2, _ONSET_DECIMALS)) % 24
         else:  # rest: silence before the note, after every earlier column ended
             latest_end = np.r_[onset[0], np.maximum.accumulate(end)[:-1]]
             col = np.maximum(onset - latest_end, 0.0)
@@ -164,7 +169,11 @@ class NoteSequence(_StatelessScoreTransformer):
           sixteenth and a triplet);
         - ``"chord_size"``: how many notes (of the parts taken) start together
           with this one, itself included, at most 8 (1-8; 1 is a lone note), so
-          a melody line on top still tells a chorale from a tune.
+          a melody line on top still tells a chorale from a tune;
+        - ``"metric_position"``: the eighth-note slot of the onset within a
+          cycle of 12 quarter notes, ``floor(2 * onset) % 24`` (0-23): bars of
+          2, 3, 4 or 6 quarters fall on fixed slots of the cycle, so the slots'
+          histogram shows the meter (the score's own bar lines are not read).
 
         Every row but ``"pitch"``, ``"pitch_class"``, ``"octave"`` (and
         ``"velocity"``, ``"onset"``, ``"part"``) is unchanged by transposing
