@@ -39,12 +39,15 @@ def test_make_candidates_families_and_pipelines():
     for c in cands:
         assert c.family == ("classical" if c.name in CLASSICAL_MODELS else "deep")
         assert isinstance(c.estimator, Pipeline) and c.estimator.steps[-1][0] == "clf"
-        if c.family == "deep":
+        if c.family == "deep" and c.name != "note_network":
             assert isinstance(c.estimator[-1], VotingSliceClassifier)
         # grids address the pipeline's own parameters
         assert set(c.param_grid) <= set(c.estimator.get_params())
     audio = make_candidates("audio", models=["deep", "svm"])
-    assert [c.name for c in audio] == [*DEEP_MODELS, "svm"]
+    # the candidates that read scores only are left out for audio
+    assert [c.name for c in audio] == [m for m in DEEP_MODELS if m != "note_network"] + ["svm"]
+    with pytest.raises(ValueError, match="reads scores"):
+        make_candidates("audio", models=["ngram_events"])
     assert type(audio[0].estimator[0]).__name__ == "MelSpectrogram"
     assert type(audio[-1].estimator[0]).__name__ == "MFCC"
 
