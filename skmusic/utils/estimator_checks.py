@@ -213,6 +213,7 @@ EXPECTED_FAILED_CHECKS = {
     "SpectrogramCNNClassifier": {"check_methods_subset_invariance": _CONV_BATCH_REASON},
     "RCNNClassifier": {"check_methods_subset_invariance": _CONV_BATCH_REASON},
     "InceptionTimeClassifier": {"check_methods_subset_invariance": _CONV_BATCH_REASON},
+    "NoteNetworkClassifier": {"check_methods_subset_invariance": _CONV_BATCH_REASON},
     # --- ensemble ---
     # --- generation ---
     # --- model_selection ---
