@@ -195,3 +195,30 @@ def test_empty_and_one_note_songs(songs):
         model.predict([one, empty])
     with pytest.raises(ValueError, match="has 0 note"):
         _model(max_epochs=2).fit([*X, empty], [*y, "bach"])
+
+
+def test_transposition_rotates_pitch_classes_and_keeps_degrees(songs):
+    from skmusic.nn import ResNet1DClassifier
+    from skmusic.nn.augment import RandomTranspose
+
+    aug = RandomTranspose(channels=0, pitch_class_channels=1, max_shift=6)
+    bound = aug.bind(lambda X: X, n_channels=3)
+    rows = NoteSequence(features=("pitch", "pitch_class", "degree")).transform(songs[0][:4])
+    X = torch.zeros(4, 3, max(r.shape[1] for r in rows))
+    for i, r in enumerate(rows):
+        X[i, :, : r.shape[1]] = torch.from_numpy(r)
+    torch.manual_seed(0)
+    Y, _ = bound(X, None)
+    shift = (Y[:, 0] - X[:, 0])[:, :1]
+    assert (shift.abs() <= 6).all() and (Y[:, 0] - X[:, 0] == shift).all()
+    # the pitch class row is the transposed pitch's class; the degree row is unchanged
+    torch.testing.assert_close(Y[:, 1], torch.remainder(X[:, 1] + shift, 12))
+    torch.testing.assert_close(Y[:, 2], X[:, 2])
+    # the note network trains with it (raw rows augmented, then looked up)
+    seq = NoteSequence(features=("pitch", "pitch_class", "degree", "duration"))
+    net = NoteNetworkClassifier(categorical=seq.categorical_rows(), augment=aug, **TINY)
+    Pipeline([("notes", seq), ("clf", net)]).fit(*songs)
+    # a network that normalizes its rows first cannot rotate them: a clear error
+    X, y = _toy()
+    with pytest.raises(ValueError, match="augments raw rows"):
+        ResNet1DClassifier(max_epochs=1, augment=aug).fit([np.vstack([x, x[:1]]) for x in X], y)
