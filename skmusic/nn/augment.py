@@ -37,7 +37,9 @@ class RandomTranspose:
     that embeds categories, such as
     :class:`~skmusic.nn.NoteNetworkClassifier`, reads its rows in their raw
     units, so the rotated class is looked up in its vocabulary). Scale degrees
-    and interval classes stay as they are, as under a real transposition.
+    and interval classes stay as they are, as under a real transposition;
+    an ``"octave"`` row is not recomputed (a shift may move a note across an
+    octave boundary without its octave code following).
 
     Parameters
     ----------
