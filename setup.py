@@ -20,7 +20,10 @@ setup(
     install_requires=[
         "numpy>=1.24",
         "scipy>=1.10",
-        "scikit-learn>=1.6",
+        # skmusic uses private scikit-learn names (_fit_context, utils._param_validation,
+        # _check_sample_weight, _check_feature_names_in), as sklearn-contrib projects
+        # do: bounded to the releases tested (tests/test_sklearn_private_api.py).
+        "scikit-learn>=1.6,<1.10",
         "joblib>=1.3",
         # 2.13.0 (the CPU build .ci/run installs first) satisfies this range.
         "torch>=2.2,<3",

@@ -13,27 +13,17 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from skorch.callbacks import Callback
+
+from skmusic.nn.callbacks import TimeBudget
 
 RESULTS = Path(__file__).parent / "results"
 
 
-class TimeCap(Callback):
-    """Stop training after ``seconds`` of wall-clock time (checked after every epoch).
-
-    A safety net for a loaded shared machine: the scripts set ``max_epochs``
-    and the table reports the epochs actually run, so a capped run shows.
-    """
-
-    def __init__(self, seconds):
-        self.seconds = seconds
-
-    def on_train_begin(self, net, **kwargs):
-        self.start_ = time.perf_counter()
-
-    def on_epoch_end(self, net, **kwargs):
-        if time.perf_counter() - self.start_ > self.seconds:
-            raise KeyboardInterrupt  # skorch ends fit() cleanly on it
+# A wall-clock safety cap for network training on a loaded shared machine: the
+# library's own budget (checked every batch, best weights restored). The scripts
+# set ``max_epochs`` and the table reports the epochs actually run, so a capped
+# run shows.
+TimeCap = TimeBudget
 
 
 def setup(threads=None):

@@ -26,9 +26,12 @@ Usage::
 import argparse
 import os
 import platform
+import resource
 import shutil
 import tempfile
+import threading
 import time
+from contextlib import contextmanager
 
 import joblib
 import librosa
@@ -38,9 +41,10 @@ from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
-from skmusic.features import MFCC, MelSpectrogram
+from skmusic.features import MFCC, MelSpectrogram, _spectral
 
 SR = 22050
+OLD_CHUNK_BYTES = 32 * 2**20
 SECONDS = 30.0
 N_FFT, HOP, N_MELS, N_MFCC = 2048, 512, 128, 20
 
@@ -97,19 +101,41 @@ def librosa_mfcc(clips):
 
 
 def best_of(funcs, repeats):
-    """Best wall time and best CPU time (this process, all threads) of each function.
+    """Best wall time, CPU time (this process, all threads), its kernel part and the
+    minor page faults (fresh memory pages touched) of each function.
 
     The runs of the functions are interleaved, so that a noisy machine hurts them alike.
+    Page faults are counts, not timings: a busy machine does not change them.
     """
     best = {name: np.inf for name in funcs}
     cpu = {name: np.inf for name in funcs}
+    kernel = {name: np.inf for name in funcs}
+    faults = {name: np.inf for name in funcs}
     for _ in range(repeats):
         for name, f in funcs.items():
-            t, c = time.perf_counter(), time.process_time()
+            r, t, c = (
+                resource.getrusage(resource.RUSAGE_SELF),
+                time.perf_counter(),
+                time.process_time(),
+            )
             f()
             best[name] = min(best[name], time.perf_counter() - t)
             cpu[name] = min(cpu[name], time.process_time() - c)
-    return best, cpu
+            after = resource.getrusage(resource.RUSAGE_SELF)
+            kernel[name] = min(kernel[name], after.ru_stime - r.ru_stime)
+            faults[name] = min(faults[name], after.ru_minflt - r.ru_minflt)
+    return best, cpu, kernel, faults
+
+
+@contextmanager
+def chunk_bytes(n_bytes):
+    """The torch core's chunk budget set to ``n_bytes`` (None: leave it)."""
+    before = _spectral._CHUNK_BYTES
+    _spectral._CHUNK_BYTES = n_bytes or before
+    try:
+        yield
+    finally:
+        _spectral._CHUNK_BYTES = before
 
 
 def check_same(ours, ref, what):
@@ -119,6 +145,47 @@ def check_same(ours, ref, what):
     )
     assert worst < 1e-5, f"{what}: relative difference {worst:.2e}"
     return worst
+
+
+def busy_threads(func):
+    """Run ``func``; the OS threads of this process that used CPU meanwhile.
+
+    Sampled every 20 ms from ``/proc/self/task``: a thread pool that starts and
+    ends inside ``func`` is seen while it works. Returns (number of threads that
+    used more than 10 ms, their CPU seconds).
+    """
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def cpu_by_thread():
+        out = {}
+        for tid in os.listdir("/proc/self/task"):
+            try:
+                with open(f"/proc/self/task/{tid}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            out[tid] = (int(fields[11]) + int(fields[12])) / tick
+        return out
+
+    before, seen, stop, ignored = cpu_by_thread(), {}, threading.Event(), set()
+
+    def sample():
+        ignored.add(str(threading.get_native_id()))  # the sampler itself
+        while not stop.is_set():
+            for tid, used in cpu_by_thread().items():
+                seen[tid] = max(seen.get(tid, 0.0), used)
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    try:
+        func()
+    finally:
+        stop.set()
+        sampler.join()
+    used = [seen[t] - before.get(t, 0.0) for t in seen if t not in ignored]
+    busy = sorted((u for u in used if u > 0.01), reverse=True)
+    return len(busy), busy
 
 
 def load():
@@ -179,13 +246,31 @@ def main():
         for n_jobs in (1, 2):
             fitted = clone(step).set_params(n_jobs=n_jobs).fit(clips[:1])
             funcs[f"{name}, n_jobs={n_jobs}"] = lambda f=fitted: f.transform(clips)
+    # the chunk budget before this benchmark found its cost: 32 MiB (3 clips) per chunk
+    old_chunks = {}
+    for n_jobs in (1, 2):
+        fitted = MelSpectrogram(to_db=False, n_jobs=n_jobs).fit(clips[:1])
+
+        def old(f=fitted):
+            with chunk_bytes(OLD_CHUNK_BYTES):
+                return f.transform(clips)
+
+        old_chunks[n_jobs] = f"MelSpectrogram(to_db=False), n_jobs={n_jobs}, 32 MiB chunks (before)"
+        funcs[old_chunks[n_jobs]] = old
     librosa_mel(clips[:5])  # warm up (caches, numba, threads)
     MFCC().fit_transform(clips[:5])
     load_before = load()
     t = time.perf_counter()
-    times, cpu = best_of(funcs, args.repeats)
+    times, cpu, kernel, faults = best_of(funcs, args.repeats)
     timing_s = time.perf_counter() - t
     load_after = load()
+    # is the second core lost to threads fighting inside the workers?
+    two = MelSpectrogram(to_db=False, n_jobs=2).fit(clips[:1])
+    n_busy, busy_cpu = busy_threads(lambda: two.transform(clips))
+    with _spectral.torch_threads(1):  # as the steps run their workers
+        worker_torch = joblib.Parallel(n_jobs=2, prefer="threads")(
+            joblib.delayed(torch.get_num_threads)() for _ in range(2)
+        )
 
     lines = [
         "# Feature extraction speed",
@@ -203,22 +288,35 @@ def main():
         f"mel {diff_mel:.1e}, MFCC {diff_mfcc:.1e} (float32 FFT; librosa's runs in float64).",
         "",
         "",
-        "| step | wall s | clips/s | x librosa loop (wall) | CPU s | x librosa loop (CPU) |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| step | wall s | clips/s | x librosa loop (wall) | CPU s | x librosa loop (CPU) "
+        "| kernel CPU s | page faults per clip |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
+
+    def row(label, key, base, base_cpu):
+        sec, sec_cpu = times[key], cpu[key]
+        return (
+            f"| {label} | {sec:.2f} | {n / sec:.1f} | {base / sec:.2f} | {sec_cpu:.2f} | "
+            f"{base_cpu / sec_cpu:.2f} | {kernel[key]:.2f} | {faults[key] / n:.0f} |"
+        )
+
     for name in steps:
         base_name = baselines[name][0]
         base, base_cpu = times[base_name], cpu[base_name]
-        lines.append(
-            f"| {base_name} | {base:.2f} | {n / base:.1f} | 1.00 | {base_cpu:.2f} | 1.00 |"
-        )
+        lines.append(row(base_name, base_name, base, base_cpu))
         for n_jobs in (1, 2):
-            sec, sec_cpu = times[f"{name}, n_jobs={n_jobs}"], cpu[f"{name}, n_jobs={n_jobs}"]
             lines.append(
-                f"| {name}, n_jobs={n_jobs} | {sec:.2f} | {n / sec:.1f} | "
-                f"{base / sec:.2f} | {sec_cpu:.2f} | {base_cpu / sec_cpu:.2f} |"
+                row(f"{name}, n_jobs={n_jobs}", f"{name}, n_jobs={n_jobs}", base, base_cpu)
             )
+        if name == "MelSpectrogram(to_db=False)":
+            for n_jobs in (1, 2):
+                lines.append(row(old_chunks[n_jobs], old_chunks[n_jobs], base, base_cpu))
     lines += [
+        "",
+        f"Threads: during MelSpectrogram(n_jobs=2).transform, {n_busy} OS threads of this "
+        f"process used CPU ({', '.join(f'{c:.2f}' for c in busy_cpu)} s); torch's intra-op "
+        f"threads in joblib's worker threads: {worker_torch}. No oversubscription: each "
+        "worker runs torch on one thread.",
         "",
         "Wall time is what a user waits; CPU time is this process's, all its threads. At "
         "n_jobs=1 the CPU ratio is the speed of the code itself, whatever else the machine "

@@ -22,7 +22,8 @@ piece `skmusic generate` wrote (generation_sample.mid) and its piano roll
    held-out pieces and of 20 bigram samples. Target: every statistic's mean
    within the real pieces' spread (their 10th to 90th percentile).
 
-The waveform generator's figures are in paper_003 (seed 003's loop).
+The waveform generator's figures are in benchmarks/paper_003_gtzan_generation.py
+(Doyle and Lopez's loop).
 
 Run:  python benchmarks/bench_generation.py [--quick]
 """

@@ -7,9 +7,9 @@ Figures (printed, and written to benchmarks/results/voting.md):
    ``--width`` notes with 50% overlap, with song-level 5-fold CV
    (``StratifiedKFold`` over songs, which is what ``cross_val_score`` does
    with ``VotingSliceClassifier``): slice accuracy, hard-vote, soft-vote and
-   thresholded (``min_votes=0.5``, paper 004's rule) song accuracy, for
+   thresholded (``min_votes=0.5``, Bai and Wang's rule) song accuracy, for
    ``SequenceStats`` + random forest and a small ``LSTMClassifier``.
-2. The same models scored the leaky way (paper 000): slice every song first,
+2. The same models scored the leaky way (Chen and Wang): slice every song first,
    then 5-fold CV over the *slices* at random, so slices of a test song
    (overlapping ones even) are also in training.
 3. Predicting 1,000 songs: peak memory traced by ``tracemalloc`` during
@@ -87,7 +87,7 @@ def song_level_cv(inner, songs, y, width, hop, cv):
 
 
 def leaky_slice_cv(inner, songs, y, width, hop, cv):
-    """Paper 000's way: slice first, then split the slices at random."""
+    """Chen and Wang's way: slice first, then split the slices at random."""
     slices, index = slice_sequences(songs, width, hop, pad="edge")
     X, y_slices = np.stack(slices), y[index]
     scores = []
@@ -162,7 +162,7 @@ def main():
         "`VotingSliceClassifier(model, width, hop)` fitted on the training songs; "
         "min_votes=0.5: hard vote, songs whose winner has under half the votes take the "
         "soft vote. *Leaky*: every song sliced first, `StratifiedKFold(5, shuffle=True)` "
-        "over the slices, slice accuracy (what paper 000 reported).",
+        "over the slices, slice accuracy (what Chen and Wang reported).",
         "",
         "| model | slice acc. (honest) | song acc. hard vote | song acc. soft vote "
         "| song acc. min_votes=0.5 | slice acc. (leaky, random slice split) | seconds |",

@@ -1,7 +1,7 @@
-"""Seed 000 in shape: note-series segments, NN1-NN3 (uni/bidirectional) against five
+"""Chen and Wang's paper in shape: note-series segments, NN1-NN3 (uni/bidirectional) against five
 classical models tuned with GridSearchCV -- its Tables 1 and 2 side by side.
 
-Paper 000 turned 50 MIDI songs (5 mood classes) into note series, cut them
+Chen and Wang turned 50 MIDI songs (5 mood classes) into note series, cut them
 into 800-note segments (835 segments), and compared three Keras networks --
 NN1 (stacked LSTMs), NN2 (alternating Conv1D + LSTM), NN3 (heavy Conv1D + one
 LSTM), each uni- and bidirectional -- with RF, SVM, KNN, logistic regression
@@ -47,7 +47,7 @@ from skmusic.nn import CRNNClassifier, LSTMClassifier
 
 WIDTH = 64
 FEATURES = ("pitch", "interval", "duration", "ioi")
-# Paper 000's Tables 1 and 2 (segment-level test accuracy).
+# Chen and Wang's Tables 1 and 2 (segment-level test accuracy).
 PAPER = {
     "NN1": 0.3772,
     "NN2": 0.3772,
@@ -273,9 +273,9 @@ def main():
         + (" **--quick**: 30 songs per class, tiny networks, 15 epochs at most." if quick else "")
     )
     comparison = (
-        "Paper 000 (50 Epidemic Sound songs as MIDI, 5 mood classes, 835 segments of 800 "
-        "notes, 80/20 split of the segments) reports test accuracies of 0.377 for NN1, NN2 "
-        "and Bi-NN1 (its pure-LSTM stacks did not learn: the same value as its train "
+        "Chen and Wang (50 Epidemic Sound songs as MIDI, 5 mood classes, 835 segments of 800 "
+        "notes, 80/20 split of the segments) report test accuracies of 0.377 for NN1, NN2 "
+        "and Bi-NN1 (their pure-LSTM stacks did not learn: the same value as its train "
         "accuracy, i.e. one class), 0.713 (NN3), 0.731 (Bi-NN2, its best) and 0.667 "
         "(Bi-NN3), against 0.521 (RF), 0.503 (SVM), 0.264 (KNN), 0.509 (logistic) and "
         "0.569 (GradBoost) -- convolutional networks ahead of the classical models. Our "
@@ -293,7 +293,7 @@ def main():
     )
     write_result(
         "paper_000",
-        "Seed 000: NN1-NN3 (uni/bidirectional) vs tuned classical models "
+        "Chen and Wang: NN1-NN3 (uni/bidirectional) vs tuned classical models "
         "on note-series segments (Tables 1 and 2 side by side)",
         setup_text,
         [

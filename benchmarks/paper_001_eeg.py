@@ -1,8 +1,8 @@
-"""Seed 001 in shape: multichannel series of unequal length, single-LSTM baseline vs
+"""Q. Wang's paper in shape: multichannel series of unequal length, single-LSTM baseline vs
 3-layer LSTM (final and best-validation weights) vs ResNet-1D on 50 %-overlap slices
 with a max vote; trimmed mean over repeated runs.
 
-Paper 001 classified EEG recordings (3 music genres, 8 values per time frame,
+Q. Wang classified EEG recordings (3 music genres, 8 values per time frame,
 recordings of unequal length) with a single-LSTM baseline (LSTM 32, dense
 32-32-16-32), a 3-layer LSTM of 64 (dense 64-32-64) kept at its final and at
 its best-validation weights, and a 1D ResNet on 960-step slices with 50 %
@@ -220,7 +220,7 @@ def main():
         + (" **--quick**: 15 pieces per class, 5 runs, 15 epochs." if quick else "")
     )
     comparison = (
-        "Paper 001 (EEG of listeners, channel F7, 3 genres) reports, as the mean of 15 "
+        "Q. Wang (EEG of listeners, channel F7, 3 genres) reports, as the mean of 15 "
         "runs without best and worst: baseline single LSTM 45 % (runs from 31 % to 64 %), "
         "3-layer LSTM 52 % at its final weights (41-64 %) and 57 % at its best-validation "
         "weights (49-69 %), ResNet-1D 43 % (31-56 %), chance 33 %. Its conclusions: stacked "
@@ -237,7 +237,7 @@ def main():
     )
     write_result(
         "paper_001",
-        "Seed 001: LSTM baseline vs 3-layer LSTM (final / best-validation "
+        "Q. Wang: LSTM baseline vs 3-layer LSTM (final / best-validation "
         "weights) vs ResNet-1D with slice vote, trimmed mean over runs",
         setup_text,
         [(None, table), ("Test accuracy of every run", runs_table)],

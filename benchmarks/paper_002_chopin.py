@@ -1,8 +1,8 @@
-"""Seed 002 in shape: one composer against the others on MFCC of audio (Choi-style CNN vs
+"""Zong's paper in shape: one composer against the others on MFCC of audio (Choi-style CNN vs
 AdaBoost; accuracy, F-beta 0.5, blind accuracy on unseen outside data) and a note/chord
 token LSTM generator against n-gram baselines by held-out log-likelihood.
 
-Paper 002 classified Chopin against other composers from MFCC images of
+Zong classified Chopin against other composers from MFCC images of
 recordings with a CNN (and an AdaBoost baseline), reported accuracy and
 F-beta (beta = 0.5) and a "blind" accuracy on data from outside the training
 collections (Liszt; mixed composers without Chopin), and generated music with
@@ -262,7 +262,7 @@ def main():
         )
     )
     comparison = (
-        "Paper 002 (Chopin vs other composers, MFCC images of recordings, 208 + 201 files) "
+        "Zong (Chopin vs other composers, MFCC images of recordings, 208 + 201 files) "
         "reports for its CNN a training accuracy of 0.898, validation 0.732 and test "
         "0.556, and blind accuracies of 0.308 on Liszt and 0.351 on mixed composers without "
         "Chopin; its AdaBoost baseline reached 0.476 accuracy / 0.496 F-score, 0.619 / 0.620 "
@@ -281,7 +281,7 @@ def main():
     )
     write_result(
         "paper_002",
-        "Seed 002: one composer vs the rest on MFCC (CNN vs AdaBoost, "
+        "Zong: one composer vs the rest on MFCC (CNN vs AdaBoost, "
         "F-beta, blind accuracy) and a token LSTM generator vs n-grams",
         setup_text,
         [

@@ -1,7 +1,8 @@
-"""Seed 004 in shape: STFT -> 72-bin compression -> 2-second slices -> LSTM / CNN / RCNN,
-slice accuracy versus whole-song vote accuracy with a vote threshold (its Table 2).
+"""Bai and Wang's paper in shape: STFT -> 72-bin compression -> 2-second slices ->
+LSTM / CNN / RCNN, slice accuracy versus whole-song vote accuracy with a vote threshold
+(their Table 2).
 
-Paper 004 cut each 30 s GTZAN clip into 15 two-second pieces, computed a
+Bai and Wang cut each 30 s GTZAN clip into 15 two-second pieces, computed a
 2048-point STFT of 1024-sample windows with 3/4 overlap (1025 bins), compressed
 the bins to 72 (16 low bins kept, 8 groups per octave above), trained an LSTM
 (2 x 80, dense 40), CNNs and an RCNN on the pieces, and let the pieces of a
@@ -175,7 +176,7 @@ def main():
     )
     gain_text = ", ".join(f"{r[0].split(' (')[0]} {r[3]:.2f} -> {r[4]:.2f}" for r in rows)
     comparison = (
-        "Paper 004 (GTZAN, 10 genres, 1000 clips) reports, for its vote model (Table 2), "
+        "Bai and Wang (GTZAN, 10 genres, 1000 clips) report, for their vote model (Table 2), "
         "clip accuracy 32.3 % -> song accuracy 46 % after 500 iterations, 49.1 % -> 80.5 % "
         "after 4000, 60.3 % -> 96 % after 10000 (threshold 5), and 60.2 % -> 82 % with "
         "threshold 7; the LSTM's slice accuracy levelled off near 55 %, and training on whole "
@@ -195,7 +196,7 @@ def main():
     )
     write_result(
         "paper_004",
-        "Seed 004: slice vs whole-song vote accuracy on 2-second STFT slices (LSTM, CNN, RCNN)",
+        "Bai and Wang: slice vs whole-song vote accuracy on 2-second STFT slices (LSTM, CNN, RCNN)",
         setup_text,
         [(None, table)],
         comparison,

@@ -18,7 +18,53 @@ CORPUS = "corpus"
 
 
 class CommandError(Exception):
-    """An error to show the user as one line (exit status 2)."""
+    """A user error, shown as one line (exit status 2).
+
+    Only user errors are: a missing folder or file, an unreadable file
+    (:class:`skmusic.io.ReadError`), a bad option value, too little data.
+    The commands check these explicitly and raise this; any other exception
+    (a ``ValueError`` from inside the library included) is a bug and shows its
+    traceback.
+    """
+
+
+# Options that take a count: (smallest value, what it counts).
+_COUNTS = {
+    "cv": (2, "folds"),
+    "max_per_class": (1, "songs"),
+    "epochs": (1, "epochs"),
+    "n_trials": (1, "trials"),
+    "steps": (1, "tokens"),
+    "max_pieces": (1, "pieces"),
+    "torch_threads": (0, "threads"),
+}
+
+
+def _check_options(args):
+    """Bad option values as one-line errors, before any work."""
+    for name, (low, unit) in _COUNTS.items():
+        value = getattr(args, name, None)
+        if value is not None and value < low:
+            kind = "a positive" if low == 1 else f"at least {low}" if low else "a non-negative"
+            raise CommandError(
+                f"--{name.replace('_', '-')} must be {kind} number of {unit}, got {value}"
+            )
+    if getattr(args, "n_jobs", None) == 0:
+        raise CommandError("--n-jobs must be a positive number of processes or -1 (all), got 0")
+    for name in ("temperature", "max_time"):
+        value = getattr(args, name, None)
+        if value is not None and not value > 0:
+            raise CommandError(f"--{name.replace('_', '-')} must be positive, got {value}")
+
+
+def _check_models(models):
+    """Model names as a one-line error: ``resolve_models`` only checks names."""
+    from .model_selection import resolve_models
+
+    try:
+        return resolve_models(models)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
 
 
 # --------------------------------------------------------------------- data
@@ -36,13 +82,16 @@ def _detect_kind(root):
         )
     n_audio = n_score = 0
     for path in root.rglob("*"):
+        if len(path.relative_to(root).parts) < 2 or path.name.startswith("."):
+            continue  # only files in class sub-folders count
         ext = path.suffix.lower()
         n_audio += ext in AUDIO_EXTENSIONS
         n_score += ext in SCORE_EXTENSIONS
     if n_audio == n_score == 0:
         raise CommandError(
             f"no audio ({', '.join(sorted(AUDIO_EXTENSIONS))}) or score "
-            f"({', '.join(sorted(SCORE_EXTENSIONS))}) files in '{root}'"
+            f"({', '.join(sorted(SCORE_EXTENSIONS))}) files in class sub-folders of '{root}' "
+            "(expected the layout folder/<class>/<file>)"
         )
     if n_audio and n_score:
         warnings.warn(
@@ -55,10 +104,16 @@ def _detect_kind(root):
 
 def _load(data, *, classes=None, max_per_class=None, verbose=True, name="composers"):
     """(bunch, kind) for ``--data``: the corpus or a user's folder."""
-    from .datasets import load_audio_folder, load_corpus, load_score_folder
+    from .datasets import CORPUS_DATASETS, load_audio_folder, load_corpus, load_score_folder
 
     if data in (None, CORPUS, "composers", "bach"):
         corpus_name = "bach" if data == "bach" else name
+        unknown = sorted(set(classes or ()) - set(CORPUS_DATASETS[corpus_name]))
+        if unknown:
+            raise CommandError(
+                f"no class {', '.join(unknown)} in the corpus; its classes are "
+                f"{', '.join(CORPUS_DATASETS[corpus_name])}"
+            )
         cap = "default" if max_per_class is None else max_per_class
         bunch = load_corpus(
             corpus_name, classes=classes, max_per_class=cap, verbose=verbose, n_jobs=2
@@ -92,11 +147,11 @@ def _limit_threads(n):
 def _cmd_compare(args):
     import numpy as np
 
-    from .model_selection import compare_models, make_candidates, resolve_models
+    from .model_selection import compare_models, make_candidates
     from .plotting import plot_confusion_matrix, plot_training_curves
 
     start = time.perf_counter()
-    resolve_models(args.models)  # a misspelt model fails before any loading
+    _check_models(args.models)  # a misspelt model fails before any loading
     _limit_threads(args.torch_threads)
     cv = args.cv or (3 if args.quick else 5)
     max_per_class = args.max_per_class or (20 if args.quick else 40)
@@ -218,6 +273,7 @@ def _cmd_fit(args):
     from .io import AudioLoader, ScoreLoader
     from .model_selection import make_candidates
 
+    _check_models([args.model])
     _limit_threads(args.torch_threads)
     classes = args.classes.split(",") if args.classes else None
     bunch, kind = _load(
@@ -283,12 +339,6 @@ def _cmd_predict(args):
 
 
 # ----------------------------------------------------------------- generate
-_TOKENIZERS = {
-    "melody": {"durations": True, "rests": True, "part": 0},  # first part: notes, rests
-    "chords": {"durations": True},  # all parts: chords with their durations
-}
-
-
 def _generation_pieces(args):
     """(note arrays, what they are): the pieces of --data (and --class)."""
     import numpy as np
@@ -329,105 +379,59 @@ def _generation_pieces(args):
     return [bunch.data[i] for i in keep], f"pieces of '{data}'"
 
 
-def _fit_generation(args):
-    """What ``skmusic generate`` learns, before it samples: a namespace with the
-    fitted ``generator``, ``tokenizer`` and best ``bigram``, the token ids
-    ``X_train``/``X_test``, the held-out pieces ``test``, and ``what``."""
-    from types import SimpleNamespace
-
-    from sklearn.model_selection import GridSearchCV, train_test_split
-
-    from .features import NoteTokenizer
-    from .generation import NGramTokenGenerator, NoteLSTMGenerator
-
-    notes, what = _generation_pieces(args)
-    notes = [n for n in notes if len(n) >= 2]
-    if len(notes) < 4:
-        raise CommandError(
-            f"{len(notes)} usable pieces in the {what}; generate needs at "
-            "least 4 (3 to learn from, 1 to check the model on)"
-        )
-    train, test = train_test_split(
-        notes, test_size=0.1 if len(notes) >= 40 else 0.25, random_state=args.seed
-    )
-    tokenizer = NoteTokenizer(**_TOKENIZERS[args.tokens]).fit(train)
-    X_train = [x for x in tokenizer.transform(train) if x.shape[-1] >= 2]
-    X_test = [x for x in tokenizer.transform(test) if x.shape[-1] >= 2]
-    if len(X_train) < 2 or not X_test:
-        raise CommandError(f"the {what} are too short to learn from (fewer than 2 tokens)")
-    V = tokenizer.n_tokens_
-    n_tokens = sum(x.shape[-1] for x in X_train)
-    _say(
-        args,
-        f"learning {args.tokens} tokens of {len(X_train)} {what} ({n_tokens} tokens, "
-        f"vocabulary {V}), checking on {len(X_test)} held-out pieces; at most "
-        f"{args.max_time:g} s of training ...",
-    )
-    generator = NoteLSTMGenerator(
-        n_tokens=V, max_time=args.max_time, random_state=args.seed, verbose=int(args.verbose)
-    ).fit(X_train)
-    bigram = (
-        GridSearchCV(
-            NGramTokenGenerator(2, n_tokens=V),
-            {"alpha": [0.01, 0.03, 0.1, 0.3, 1.0]},
-            cv=min(3, len(X_train)),
-        )
-        .fit(X_train)
-        .best_estimator_
-    )
-    return SimpleNamespace(
-        generator=generator,
-        tokenizer=tokenizer,
-        bigram=bigram,
-        X_train=X_train,
-        X_test=X_test,
-        test=test,
-        what=what,
-    )
-
-
-def _write_generation(args, fitted):
-    """Sample a piece from what :func:`_fit_generation` learned; write its MIDI
-    and piano roll; return (path, steps, held-out log-likelihoods (LSTM, bigram))."""
-    import numpy as np
-
-    from .generation import write_tokens_midi
-    from .plotting import plot_piano_roll
-
-    gen, tokenizer = fitted.generator, fitted.tokenizer
-    steps = args.steps or int(np.median([x.shape[-1] for x in fitted.X_train]))
-    sample = gen.sample(steps, temperature=args.temperature, random_state=args.seed)[0]
-    out = Path(args.out)
-    if out.parent and not out.parent.exists():
-        out.parent.mkdir(parents=True, exist_ok=True)
-    write_tokens_midi(sample, tokenizer, out)
-    plot_piano_roll(
-        tokenizer.decode(sample),
-        path=out.with_suffix(".png"),
-        title=f"Generated from {fitted.what} ({steps} tokens, T={args.temperature:g})",
-    )
-    _close_figures()
-    return out, steps, (gen.score(fitted.X_test), fitted.bigram.score(fitted.X_test))
-
-
 def _cmd_generate(args):
     import numpy as np
 
+    from .generation import write_tokens_midi
+    from .model_selection import NotEnoughDataError, fit_generation, sample_generation
+    from .plotting import plot_piano_roll
+
     start = time.perf_counter()
     _limit_threads(args.torch_threads)
-    if args.steps is not None and args.steps < 1:
-        raise CommandError(f"--steps must be a positive number of tokens, got {args.steps}")
-    if args.temperature <= 0:
-        raise CommandError(f"--temperature must be positive, got {args.temperature}")
-    fitted = _fit_generation(args)
-    out, steps, (lstm_ll, ngram_ll) = _write_generation(args, fitted)
+    pieces, what = _generation_pieces(args)
+    _say(
+        args,
+        f"learning {args.tokens} tokens of {len(pieces)} {what}, checking on held-out "
+        f"pieces; at most {args.max_time:g} s of training ...",
+    )
+    try:
+        result = fit_generation(
+            pieces,
+            tokens=args.tokens,
+            max_time=args.max_time,
+            random_state=args.seed,
+            verbose=int(args.verbose),
+            what=what,
+        )
+    except NotEnoughDataError as exc:  # raised before any fitting: the user's data
+        raise CommandError(str(exc)) from None
+    sample = sample_generation(
+        result, args.steps, temperature=args.temperature, random_state=args.seed
+    )
+    notes = result.tokenizer.decode(sample)
+    if len(notes) == 0:
+        raise CommandError(
+            f"the {len(sample)} sampled tokens decode to no notes (only rests); "
+            "give more --steps or another --seed"
+        )
+    out = Path(args.out)
+    if out.parent and not out.parent.exists():
+        out.parent.mkdir(parents=True, exist_ok=True)
+    write_tokens_midi(sample, result.tokenizer, out)
+    plot_piano_roll(
+        notes,
+        path=out.with_suffix(".png"),
+        title=f"Generated from {what} ({len(sample)} tokens, T={args.temperature:g})",
+    )
+    _close_figures()
+    lstm_ll, ngram_ll = result.score, result.baseline_score
     better = "better" if lstm_ll > ngram_ll else "worse"
-    print(f"wrote {out} ({steps} tokens) and its piano roll {out.with_suffix('.png')}")
+    print(f"wrote {out} ({len(sample)} tokens) and its piano roll {out.with_suffix('.png')}")
     print(
         f"held-out log-likelihood per token: note LSTM {lstm_ll:.3f} "
-        f"(perplexity {np.exp(-lstm_ll):.1f}), bigram (alpha={fitted.bigram.alpha:g}) "
+        f"(perplexity {np.exp(-lstm_ll):.1f}), bigram (alpha={result.baseline.alpha:g}) "
         f"{ngram_ll:.3f} (perplexity {np.exp(-ngram_ll):.1f}): the LSTM is {better}; "
-        f"{len(fitted.generator.history_)} epochs, {time.perf_counter() - start:.0f} s in all"
+        f"{len(result.generator.history_)} epochs, {time.perf_counter() - start:.0f} s in all"
     )
     return 0
 
@@ -556,7 +560,8 @@ def build_parser():
     )
     p.add_argument(
         "--tokens",
-        choices=sorted(_TOKENIZERS),
+        # skmusic.model_selection.TOKENIZER_PRESETS (not imported here: --help stays fast)
+        choices=["chords", "melody"],
         default="melody",
         help="'melody' (default: the first part's notes and rests with their "
         "durations) or 'chords' (all parts, chords with durations)",
@@ -592,8 +597,11 @@ def main(argv=None):
     Returns
     -------
     status : int
-        0 on success, 2 on a user error (printed as one line; set the
-        environment variable ``SKMUSIC_DEBUG=1`` for the traceback).
+        0 on success, 2 on a user error (a :class:`CommandError`: a missing
+        folder or file, an unreadable file, a bad option value, too little
+        data; printed as one line; set the environment variable
+        ``SKMUSIC_DEBUG=1`` for the traceback). Any other exception is a bug
+        and propagates with its traceback.
     """
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -603,6 +611,7 @@ def main(argv=None):
     from .io import ReadError
 
     try:
+        _check_options(args)
         with warnings.catch_warnings():
             # loky retires idle worker processes between searches and says so; the
             # work is resubmitted, nothing is lost, and the note only puzzles a user.
@@ -612,7 +621,7 @@ def main(argv=None):
                 category=UserWarning,
             )
             return args.func(args)
-    except (CommandError, FileNotFoundError, ReadError, ValueError, PermissionError) as exc:
+    except (CommandError, FileNotFoundError, ReadError, PermissionError) as exc:
         if os.environ.get("SKMUSIC_DEBUG"):
             raise
         msg = " ".join(str(exc).split())

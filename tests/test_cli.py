@@ -197,6 +197,69 @@ def test_user_errors_are_one_line_and_exit_2(argv, message, capsys):
     assert "\n" not in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["compare", "--classes", "bach,waltz"], "no class waltz in the corpus"),
+        (["compare", "--cv", "1"], "--cv must be at least 2 number of folds, got 1"),
+        (["fit", "--max-per-class", "0"], "--max-per-class must be a positive number"),
+        (["fit", "--model", "xgboost"], "Unknown model 'xgboost'"),
+        (["generate", "--max-time", "0"], "--max-time must be positive"),
+        (["compare", "--n-jobs", "0"], "--n-jobs must be a positive number"),
+    ],
+)
+def test_bad_option_values_are_one_line_errors(argv, message, capsys):
+    assert main([*argv, "--silent"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("skmusic: error: ") and message in err and "\n" not in err
+
+
+def test_folder_without_class_sub_folders_is_a_user_error(score_folder, tmp_path, capsys):
+    flat = tmp_path / "flat"
+    flat.mkdir()
+    one = next(score_folder.rglob("*.mid"))
+    (flat / one.name).write_bytes(one.read_bytes())
+    assert main(["compare", "--data", str(flat), "--silent"]) == 2
+    assert "files in class sub-folders" in capsys.readouterr().err
+
+
+def test_too_little_data_to_generate_is_a_user_error(score_folder, capsys):
+    argv = ["generate", "--data", str(score_folder), "--class", "bach", "--max-pieces", "3"]
+    assert main([*argv, "--silent"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("skmusic: error: 3 usable pieces") and "\n" not in err
+
+
+@pytest.mark.parametrize(
+    "command, target",
+    [
+        (["compare", "--models", "knn", "--max-per-class", "3", "--cv", "2"], "compare_models"),
+        (["generate", "--max-pieces", "4"], "fit_generation"),
+    ],
+)
+def test_a_library_bug_keeps_its_traceback(command, target, monkeypatch):
+    """A ValueError from inside the library is a bug, not a user error: it
+    propagates (the traceback is shown) instead of becoming one line."""
+    import skmusic.model_selection
+
+    def broken(*args, **kwargs):
+        raise ValueError("an internal inconsistency")
+
+    monkeypatch.setattr(skmusic.model_selection, target, broken)
+    with pytest.raises(ValueError, match="an internal inconsistency"):
+        main([*command, "--silent"])
+
+
+def test_generate_token_choices_are_the_library_presets():
+    from skmusic.cli import build_parser
+    from skmusic.model_selection import TOKENIZER_PRESETS
+
+    parser = build_parser()
+    generate = parser._subparsers._group_actions[0].choices["generate"]
+    (tokens,) = [a for a in generate._actions if a.dest == "tokens"]
+    assert sorted(tokens.choices) == sorted(TOKENIZER_PRESETS)
+
+
 def test_unreadable_file_is_reported_not_traced(score_folder, tmp_path, capsys):
     saved = tmp_path / "m.joblib"
     assert (

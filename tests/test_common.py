@@ -10,12 +10,12 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from skmusic.utils.estimator_checks import (
     all_estimators,
     expected_failed_checks,
+    instances_to_check,
     path_estimator_checks,
     takes_paths,
-    tested_estimators,
 )
 
-ESTIMATORS = tested_estimators()
+ESTIMATORS = instances_to_check()
 NUMERIC = [e for e in ESTIMATORS if not takes_paths(e)]
 PATHS = [e for e in ESTIMATORS if takes_paths(e)]
 

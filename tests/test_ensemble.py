@@ -386,3 +386,78 @@ def test_sequence_stats_pipeline_and_network_inside():
     assert clf.predict_proba(songs).shape == (16, 2)
     assert 0.0 <= clf.score_slices(songs, y) <= 1.0
     assert clf.get_params()["estimator__hidden_size"] == 4
+
+
+# ------------------------------------------------------------ song groups
+class _GroupsRecorder(ClassifierMixin, BaseEstimator):
+    """Records the ``groups`` its ``fit`` received (sklearn generates
+    ``set_fit_request(groups=...)`` for it from the signature, as for the
+    networks)."""
+
+    def __init__(self, c=1.0):
+        self.c = c
+
+    def fit(self, X, y, groups=None):
+        self.classes_ = np.unique(y)
+        self.groups_ = None if groups is None else np.asarray(groups)
+        return self
+
+    def predict(self, X):
+        return np.zeros(len(X), dtype=int)
+
+
+def _slice_song_index(songs, width):
+    return slice_sequences(songs, width, width)[1]
+
+
+def test_bare_estimator_gets_song_groups_without_routing():
+    songs, y = _blob_songs(n_songs=6)
+    clf = VotingSliceClassifier(_GroupsRecorder(), width=10).fit(songs, y)
+    np.testing.assert_array_equal(clf.estimator_.groups_, _slice_song_index(songs, 10))
+
+
+def test_nested_groups_taker_warns_without_routing():
+    songs, y = _blob_songs(n_songs=6)
+    clf = VotingSliceClassifier(make_pipeline(_GroupsRecorder()), width=10)
+    with pytest.warns(UserWarning, match="_GroupsRecorder inside Pipeline takes groups"):
+        clf.fit(songs, y)
+    assert clf.estimator_[-1].groups_ is None
+    with pytest.raises(ValueError, match="only through metadata routing"):
+        clf.fit(songs, y, groups=np.arange(6))
+
+
+@pytest.mark.parametrize("wrap", ["pipeline", "search"])
+def test_nested_estimator_gets_song_groups_through_metadata_routing(wrap):
+    import sklearn
+
+    songs, y = _blob_songs(n_songs=6)
+    index = _slice_song_index(songs, 10)
+    with sklearn.config_context(enable_metadata_routing=True):
+        inner = _GroupsRecorder().set_fit_request(groups=True)
+        if wrap == "pipeline":
+            est = make_pipeline(FunctionTransformer(), inner)
+        else:
+            est = GridSearchCV(inner, {"c": [1.0, 2.0]}, cv=2, scoring="accuracy")
+        clf = VotingSliceClassifier(est, width=10).fit(songs, y)
+        fitted = clf.estimator_[-1] if wrap == "pipeline" else clf.estimator_.best_estimator_
+        np.testing.assert_array_equal(fitted.groups_, index)
+        # song-level metadata of the caller's own (e.g. artists) is repeated per slice
+        artists = np.array([0, 0, 1, 1, 2, 2])
+        if wrap == "pipeline":
+            clf.fit(songs, y, groups=artists)
+            np.testing.assert_array_equal(clf.estimator_[-1].groups_, artists[index])
+            with pytest.raises(ValueError, match="one value per song"):
+                clf.fit(songs, y, groups=artists[:3])
+
+
+def test_bare_estimator_under_routing_keeps_groups_unless_it_opts_out():
+    import sklearn
+
+    songs, y = _blob_songs(n_songs=6)
+    with sklearn.config_context(enable_metadata_routing=True):
+        clf = VotingSliceClassifier(_GroupsRecorder(), width=10).fit(songs, y)
+        np.testing.assert_array_equal(clf.estimator_.groups_, _slice_song_index(songs, 10))
+        clf.set_params(estimator=_GroupsRecorder().set_fit_request(groups=False)).fit(songs, y)
+        assert clf.estimator_.groups_ is None
+        # a plain classifier that takes no groups is fitted as before
+        VotingSliceClassifier(LogisticRegression(), width=10).fit(songs, y)

@@ -175,7 +175,7 @@ def test_n_jobs_gives_the_same_result():
 # --- FrequencyCompressor ----------------------------------------------------------------
 
 
-def test_frequency_compressor_reproduces_paper_004():
+def test_frequency_compressor_reproduces_bai_and_wang():
     # 2048-point FFT of 1024-sample windows, 3/4 overlap: 1025 bins -> 72
     wave = _tones([SR])
     spec = Spectrogram(n_fft=2048, win_length=1024, hop_length=256).fit_transform(wave)

@@ -1,6 +1,5 @@
 """skmusic.model_selection: candidates, song-level comparison, Optuna studies, Dask."""
 
-import datetime
 import signal
 import subprocess
 import sys
@@ -52,6 +51,21 @@ def test_make_candidates_families_and_pipelines():
         make_candidates("audio", models=["ngram_events"])
     assert type(audio[0].estimator[0]).__name__ == "MelSpectrogram"
     assert type(audio[-1].estimator[0]).__name__ == "MFCC"
+
+
+def test_make_candidates_slicing_and_hop_none():
+    def slicing(**kwargs):
+        voting = make_candidates(models=["lstm"], **kwargs)[0].estimator[-1]
+        return voting.width, voting.hop
+
+    # the standard slicing: 50% overlap
+    assert slicing() == (64, 32)
+    assert slicing(kind="audio") == (86, 43)
+    # hop=None with a width means width (no overlap), as in skmusic.utils.windows
+    assert slicing(width=40) == (40, 40)
+    assert slicing(width=40, hop=10) == (40, 10)
+    with pytest.raises(ValueError, match="hop must be a positive integer"):
+        make_candidates(models=["lstm"], width=40, hop=0)
 
 
 def test_make_candidates_bad_names():
@@ -115,6 +129,38 @@ def test_compare_models_note_network_and_sequence_models(corpus_scores):
     result = compare_models(X, y, candidates=cands, cv=2)
     assert sorted(result.table.model) == sorted(names)
     assert result.table.mean_score.between(0, 1).all()
+
+
+def test_compare_models_scores_networks_and_classical_with_one_scoring(corpus_scores):
+    """``scoring`` reaches every row: a network cross-validated once for its
+    out-of-fold predictions (``keep_predictions``) is scored by the same metric
+    as the searched classical models, not by its own ``score`` (accuracy)."""
+    from sklearn.dummy import DummyClassifier
+    from sklearn.metrics import accuracy_score, f1_score
+
+    from skmusic.model_selection import Candidate
+
+    X, y = corpus_scores.data, corpus_scores.target
+    cands = make_candidates(models=["svm", "resnet1d"], quick=True, max_epochs=1)
+    # always the first class: accuracy 1/3 but macro F1 1/6 on every balanced fold
+    dummy = Pipeline(
+        [
+            ("features", ScoreFeatures()),
+            ("clf", DummyClassifier(strategy="most_frequent")),
+        ]
+    )
+    cands.append(Candidate("dummy", "deep", dummy))
+    result = compare_models(X, y, candidates=cands, cv=2, scoring="f1_macro", keep_predictions=True)
+    table = result.table.set_index("model")
+    for name in ("resnet1d", "dummy"):
+        pred = result.details[name].y_pred
+        f1 = [f1_score(y[test], pred[test], average="macro") for _, test in result.cv]
+        acc = [accuracy_score(y[test], pred[test]) for _, test in result.cv]
+        assert table.loc[name, "mean_score"] == pytest.approx(np.mean(f1)), name
+        assert np.array_equal(result.details[name].scores, f1)
+    assert table.loc["dummy", "mean_score"] != pytest.approx(np.mean(acc))
+    # the classical row searched under the same scoring
+    assert result.searches["svm"].scoring == "f1_macro"
 
 
 def test_compare_models_bad_input(corpus_scores):
@@ -185,17 +231,25 @@ def test_optuna_search_resumes_from_sqlite(corpus_scores, tmp_path):
     assert again.predict(X[:3]).shape == (3,)
 
 
-_SLOW_STUDY = textwrap.dedent("""
-    import sys, time
+_GRACE = 2  # seconds without a heartbeat before a running trial counts as stale
+
+_KILLED_STUDY = textwrap.dedent(f"""
+    import sys, threading
+    from pathlib import Path
     from skmusic.model_selection import make_study, optimize_study
 
     def objective(trial):
         x = trial.suggest_float("x", -3, 3)
-        time.sleep(1.0)
+        if trial.number == 3:
+            # the trial the test kills: its heartbeat is recorded (now, not whenever
+            # optuna's heartbeat thread gets to it), the test is told, and it hangs
+            trial.study._storage.record_heartbeat(trial._trial_id)
+            Path(sys.argv[2]).write_text("running")
+            threading.Event().wait()
         return -(x - 1) ** 2
 
     study = make_study("killed", storage=sys.argv[1], random_state=0,
-                       heartbeat_interval=1, grace_period=2)
+                       heartbeat_interval=1, grace_period={_GRACE})
     optimize_study(study, objective, n_trials=100)
 """)
 
@@ -211,44 +265,39 @@ def test_study_killed_mid_run_resumes_without_losing_trials(tmp_path):
 
     storage = f"sqlite:///{tmp_path / 'killed.db'}"
     script = tmp_path / "study.py"
-    script.write_text(_SLOW_STUDY)
+    script.write_text(_KILLED_STUDY)
+    running_marker = tmp_path / "running"
     proc = subprocess.Popen(
-        [sys.executable, str(script), storage], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [sys.executable, str(script), storage, str(running_marker)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.time() + 60
-        done = 0
-        while time.time() < deadline and done < 3:
-            time.sleep(0.3)
-            try:
-                study = optuna.load_study(study_name="killed", storage=storage)
-                done = len(study.get_trials(states=(TrialState.COMPLETE,)))
-            except KeyError:  # not created yet
-                continue
-        assert done >= 3, "the study did not finish 3 trials in 60 s"
-        # kill mid-trial, once the running trial has had time for its first heartbeat
-        # (a trial killed before that has no heartbeat that could go stale)
-        while time.time() < deadline:
-            running = study.get_trials(states=(TrialState.RUNNING,))
-            started = running[-1].datetime_start if running else None
-            if started and (datetime.datetime.now() - started).total_seconds() > 0.3:
-                break
+        # killed on the study's own signal: 3 trials done, the 4th running with a heartbeat
+        deadline = time.monotonic() + 120
+        while not running_marker.exists():
+            assert proc.poll() is None, "the study process ended before its 4th trial"
+            assert time.monotonic() < deadline, "the study did not reach its 4th trial in 120 s"
             time.sleep(0.05)
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
+    killed_at = time.monotonic()
     assert proc.returncode == -signal.SIGKILL
     killed = optuna.load_study(study_name="killed", storage=storage)
     before = {t.number: t.value for t in killed.get_trials(states=(TrialState.COMPLETE,))}
     running = [t.number for t in killed.get_trials(states=(TrialState.RUNNING,))]
-    time.sleep(2.5)  # past the grace period: the killed trial is stale
+    assert len(before) == 3 and len(running) == 1
+    # the killed trial is stale once its last heartbeat (at the kill at the latest)
+    # is more than the grace period old; the database clock counts whole seconds
+    time.sleep(max(0.0, killed_at + _GRACE + 1.1 - time.monotonic()))
     study = make_study(
         "killed",
         storage=storage,
         random_state=0,
         load_if_exists=True,
         heartbeat_interval=1,
-        grace_period=2,
+        grace_period=_GRACE,
     )
     optimize_study(study, _objective, n_trials=len(before) + 4)
     complete = {t.number: t.value for t in study.get_trials(states=(TrialState.COMPLETE,))}
@@ -296,3 +345,51 @@ def test_gridsearch_on_local_dask_cluster(corpus_scores):
     np.testing.assert_allclose(
         grid.cv_results_["mean_test_score"], local.cv_results_["mean_test_score"]
     )
+
+
+# -------------------------------------------------------------- generation
+@pytest.fixture(scope="module")
+def chorales():
+    from skmusic.datasets import load_corpus
+
+    return load_corpus("bach", max_per_class=8, verbose=False).data
+
+
+def test_fit_generation_splits_tokenizes_and_scores_beside_a_baseline(chorales):
+    from skmusic.features import NoteTokenizer
+    from skmusic.model_selection import TOKENIZER_PRESETS, fit_generation, sample_generation
+
+    result = fit_generation(chorales, tokens="chords", max_time=2, random_state=1)
+    # held-out pieces are never learned from: 25% of 8 pieces
+    assert len(result.train) == 6 and len(result.test) == 2
+    assert not {id(p) for p in result.train} & {id(p) for p in result.test}
+    # the preset's tokenizer, fitted on the training pieces only
+    params = result.tokenizer.get_params()
+    assert {k: params[k] for k in TOKENIZER_PRESETS["chords"]} == TOKENIZER_PRESETS["chords"]
+    alone = NoteTokenizer(**TOKENIZER_PRESETS["chords"]).fit(result.train)
+    assert alone.n_tokens_ == result.tokenizer.n_tokens_
+    assert result.generator.n_tokens == result.baseline.n_tokens == result.tokenizer.n_tokens_
+    # the baseline is a bigram whose smoothing was tuned
+    assert result.baseline.order == 2 and result.baseline.alpha in (0.01, 0.03, 0.1, 0.3, 1.0)
+    assert result.score == pytest.approx(result.generator.score(result.X_test))
+    assert result.baseline_score == pytest.approx(result.baseline.score(result.X_test))
+    assert np.isfinite([result.score, result.baseline_score]).all()
+    piece = sample_generation(result, 12, random_state=0)
+    assert piece.shape == (12,) and piece.max() < result.tokenizer.n_tokens_
+    # default length: the median training piece
+    median = int(np.median([x.shape[-1] for x in result.X_train]))
+    assert sample_generation(result, random_state=0).shape == (median,)
+
+
+def test_fit_generation_bad_input(chorales):
+    from skmusic.model_selection import NotEnoughDataError, fit_generation
+
+    with pytest.raises(NotEnoughDataError, match="3 usable pieces in the chorales"):
+        fit_generation(chorales[:3], what="chorales")
+    one_note = [p[:1] for p in chorales]  # pieces of one note are left out
+    with pytest.raises(NotEnoughDataError, match="0 usable pieces"):
+        fit_generation(one_note)
+    with pytest.raises(ValueError, match="tokens must be one of"):
+        fit_generation(chorales, tokens="drums")
+    with pytest.raises(ValueError, match="kind must be one of"):
+        fit_generation(chorales, kind="audio")

@@ -7,6 +7,7 @@ used the way a data scientist would use them.
 
 import subprocess
 import sys
+import time
 
 import joblib
 import numpy as np
@@ -27,8 +28,10 @@ from skmusic.nn import (
     ResNet1DClassifier,
     SpectrogramCNNClassifier,
 )
-from skmusic.nn.base import LRSchedule, downsample_batch, normalize_batch
+from skmusic.nn.callbacks import WarmupCosine
 from skmusic.nn.modules import CRNNNet, LSTMNet
+from skmusic.nn.preprocessing import downsample_batch, normalize_batch
+from skmusic.nn.splits import split_valid_indices, validation_indices
 from skmusic.utils.estimator_checks import all_estimators
 
 NETWORKS = [
@@ -409,16 +412,39 @@ def test_max_timesteps_averages_long_sequences():
     np.testing.assert_allclose(out[1], [[0.5]])
 
 
+def _old_lr_factor(policy, step, max_epochs, steps_per_epoch):
+    """The hand-written LRSchedule.factor that skorch's LRScheduler replaced (as it was)."""
+    total = max(1, max_epochs * steps_per_epoch)
+    progress = min(step / total, 1.0)
+    warm, start, end = (0.05, 0.0, 0.0) if policy == "cosine" else (0.3, 1 / 25, 1e-4)
+    if progress < warm:
+        return start + (1 - start) * step / max(1.0, warm * total)
+    decay = (progress - warm) / (1 - warm)
+    return end + (1 - end) * 0.5 * (1 + np.cos(np.pi * decay))
+
+
 def test_lr_schedule_warms_up_then_decays():
-    cosine = LRSchedule("cosine", max_epochs=20, steps_per_epoch=10)
-    factors = [cosine.factor(step) for step in range(200)]
+    cosine = WarmupCosine(200)
+    factors = [cosine(step) for step in range(200)]
     assert factors[0] < 0.2 and max(factors) == pytest.approx(1.0, abs=0.01)
     assert int(np.argmax(factors)) == 10  # warm-up: the first 5 % of 200 steps
     assert factors[-1] < 0.01 and np.all(np.diff(factors[10:]) <= 1e-12)
-    one = LRSchedule("onecycle", max_epochs=20, steps_per_epoch=10)
-    assert one.factor(0) == pytest.approx(1 / 25, rel=0.1) and one.factor(199) < 1e-3
+    one = WarmupCosine(200, 0.3, 1 / 25, 1e-4)
+    assert one(0) == pytest.approx(1 / 25, rel=0.1) and one(199) < 1e-3
     clf = tiny(LSTMClassifier, validation_fraction=None, patience=None).fit(*easy_data())
     assert clf.net_.optimizer_.param_groups[0]["lr"] < 0.02 * 0.01  # decayed to ~0
+
+
+@pytest.mark.parametrize("policy", ["cosine", "onecycle"])
+def test_lr_schedule_sets_the_old_factors_every_batch(policy):
+    """skorch's LRScheduler steps the same learning rates as the old hand-written schedule."""
+    X, y = easy_data(n=48)  # 3 batches of 16 an epoch, no validation split
+    clf = tiny(
+        LSTMClassifier, max_epochs=6, lr_schedule=policy, validation_fraction=None, patience=None
+    ).fit(X, y)
+    seen = [b["event_lr"] for epoch in clf.history_[:, "batches"] for b in epoch]
+    expected = [0.02 * _old_lr_factor(policy, step, 6, 3) for step in range(18)]
+    np.testing.assert_allclose(seen, expected, rtol=1e-12, atol=1e-15)
 
 
 def test_default_recipe_adamw_clipping_and_held_out_validation():
@@ -429,7 +455,7 @@ def test_default_recipe_adamw_clipping_and_held_out_validation():
     callbacks = dict(clf.net_.callbacks_)
     assert callbacks["grad_clip"].gradient_clip_value == 1.0
     assert callbacks["early_stopping"].load_best
-    valid = clf.net_.train_split.valid_indices
+    valid = split_valid_indices(clf.net_.train_split)
     assert len(valid) == 6 and sorted(np.unique(y[valid], return_counts=True)[1]) == [2, 2, 2]
     # too little data to hold out one sequence per class: trains on everything
     few = tiny(LSTMClassifier).fit(X[:4], ["a", "a", "a", "b"])
@@ -501,10 +527,169 @@ def test_slices_of_one_song_never_straddle_the_validation_split():
     labels = np.array(["a", "b"] * 20)
     vote = VotingSliceClassifier(tiny(ResNet1DClassifier, max_epochs=3), width=20, hop=10)
     vote.fit(songs, labels)
-    valid = vote.estimator_.net_.train_split.valid_indices
+    valid = split_valid_indices(vote.estimator_.net_.train_split)
     _, index = slice_sequences(songs, 20, 10)
     held, kept = set(index[valid]), set(np.delete(index, valid))
     assert held and not held & kept  # whole songs, on one side only
     assert {labels[i] for i in held} == {"a", "b"}  # stratified by the songs' class
     with pytest.raises(ValueError, match="one group per sequence"):
         tiny(LSTMClassifier).fit(*easy_data(), groups=[0, 1])
+
+
+def test_group_validation_holds_out_about_validation_fraction():
+    """Issue 16: with two songs a class, half the songs were held out at validation_fraction=0.1."""
+    rng = np.random.RandomState(0)
+    n_songs, per_song = 10, 6  # 5 classes of 2 songs each
+    songs = np.repeat(np.arange(n_songs), per_song)
+    y = np.repeat(np.arange(n_songs) % 5, per_song).astype(str)
+    X = rng.randn(len(y), 1, 16) + songs[:, None, None] % 5
+    clf = tiny(ResNet1DClassifier, max_epochs=1).fit(X, y, groups=songs)
+    held = set(songs[split_valid_indices(clf.net_.train_split)])
+    assert len(held) == 1  # round(0.1 * 10) songs, not one song of every class
+    # more songs: about a tenth of them, never every song of a class
+    songs = np.repeat(np.arange(40), 3)
+    y = np.repeat(np.arange(40) % 4, 3)
+    valid = validation_indices(len(y), 0.1, 0, y=y, groups=songs, stratify=True)
+    held = np.unique(songs[valid])
+    assert 3 <= len(held) <= 5
+    for label in range(4):
+        assert set(songs[y == label]) - set(held)  # some song of every class is trained on
+
+
+def _lstm_stack_params(n_in, hidden, bidirectional):
+    """PyTorch LSTM layers of ``hidden`` sizes (two bias vectors each)."""
+    total, width = 0, n_in
+    for h in hidden:
+        total += (4 * h * (width + h) + 8 * h) * (2 if bidirectional else 1)
+        width = h * (2 if bidirectional else 1)
+    return total, width
+
+
+def _dense_params(width, sizes, n_out):
+    total = 0
+    for size in (*sizes, n_out):
+        total += width * size + size
+        width = size
+    return total
+
+
+def _lstm_preset_params(preset, n_in, n_out):
+    """The layouts of LSTMClassifier's docstring: (hidden, bidirectional, dense)."""
+    layouts = {
+        "eeg-baseline": ((32,), False, (32, 32, 16, 32)),
+        "eeg-3layer": ((64, 64, 64), False, (64, 32, 64)),
+        "gtzan": ((80, 80), False, (40,)),
+        "nn1": ((256, 128, 64), True, (128, 64)),
+        "nn1-uni": ((256, 128, 64), False, (128, 64)),
+    }
+    hidden, bidirectional, dense = layouts[preset]
+    lstm, width = _lstm_stack_params(n_in, hidden, bidirectional)
+    return lstm + _dense_params(width, dense, n_out)
+
+
+# (class, preset, channels of the input, parameters the paper layout has; None:
+# the layout of make_module on those channels)
+PRESET_CASES = [
+    (LSTMClassifier, name, n_in, _lstm_preset_params(name, n_in, 5))
+    for name, n_in in [
+        ("eeg-baseline", 4),
+        ("eeg-3layer", 4),
+        ("gtzan", 13),
+        ("nn1", 1),
+        ("nn1-uni", 1),
+    ]
+] + [
+    # Chen and Wang's Keras tables plus PyTorch's second LSTM bias (see above)
+    (CRNNClassifier, "nn2", 1, 2_042_437 + _lstm_extra_bias((256, 128, 64))),
+    (CRNNClassifier, "nn3", 1, 90_181),
+    (CRNNClassifier, "nn2-uni", 1, None),
+    (CRNNClassifier, "nn3-uni", 1, None),
+    (SpectrogramCNNClassifier, "gtzan", 8, None),
+    (SpectrogramCNNClassifier, "choi", 8, None),
+    (InceptionTimeClassifier, "paper", 2, None),
+]
+
+
+@pytest.mark.parametrize(
+    "cls, preset, n_in, expected",
+    PRESET_CASES,
+    ids=[f"{c[0].__name__}-{c[1]}" for c in PRESET_CASES],
+)
+def test_fitted_presets_have_the_paper_layouts(cls, preset, n_in, expected):
+    """Issue 16: a fitted preset reads the input's own channels (no statistics channels added)."""
+    if preset == "nn1":
+        assert expected == 1_374_213 + _lstm_extra_bias((256, 128, 64))  # the Keras table
+    length = 211 if cls is CRNNClassifier else 64
+    rng = np.random.RandomState(0)
+    X = rng.randn(10, n_in, length).astype(np.float32)
+    y = np.arange(10) % 5
+    clf = cls.from_preset(preset, max_epochs=1, batch_size=10, validation_fraction=None)
+    clf.fit(X, y)
+    if expected is None:
+        expected = _n_params(clf.make_module(n_in, 5))
+    assert _n_params(clf.net_.module_) == expected
+
+
+def test_early_stopping_waits_for_min_epochs_and_stops_when_it_says_so(capsys):
+    """Issue 16: with verbose=1 the old subclass printed "Stopping since..." before
+    min_epochs, swallowed the stop and trained on."""
+    X, y = easy_data(n=60)
+    clf = tiny(LSTMClassifier, max_epochs=40, lr=0.05, validation_fraction=0.25, patience=1)
+    clf.set_params(verbose=1).fit(X, y)
+    printed = capsys.readouterr().out
+    n_epochs = len(clf.history_)
+    assert n_epochs >= int(0.3 * 40)  # never before min_epochs
+    if "Stopping since" in printed:  # it stopped early: right where it said so
+        assert n_epochs < 40 and printed.count("Stopping since") == 1
+        assert printed.rstrip().splitlines()[-2].startswith("Stopping since")
+    losses = clf.history_[:, "valid_loss"]
+    best = int(np.argmin(losses))
+    assert n_epochs == 40 or n_epochs >= best + 2  # patience=1 epoch after the best
+
+
+def test_a_users_lr_scheduler_replaces_the_built_in_schedule():
+    scheduler = LRScheduler("StepLR", step_size=2)
+    clf = tiny(LSTMClassifier, max_epochs=4, callbacks=[scheduler], validation_fraction=None)
+    clf.fit(*easy_data(n=24))  # lr_schedule="cosine", the default
+    names = [name for name, _ in clf.net_.callbacks_]
+    assert "lr_schedule" not in names
+    # StepLR alone: 0.02 halved... by 0.1 every 2 epochs, no cosine factor on top
+    assert clf.net_.optimizer_.param_groups[0]["lr"] == pytest.approx(0.02 * 0.1**2)
+    default = tiny(LSTMClassifier, max_epochs=4, validation_fraction=None).fit(*easy_data(n=24))
+    assert "lr_schedule" in [name for name, _ in default.net_.callbacks_]
+
+
+def test_time_budget_is_checked_every_batch():
+    """Issue 16: checked per epoch, a generator given max_time=60 ran 80 s."""
+    from skmusic.generation import SequenceForecaster
+
+    X = np.random.RandomState(0).randn(4, 1, 3000)
+    gen = SequenceForecaster(width=16, hidden_size=8, conv_channels=4, max_epochs=100, max_time=0.3)
+    start = time.perf_counter()
+    gen.fit(X)
+    elapsed = time.perf_counter() - start
+    batches = gen.history_[-1, "batches"]
+    n_batches = -(-len(X) * (3000 - 16) // gen.batch_size)
+    assert gen.history_[-1, "stopped_by_time"] and len(gen.history_) == 1
+    assert len(batches) < n_batches  # stopped inside the first epoch
+    assert elapsed < 10  # a whole epoch would take far longer
+    assert gen.score(X[:1]) < 0  # a working model
+
+
+def test_groups_reach_the_network_through_metadata_routing():
+    """groups is a fit parameter, so sklearn routes it (set_fit_request) through a search."""
+    import sklearn
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    rng = np.random.RandomState(0)
+    songs = np.repeat(np.arange(20), 4)
+    y = songs % 2
+    X = rng.randn(len(y), 1, 16) + y[:, None, None]
+    with sklearn.config_context(enable_metadata_routing=True):
+        clf = tiny(ResNet1DClassifier, max_epochs=2).set_fit_request(groups=True)
+        grid = GridSearchCV(clf, {"n_filters": [4]}, cv=StratifiedGroupKFold(2)).fit(
+            X, y, groups=songs
+        )
+    valid = split_valid_indices(grid.best_estimator_.net_.train_split)
+    held = set(songs[valid])
+    assert held and not held & set(np.delete(songs, valid))  # whole songs held out

@@ -104,15 +104,15 @@ class _Step(BaseEstimator):
 
 
 @pytest.mark.parametrize(
-    "X, layout",
+    "X, layout, shapes",
     [
-        (np.zeros((3, 6)), "2d"),
-        (np.zeros((3, 2, 6)), "3d"),
-        ([np.zeros((2, 6)), np.zeros((2, 4))], "list"),
-        ([[0.0, 1.0], [2.0, 3.0]], "2d"),
+        (np.arange(18.0).reshape(3, 6), "2d", [(1, 6)] * 3),
+        (np.arange(36).reshape(3, 2, 6), "3d", [(2, 6)] * 3),
+        ([np.ones((2, 6)), np.zeros((2, 4))], "list", [(2, 6), (2, 4)]),
+        ([[0.0, 1.0], [2.0, 3.0]], "2d", [(1, 2)] * 2),
     ],
 )
-def test_validate_batch_returns_layout_and_restore_gives_it_back(X, layout):
+def test_validate_batch_returns_layout_and_restore_gives_it_back(X, layout, shapes):
     step = _Step()
     batch, got = validate_batch(step, X, reset=True, return_layout=True)
     assert got == layout == batch_layout(settle_input(X, "Step"), batch)
@@ -121,7 +121,17 @@ def test_validate_batch_returns_layout_and_restore_gives_it_back(X, layout):
         assert isinstance(out, list) and len(out) == len(X)
     else:
         assert np.asarray(out).shape == np.asarray(X).shape
-    assert isinstance(validate_batch(step, X, reset=False), (list, np.ndarray))
+    # predicting (reset=False) sees the very batch fitting saw: a 3D float32 array
+    # for tables and cubes, a list of 2D float32 arrays (ragged kept) for lists
+    again = validate_batch(step, X, reset=False)
+    assert isinstance(again, list) == (layout == "list")
+    assert [seq.shape for seq in again] == shapes
+    for a, b in zip(again, batch, strict=True):
+        assert a.dtype == np.float32
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(
+        np.concatenate([np.ravel(a) for a in again]), np.concatenate([np.ravel(x) for x in X])
+    )
 
 
 def test_validate_batch_records_and_checks_shapes():

@@ -1,13 +1,22 @@
 """Whole-song decisions from the votes of fixed-width slices."""
 
+import warnings
 from numbers import Integral
 
 import numpy as np
+from sklearn import get_config
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, _fit_context, clone
 from sklearn.metrics import accuracy_score
 from sklearn.pipeline import Pipeline
 from sklearn.utils import get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, RealNotInt, StrOptions
+from sklearn.utils.metadata_routing import (
+    MetadataRequest,
+    MetadataRouter,
+    MethodMapping,
+    get_routing_for_object,
+    process_routing,
+)
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
@@ -21,7 +30,7 @@ from sklearn.utils.validation import (
 from ..features.sequence import SLICE_ADVICE, slice_sequences
 from ..utils.parallel import n_workers, parallel_map
 from ..utils.validation import batch_lengths, check_min_length, validate_batch
-from ..utils.windows import n_windows
+from ..utils.windows import check_window, n_windows
 
 __all__ = ["VotingSliceClassifier"]
 
@@ -104,8 +113,9 @@ class VotingSliceClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     width : int
         Timesteps per slice.
     hop : int, default=None
-        Step between slice starts; ``None`` means ``width`` (no overlap),
-        ``width // 2`` gives 50% overlap.
+        Step between slice starts; ``None`` means ``width`` (no overlap, as
+        everywhere in skmusic: :mod:`skmusic.utils.windows`), ``width // 2``
+        gives 50% overlap.
     voting : {"hard", "soft"}, default="hard"
         ``"hard"``: the class predicted for most slices wins (majority vote);
         ``"soft"``: the class of highest mean slice probability wins (needs an
@@ -163,6 +173,27 @@ class VotingSliceClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     Under hard voting: each class's fraction of the song's slice votes
     (always available). Its arg-max agrees with ``predict`` except on tied
     votes and on songs below ``min_votes``, which are decided as above.
+
+    **Song groups for the inner estimator.** An inner estimator that holds
+    out part of its training data (a network's early-stopping validation
+    split) must hold out whole songs, or overlapping slices of one song
+    land on both sides of its split. Its ``fit`` therefore gets ``groups``,
+    the song each slice came from:
+
+    * by default (sklearn's metadata routing off), when ``estimator`` itself
+      takes ``groups`` in ``fit`` -- a bare network of :mod:`skmusic.nn`.
+      A Pipeline or a search cannot receive unprefixed fit parameters without
+      routing, so an ``estimator`` that *holds* such a step gets no groups
+      and ``fit`` warns;
+    * with ``sklearn.set_config(enable_metadata_routing=True)``, through
+      sklearn's metadata routing (:meth:`get_metadata_routing`): any step
+      inside a Pipeline, search or other meta-estimator that requests it,
+      ``step.set_fit_request(groups=True)``. A bare ``estimator`` that takes
+      ``groups`` and has not been told otherwise (its request left unset)
+      still gets them, as without routing; ``set_fit_request(groups=False)``
+      turns them off. Other metadata passed to ``fit`` (``sample_weight``,
+      or song-level ``groups`` of your own, e.g. artists, routed from an
+      outer search) is given per song and repeated for each of its slices.
 
     **Memory.** Prediction slices and predicts songs in chunks of at most
     about ``2**22`` slice values (and at most a quarter of the input's
@@ -223,7 +254,7 @@ class VotingSliceClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ fit
     @_fit_context(prefer_skip_nested_validation=False)  # estimator is validated by its own fit
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, **fit_params):
         """Fit a clone of ``estimator`` on the slices of the songs ``X``.
 
         Parameters
@@ -237,7 +268,13 @@ class VotingSliceClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
             One label per song; every slice inherits its song's label.
         sample_weight : array-like of shape (n_songs,), default=None
             Song weights, inherited by the slices; ``estimator.fit`` must
-            accept ``sample_weight``.
+            accept ``sample_weight`` (with metadata routing on: request it).
+        **fit_params : dict
+            Only with ``sklearn.set_config(enable_metadata_routing=True)``:
+            more song-level metadata (one value per song) routed to the steps
+            of ``estimator`` that request it, each song's value repeated for
+            its slices. ``groups`` (the song of each slice) is routed by
+            default; see Notes.
 
         Returns
         -------
@@ -276,9 +313,17 @@ class VotingSliceClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
                 f"but {type(self.estimator).__name__} has no predict_proba. Use "
                 "min_votes=None or an estimator with predict_proba."
             )
+        routing = get_config()["enable_metadata_routing"]
+        if fit_params and not routing:
+            raise ValueError(
+                f"fit got {sorted(fit_params)}, which VotingSliceClassifier passes to its "
+                "estimator only through metadata routing: call "
+                "sklearn.set_config(enable_metadata_routing=True) and request them on the "
+                "step that takes them (step.set_fit_request(name=True))."
+            )
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, batch)
-            if not has_fit_parameter(self.estimator, "sample_weight"):
+            if not routing and not has_fit_parameter(self.estimator, "sample_weight"):
                 raise ValueError(
                     f"sample_weight was given but {type(self.estimator).__name__}.fit does "
                     "not accept sample_weight."
@@ -290,20 +335,90 @@ class VotingSliceClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
         )
         X_slices = self._inner_input(slices)
         del slices
-        fit_params = {}
         if sample_weight is not None:
-            fit_params["sample_weight"] = sample_weight[index]
-        if has_fit_parameter(self.estimator, "groups"):
-            # an estimator that holds out data (a network's early stopping)
-            # holds out whole songs: overlapping slices of one song never straddle
-            fit_params["groups"] = index
-        self.estimator_ = clone(self.estimator).fit(X_slices, y_codes[index], **fit_params)
+            fit_params["sample_weight"] = sample_weight
+        inner_params = self._inner_fit_params(fit_params, index, len(batch), routing)
+        self.estimator_ = clone(self.estimator).fit(X_slices, y_codes[index], **inner_params)
         self.n_slices_fit_ = len(index)
         return self
 
+    # ------------------------------------------------------------ metadata
+    def get_metadata_routing(self):
+        """How ``fit`` routes metadata (``groups``, ``sample_weight``...) to ``estimator``.
+
+        Used only with ``sklearn.set_config(enable_metadata_routing=True)``;
+        see the class's Notes on song groups.
+
+        Returns
+        -------
+        routing : MetadataRouter
+            ``fit`` routes to ``estimator.fit``.
+        """
+        return MetadataRouter(owner=self.__class__.__name__).add(
+            estimator=self.estimator,
+            method_mapping=MethodMapping().add(caller="fit", callee="fit"),
+        )
+
+    def _groups_by_default(self):
+        """Whether ``estimator`` gets the song groups without asking: its own
+        ``fit`` takes ``groups`` and (under routing) its request is unset."""
+        if not has_fit_parameter(self.estimator, "groups"):
+            return False
+        request = get_routing_for_object(self.estimator)
+        if not isinstance(request, MetadataRequest):  # a router: it must ask
+            return False
+        return request.fit.requests.get("groups") is None
+
+    def _inner_fit_params(self, song_params, index, n_songs, routing):
+        """Song-level metadata for ``estimator.fit``, repeated for each slice.
+
+        ``groups`` defaults to the song index of each slice, so an inner
+        estimator that holds out data (a network's early stopping) holds out
+        whole songs: overlapping slices of one song never straddle its split.
+        """
+        params = {}
+        for name, value in song_params.items():
+            value = np.asarray(value)
+            if value.ndim == 0 or len(value) != n_songs:
+                raise ValueError(
+                    f"fit parameter {name!r} must hold one value per song ({n_songs}); got "
+                    f"{'a scalar' if value.ndim == 0 else len(value)}."
+                )
+            params[name] = value[index]
+        if not routing:
+            if self._groups_by_default():
+                params["groups"] = index
+            else:
+                self._warn_groups_not_routed()
+            return params
+        by_default = "groups" not in params and self._groups_by_default()
+        if "groups" not in params and self.get_metadata_routing().consumes("fit", {"groups"}):
+            params["groups"] = index
+        routed = dict(process_routing(self, "fit", **params).estimator.fit)
+        if by_default:  # a bare network: unset request, passed outside routing as without it
+            routed["groups"] = index
+        return routed
+
+    def _warn_groups_not_routed(self):
+        inner = [
+            type(value).__name__
+            for value in self.estimator.get_params(deep=True).values()
+            if hasattr(value, "fit") and has_fit_parameter(value, "groups")
+        ]
+        if inner:
+            warnings.warn(
+                f"{inner[0]} inside {type(self.estimator).__name__} takes groups, but "
+                "VotingSliceClassifier can pass the song groups to a nested step only "
+                "through metadata routing, so it holds out slices rather than whole songs. "
+                "Call sklearn.set_config(enable_metadata_routing=True) and "
+                f"set_fit_request(groups=True) on the {inner[0]}.",
+                UserWarning,
+                stacklevel=4,
+            )
+
     # ------------------------------------------------------------- helpers
     def _hop(self):
-        return self.width if self.hop is None else self.hop
+        return check_window(self.width, self.hop)[1]  # hop=None: width, no overlap
 
     def _check_long_enough(self, batch, layout):
         if self.pad is None:

@@ -19,9 +19,13 @@ from contextlib import contextmanager
 import librosa
 import numpy as np
 
-# STFT output (complex64) kept in memory per chunk of waveforms; a 30 s clip at
-# 22,050 Hz with n_fft=2048, hop 512 is about 10 MiB, so 3 clips per chunk.
-_CHUNK_BYTES = 32 * 2**20
+# STFT output (complex64) per chunk of waveforms: a 30 s clip at 22,050 Hz with
+# n_fft=2048, hop 512 is about 10 MiB, so one clip per chunk; 5 s clips go 2 by 2.
+# Small on purpose: each of n_jobs workers holds one chunk's STFT, power and
+# temporaries (about 2.5 times the budget) at a time, and finer chunks balance the
+# workers; one clip per chunk is no slower than three (benchmarks/bench_features.py
+# times both).
+_CHUNK_BYTES = 4 * 2**20
 
 _NUMPY_PAD_MODES = {"constant", "edge", "reflect", "symmetric"}
 

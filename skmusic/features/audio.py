@@ -1,7 +1,13 @@
 """Audio feature transformers: STFT and mel spectrograms, MFCCs, bin compression.
 
-Each step is a thin scikit-learn wrapper around librosa. It takes a batch of
-waveforms and returns a batch of time-frequency sequences ``(n_bins, n_frames)``:
+Each step is a thin scikit-learn wrapper around skmusic's own numerical core
+(:mod:`skmusic.features._spectral`): librosa's STFT and mel spectrogram
+re-implemented on :func:`torch.stft`, in float32, over chunks of waveforms of
+one length, so it matches :func:`librosa.stft` and
+:func:`librosa.feature.melspectrogram` within float32 rounding at a fraction
+of their cost. The window, the mel filters, decibels, the DCT of the MFCCs and
+their deltas are librosa's own functions. Each step takes a batch of waveforms
+and returns a batch of time-frequency sequences ``(n_bins, n_frames)``:
 
 * a 3D array ``(n_waveforms, n_channels, n_samples)`` gives a 3D array
   ``(n_waveforms, n_bins, n_frames)``;
@@ -15,9 +21,9 @@ waveforms and returns a batch of time-frequency sequences ``(n_bins, n_frames)``
 ``librosa.load(mono=True)`` does): a stereo file gives the same features as its
 mono mix. Split the channels yourself if you want features per channel.
 
-The outputs are float32. Parameters carry librosa's names and meanings; see
-:func:`librosa.stft`, :func:`librosa.feature.melspectrogram` and
-:func:`librosa.feature.mfcc`.
+The outputs are float32. Parameters carry librosa's names and meanings (the
+results are librosa's); see :func:`librosa.stft`,
+:func:`librosa.feature.melspectrogram` and :func:`librosa.feature.mfcc`.
 """
 
 from numbers import Integral, Real
@@ -129,9 +135,10 @@ class _AudioFeature(SequenceTransformerMixin, BaseEstimator, auto_wrap_output_ke
     def _compute(self, waves):
         """Features of a list of 1D float32 waveforms, in order.
 
-        Waveforms of one length are analysed together, in chunks of a few, by the
-        torch core; the chunks are mapped over ``n_jobs`` workers, each running
-        torch on one thread.
+        Waveforms of one length are analysed together, in chunks of a few
+        megabytes, by the torch core; the chunks are handed one at a time to
+        ``n_jobs`` workers (a worker slowed by a busy machine takes fewer), each
+        running torch on one thread.
         """
         core = self._core()
         finish = self._finish_function()
@@ -142,7 +149,7 @@ class _AudioFeature(SequenceTransformerMixin, BaseEstimator, auto_wrap_output_ke
             return [finish(S, waves[i].shape[-1]) for i, S in zip(idx, spectra, strict=True)]
 
         with torch_threads(1):
-            results = parallel_map(run, chunks, self.n_jobs)
+            results = parallel_map(run, chunks, self.n_jobs, chunked=False)
         items = [None] * len(waves)
         for idx, out in zip(chunks, results, strict=True):
             for i, feature in zip(idx, out, strict=True):
@@ -203,7 +210,11 @@ _DB_CONSTRAINTS = {
 
 
 class Spectrogram(_AudioFeature):
-    """STFT magnitude spectrogram of every waveform, via :func:`librosa.stft`.
+    """STFT magnitude spectrogram of every waveform, as :func:`librosa.stft` gives it.
+
+    Computed by skmusic's torch core (:func:`torch.stft` with librosa's window,
+    centring and frame count; see the module's docstring): equal to
+    ``np.abs(librosa.stft(...)) ** power`` within float32 rounding.
 
     Bai and Wang's spectrogram [1]_ (a 2048-point FFT of 1024-sample windows
     with 3/4 overlap, 1025 bins) is ``Spectrogram(n_fft=2048, win_length=1024,
@@ -324,7 +335,12 @@ _MEL_CONSTRAINTS = {
 
 
 class MelSpectrogram(_AudioFeature):
-    """Mel spectrogram of every waveform, via :func:`librosa.feature.melspectrogram`.
+    """Mel spectrogram of every waveform, as :func:`librosa.feature.melspectrogram` gives it.
+
+    Computed by skmusic's torch core (the STFT on :func:`torch.stft`, the
+    power, then :func:`librosa.filters.mel`'s bank applied block by block over
+    only the FFT bins each band covers; see the module's docstring): equal to
+    librosa's within float32 rounding.
 
     Parameters
     ----------
@@ -450,7 +466,12 @@ class MelSpectrogram(_AudioFeature):
 
 
 class MFCC(_AudioFeature):
-    """Mel-frequency cepstral coefficients, via :func:`librosa.feature.mfcc`.
+    """Mel-frequency cepstral coefficients, as :func:`librosa.feature.mfcc` gives them.
+
+    The mel power spectrogram comes from skmusic's torch core (as
+    :class:`MelSpectrogram`, librosa-identical within float32 rounding); its
+    decibels (:func:`librosa.power_to_db`) go through
+    :func:`librosa.feature.mfcc`'s DCT and liftering.
 
     Optionally stacks their first and second time derivatives
     (:func:`librosa.feature.delta`) below them as more channels.
@@ -476,9 +497,9 @@ class MFCC(_AudioFeature):
     n_fft : int, default=2048
         FFT length. Every waveform must have at least ``n_fft`` samples.
     hop_length : int or None, default=512
-        Samples between frames.
+        Samples between frames (``None``: ``win_length // 4``).
     win_length : int or None, default=None
-        Window length, at most ``n_fft``.
+        Window length, at most ``n_fft`` (``None``: ``n_fft``).
     window : str, tuple, callable or array-like, default="hann"
     center : bool, default=True
     pad_mode : str, default="constant"

@@ -21,8 +21,10 @@ Helpers: :func:`write_tokens_midi` (sampled ids to a MIDI file),
 """
 
 from ._conditional import ClassConditionalGenerator
-from ._note_lstm import NGramTokenGenerator, NoteLSTMGenerator, write_tokens_midi
+from ._ngram import NGramTokenGenerator
+from ._note_lstm import NoteLSTMGenerator
 from ._regression import SequenceForecaster, WaveformGenerator
+from ._tokens import write_tokens_midi
 
 __all__ = [
     "ClassConditionalGenerator",

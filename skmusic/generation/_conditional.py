@@ -48,6 +48,10 @@ class ClassConditionalGenerator(MetaEstimatorMixin, BaseEstimator):
     ----------
     classes_ : ndarray of shape (n_classes,)
     generators_ : dict of {label: fitted generator}
+    n_channels_in_ : int
+        Channels of the training sequences (the first class generator's).
+    n_features_in_ : int
+        Timesteps of tabular (2D) training input; only set for such input.
 
     See Also
     --------

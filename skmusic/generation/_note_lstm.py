@@ -1,127 +1,36 @@
-"""Next-token LSTM generator over NoteTokenizer tokens, and the n-gram baseline."""
+"""Next-token LSTM generator over NoteTokenizer tokens."""
 
-from collections import Counter
 from numbers import Integral, Real
 from typing import ClassVar
 
 import numpy as np
 import torch
-from scipy.special import log_softmax, logsumexp
-from sklearn.base import BaseEstimator, DensityMixin, _fit_context
+from scipy.special import log_softmax
+from sklearn.base import DensityMixin, _fit_context
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
-from ..nn.base import (
-    BaseNeuralEstimator,
-    SequenceDataset,
-    check_sizes,
-    inference,
-    training_params_doc,
-)
+from ..nn.base import BaseNeuralEstimator, PresetMixin, fill_doc
+from ..nn.data import SequenceDataset, batch_to_tensors, inference
 from ..nn.generative import TokenLSTMNet
-from ..utils.validation import validate_batch
+from ..utils.validation import check_positive_int, check_sizes
 from ..utils.windows import window_starts
-from ._base import (
-    PresetMixin,
-    check_dense_batch,
-    check_min_length,
-    check_positive_int,
-    check_temperature,
-    held_out_split,
+from ._base import check_temperature
+from ._tokens import (
+    _check_known,
+    _draw,
+    _prompt_ids,
+    _validate_tokens,
+    fit_token_statistics,
 )
 
-__all__ = ["NGramTokenGenerator", "NoteLSTMGenerator", "write_tokens_midi"]
+__all__ = ["NoteLSTMGenerator"]
 
 _IGNORE = -100  # CrossEntropyLoss's ignore_index: padded targets
 
 
-def _validate_tokens(estimator, X, *, reset, name="X"):
-    """A list of 1D int64 id arrays from a batch of single-channel id sequences."""
-    check_dense_batch(estimator, X)
-    batch = validate_batch(estimator, X, reset=reset, dtype=np.float64)
-    check_min_length(X, batch, 2, "every token after the first is predicted from those before it")
-    if batch[0].shape[0] != 1:
-        raise ValueError(
-            f"{name} has {batch[0].shape[0]} channels; token sequences have one "
-            "(NoteTokenizer().transform gives a list of (1, n_tokens) arrays)."
-        )
-    seqs = []
-    for i, seq in enumerate(batch):
-        ids = seq[0]
-        if (ids < 0).any():
-            raise ValueError(
-                f"Negative values in data passed to {type(estimator).__name__}: "
-                f"{name}[{i}] holds negative values, but token ids are non-negative "
-                "integers. Encode scores with skmusic.features.NoteTokenizer first."
-            )
-        if (ids != np.round(ids)).any():
-            raise ValueError(
-                f"{name}[{i}] holds values that are not token ids (non-negative "
-                "integers). Encode scores with skmusic.features.NoteTokenizer first."
-            )
-        seqs.append(ids.astype(np.int64))
-    return seqs
-
-
-def _check_known(seqs, n_tokens, name="X"):
-    for i, ids in enumerate(seqs):
-        if ids.size and ids.max() >= n_tokens:
-            raise ValueError(
-                f"{name}[{i}] holds token id {int(ids.max())}, unknown to this model "
-                f"(its vocabulary has ids 0..{n_tokens - 1}). Encode with the "
-                "tokenizer the model was fitted with, or set n_tokens to the "
-                "tokenizer's n_tokens_ when fitting."
-            )
-
-
-def _vocabulary_size(estimator, seqs):
-    largest = int(max(ids.max() for ids in seqs)) + 1
-    if estimator.n_tokens is None:
-        return largest
-    if largest > estimator.n_tokens:
-        raise ValueError(
-            f"X holds token id {largest - 1}, but n_tokens={estimator.n_tokens}; "
-            "n_tokens must exceed every id (use the tokenizer's n_tokens_)."
-        )
-    return int(estimator.n_tokens)
-
-
-def _start_distribution(seqs, n_tokens):
-    counts = np.bincount([ids[0] for ids in seqs], minlength=n_tokens).astype(float)
-    return counts / counts.sum()
-
-
-def _draw(rng, probs):
-    """One index per row of ``probs`` (rows sum to 1)."""
-    cum = np.cumsum(probs, axis=1)
-    u = rng.random_sample(len(probs))[:, None] * cum[:, -1:]
-    return np.minimum((cum < u).sum(axis=1), probs.shape[1] - 1)
-
-
-def _prompt_ids(prompt, n_tokens):
-    ids = np.asarray(prompt)
-    if ids.ndim == 2 and ids.shape[0] == 1:
-        ids = ids[0]
-    if ids.ndim != 1:
-        raise ValueError(
-            f"prompt is one token sequence of shape (n_tokens,) or (1, n_tokens); got "
-            f"shape {ids.shape}."
-        )
-    if ids.size == 0:
-        raise ValueError("prompt is empty; pass at least one token id, or prompt=None.")
-    if not np.issubdtype(ids.dtype, np.number) or (ids != np.round(ids)).any() or (ids < 0).any():
-        raise ValueError("prompt must hold token ids (non-negative integers).")
-    ids = ids.astype(np.int64)
-    _check_known([ids], n_tokens, name="prompt")
-    return ids
-
-
-_ZONG = """
-    .. [1] Y. Zong, "Chopin Music Generation and Classification", UCSD course
-       project report (undated; cites work up to 2017)."""
-
-
+@fill_doc
 class NoteLSTMGenerator(PresetMixin, DensityMixin, BaseNeuralEstimator):
     """Next-token LSTM over note/chord tokens, sampled into new music.
 
@@ -196,6 +105,9 @@ class NoteLSTMGenerator(PresetMixin, DensityMixin, BaseNeuralEstimator):
         The output class of every token id; the rare tokens share the last.
     n_rare_ : int
         Tokens sharing the rare class (0 when every token has its own).
+    n_classes_ : int
+        Output classes of the network: the tokens with their own class, plus
+        the shared rare class when ``n_rare_ > 0``.
     start_probs_ : ndarray of shape (n_tokens_,)
         How often each token opened a training sequence (the first token of an
         unprompted sample is drawn from it).
@@ -213,7 +125,8 @@ class NoteLSTMGenerator(PresetMixin, DensityMixin, BaseNeuralEstimator):
 
     References
     ----------
-    {references}
+    .. [1] Y. Zong, "Chopin Music Generation and Classification", UCSD course
+       project report (undated; cites work up to 2017).
 
     Examples
     --------
@@ -228,7 +141,6 @@ class NoteLSTMGenerator(PresetMixin, DensityMixin, BaseNeuralEstimator):
     True
     """
 
-    _defaults: ClassVar[dict] = {"max_epochs": 100, "batch_size": 32, "lr": 0.003, "patience": 8}
     _presets: ClassVar[dict] = {
         "chopin": {
             "width": 100,
@@ -335,7 +247,12 @@ class NoteLSTMGenerator(PresetMixin, DensityMixin, BaseNeuralEstimator):
             tie_weights=self.tie_weights,
         )
 
+    def _build_module(self, n_channels, n_outputs):
+        return self.make_module(n_outputs)
+
     def _windows(self, seqs):
+        """(inputs, targets, owner) of every training window, padded; targets
+        past a window's end are ``_IGNORE``."""
         width = self.width + 1
         hop = self.hop or max(self.width // 2, 1)
         windows, owner = [], []
@@ -343,13 +260,11 @@ class NoteLSTMGenerator(PresetMixin, DensityMixin, BaseNeuralEstimator):
             for s in window_starts(len(ids), width, hop, tail="shift"):
                 windows.append(ids[s : s + width])
                 owner.append(index)
-        longest = max(len(w) for w in windows)
-        X = np.zeros((len(windows), 1, longest - 1), dtype=np.float32)
-        y = np.full((len(windows), longest - 1), _IGNORE, dtype=np.int64)
-        for i, w in enumerate(windows):
-            X[i, 0, : len(w) - 1] = w[:-1]
-            y[i, : len(w) - 1] = w[1:]
-        return torch.from_numpy(X), torch.from_numpy(y), np.asarray(owner)
+        X, lengths = batch_to_tensors([w[None, :-1] for w in windows])
+        y, _ = batch_to_tensors([w[1:] for w in windows], dtype=np.int64)
+        if lengths is not None:
+            y[torch.arange(y.shape[1])[None, :] >= lengths[:, None]] = _IGNORE
+        return X, y, np.asarray(owner)
 
     def _fit_vocabulary(self, seqs):
         counts = np.bincount(np.concatenate(seqs), minlength=self.n_tokens_)
@@ -380,9 +295,7 @@ class NoteLSTMGenerator(PresetMixin, DensityMixin, BaseNeuralEstimator):
         -------
         self : object
         """
-        seqs = _validate_tokens(self, X, reset=True)
-        self.n_tokens_ = _vocabulary_size(self, seqs)
-        self.start_probs_ = _start_distribution(seqs, self.n_tokens_)
+        seqs = fit_token_statistics(self, X)
         if self.hidden_size is None:
             width = 2 ** round(np.log2(8 * np.sqrt(self.n_tokens_)))
             self.hidden_size_ = int(np.clip(width, 64, 256))
@@ -391,36 +304,24 @@ class NoteLSTMGenerator(PresetMixin, DensityMixin, BaseNeuralEstimator):
         self._fit_vocabulary(seqs)
         Xw, yw, owner = self._windows([self.token_map_[ids] for ids in seqs])
         # whole sequences are held out: their windows would overlap training ones
-        split = held_out_split(owner, len(seqs), self.validation_fraction, self._seed())
         self._fit_net(
-            lambda: self.make_module(self.n_classes_),
-            SequenceDataset(Xw, None, yw),
-            train_split=split,
+            SequenceDataset(Xw, None, yw), n_channels=1, n_outputs=self.n_classes_, groups=owner
         )
         return self
 
     def _log_probs(self, seqs):
         """Per sequence, log p(token_t | tokens before t) for t = 1 .. n - 1."""
-        module = self.net_.module_
-        device = next(module.parameters()).device
-        order = np.argsort([len(s) for s in seqs])
-        results = [None] * len(seqs)
         rare_class = self.n_classes_ - 1 if self.n_rare_ else -1
         penalty = np.log(self.n_rare_) if self.n_rare_ else 0.0
-        with inference(module):
-            for start in range(0, len(seqs), self.batch_size):
-                idx = order[start : start + self.batch_size]
-                longest = max(len(seqs[i]) for i in idx)
-                ids = np.zeros((len(idx), longest), dtype=np.int64)
-                for row, i in enumerate(idx):
-                    ids[row, : len(seqs[i])] = self.token_map_[seqs[i]]
-                logits, _ = module.step(torch.from_numpy(ids).to(device))
-                logp = torch.log_softmax(logits.double(), dim=-1).cpu().numpy()
-                for row, i in enumerate(idx):
-                    n = len(seqs[i])
-                    target = ids[row, 1:n]
-                    lp = logp[row, np.arange(n - 1), target]
-                    results[i] = lp - penalty * (target == rare_class)
+        classes = [self.token_map_[ids] for ids in seqs]
+        logp = self._predict_batches(
+            *batch_to_tensors(classes, dtype=np.int64), forward=_next_log_probs
+        )
+        results = []
+        for target, lp in zip(classes, logp, strict=True):
+            target = target[1:]
+            lp = lp[np.arange(len(target)), target].numpy()
+            results.append(lp - penalty * (target == rare_class))
         return results
 
     def score_samples(self, X):
@@ -541,212 +442,7 @@ class NoteLSTMGenerator(PresetMixin, DensityMixin, BaseNeuralEstimator):
         return tags
 
 
-NoteLSTMGenerator.__doc__ = NoteLSTMGenerator.__doc__.replace(
-    "{training}",
-    training_params_doc(
-        split="whole training sequences, at least one kept for training",
-        **NoteLSTMGenerator._defaults,
-    ),
-).replace("{references}", _ZONG.strip())
-
-
-class NGramTokenGenerator(DensityMixin, BaseEstimator):
-    """n-gram model of token sequences with additive (Laplace) smoothing.
-
-    The baseline for :class:`NoteLSTMGenerator`, with the same face:
-    ``order=1`` is the unigram model, ``order=2`` the bigram model, and so on.
-    A token is predicted from the ``order - 1`` tokens before it (fewer near a
-    sequence's start)::
-
-        p(x | context) = (count(context, x) + alpha) / (count(context) + alpha * n_tokens_)
-
-    Parameters
-    ----------
-    order : int, default=2
-    alpha : float, default=1.0
-        Additive smoothing (1 is add-one); must be positive so that unseen
-        tokens keep a finite likelihood.
-    n_tokens : int, default=None
-        Vocabulary size; ``None`` is the largest id seen in ``fit`` plus one.
-    random_state : int, RandomState instance or None, default=None
-        Seeds :meth:`sample` when it gets none.
-
-    Attributes
-    ----------
-    n_tokens_ : int
-    counts_ : list of dict
-        ``counts_[k][context]`` holds the next-token counts after each context
-        of ``k`` tokens (a tuple), ``k = 0 .. order - 1``.
-    start_probs_ : ndarray of shape (n_tokens_,)
-    n_channels_in_ : int
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skmusic.generation import NGramTokenGenerator
-    >>> X = [np.tile([1, 2, 3], 5)] * 4
-    >>> bigram = NGramTokenGenerator(order=2, alpha=0.01).fit(X)
-    >>> bigram.sample(6, prompt=[1], random_state=0)[0, 0].tolist()
-    [2, 3, 1, 2, 3, 1]
-    """
-
-    _parameter_constraints: ClassVar[dict] = {
-        "order": [Interval(Integral, 1, None, closed="left")],
-        "alpha": [Interval(Real, 0, None, closed="neither")],
-        "n_tokens": [Interval(Integral, 1, None, closed="left"), None],
-        "random_state": ["random_state"],
-    }
-
-    def __init__(self, order=2, *, alpha=1.0, n_tokens=None, random_state=None):
-        self.order = order
-        self.alpha = alpha
-        self.n_tokens = n_tokens
-        self.random_state = random_state
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
-        """Count the n-grams of token sequences.
-
-        Parameters
-        ----------
-        X : token sequences, as in :meth:`NoteLSTMGenerator.fit`
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : object
-        """
-        seqs = _validate_tokens(self, X, reset=True)
-        self.n_tokens_ = _vocabulary_size(self, seqs)
-        self.start_probs_ = _start_distribution(seqs, self.n_tokens_)
-        counts = [{} for _ in range(self.order)]
-        for ids in seqs:
-            ids = ids.tolist()
-            for t in range(1, len(ids)):
-                for k in range(min(self.order - 1, t) + 1):
-                    ctx = tuple(ids[t - k : t])
-                    table = counts[k].setdefault(ctx, Counter())
-                    table[ids[t]] += 1
-        self.counts_ = counts
-        return self
-
-    def _next_log_probs(self, history):
-        k = min(self.order - 1, len(history))
-        ctx = tuple(history[len(history) - k :]) if k else ()
-        table = self.counts_[k].get(ctx, Counter())
-        counts = np.full(self.n_tokens_, self.alpha, dtype=float)
-        if table:
-            counts[list(table)] += list(table.values())
-        return np.log(counts) - np.log(counts.sum())
-
-    def _log_probs(self, ids):
-        ids = ids.tolist()
-        out = np.empty(len(ids) - 1)
-        for t in range(1, len(ids)):
-            k = min(self.order - 1, t)
-            table = self.counts_[k].get(tuple(ids[t - k : t]), Counter())
-            total = sum(table.values()) + self.alpha * self.n_tokens_
-            out[t - 1] = np.log(table.get(ids[t], 0) + self.alpha) - np.log(total)
-        return out
-
-    def score_samples(self, X):
-        """Mean log-likelihood per predicted token of every sequence.
-
-        Parameters
-        ----------
-        X : token sequences
-
-        Returns
-        -------
-        scores : ndarray of shape (n_sequences,)
-        """
-        check_is_fitted(self)
-        seqs = _validate_tokens(self, X, reset=False)
-        _check_known(seqs, self.n_tokens_)
-        return np.array([self._log_probs(ids).mean() for ids in seqs])
-
-    def score(self, X, y=None):
-        """Mean log-likelihood per predicted token (all but each sequence's first).
-
-        Parameters
-        ----------
-        X : token sequences
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        score : float
-        """
-        check_is_fitted(self)
-        seqs = _validate_tokens(self, X, reset=False)
-        _check_known(seqs, self.n_tokens_)
-        return float(np.concatenate([self._log_probs(ids) for ids in seqs]).mean())
-
-    def perplexity(self, X):
-        """``exp(-score(X))``."""
-        return float(np.exp(-self.score(X)))
-
-    def sample(self, n_steps=100, *, n_samples=1, prompt=None, temperature=1.0, random_state=None):
-        """Draw token sequences; parameters and output as :meth:`NoteLSTMGenerator.sample`."""
-        check_is_fitted(self)
-        n_steps = check_positive_int("n_steps", n_steps)
-        n_samples = check_positive_int("n_samples", n_samples)
-        temperature = check_temperature(temperature)
-        rng = check_random_state(self.random_state if random_state is None else random_state)
-        out = np.empty((n_samples, n_steps), dtype=np.int64)
-        for i in range(n_samples):
-            if prompt is None:
-                history = [int(_draw(rng, self.start_probs_[None])[0])]
-                out[i, 0] = history[0]
-                first = 1
-            else:
-                history = _prompt_ids(prompt, self.n_tokens_).tolist()
-                first = 0
-            for t in range(first, n_steps):
-                logits = self._next_log_probs(history) / temperature
-                probs = np.exp(logits - logsumexp(logits))
-                token = int(_draw(rng, probs[None])[0])
-                out[i, t] = token
-                history.append(token)
-        return out[:, np.newaxis, :]
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.categorical = True
-        tags.input_tags.positive_only = True
-        tags.input_tags.three_d_array = True
-        tags.input_tags.allow_nan = False
-        return tags
-
-
-def write_tokens_midi(ids, tokenizer, path, *, bpm=120.0):
-    """Write one token sequence as a MIDI file a notation program opens.
-
-    The ids are decoded with the fitted tokenizer's ``decode`` (durations and
-    rests kept as the tokens carry them) and written with
-    :func:`skmusic.io.write_midi`.
-
-    Parameters
-    ----------
-    ids : array-like of int of shape (n_tokens,) or (1, n_tokens)
-        E.g. ``generator.sample(200)[0]``.
-    tokenizer : skmusic.features.NoteTokenizer
-        The fitted tokenizer that made the generator's training ids.
-    path : str or path-like
-    bpm : float, default=120.0
-
-    Returns
-    -------
-    path : str
-    """
-    from ..io import write_midi
-
-    notes = tokenizer.decode(ids)
-    if notes.shape[0] == 0:
-        raise ValueError(
-            "The token sequence decodes to no notes (only rests or unknown tokens); "
-            "sample more steps."
-        )
-    return write_midi(notes, path, bpm=bpm)
+def _next_log_probs(module, ids, lengths=None):
+    """log p of every next token after each prefix of ``ids`` (batch, time)."""
+    logits, _ = module.step(ids)
+    return torch.log_softmax(logits.double(), dim=-1)

@@ -10,35 +10,14 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ..nn.base import (
-    BaseNeuralEstimator,
-    SequenceDataset,
-    inference,
-    training_params_doc,
-)
+from ..nn.base import BaseNeuralEstimator, PresetMixin, fill_doc
+from ..nn.data import SequenceDataset, inference
 from ..nn.generative import ConvBiGRUWaveNet, ConvLSTMForecastNet
-from ..utils.validation import validate_batch
-from ._base import (
-    PresetMixin,
-    check_dense_batch,
-    check_min_length,
-    check_positive_int,
-    check_temperature,
-    held_out_split,
-    regression_windows,
-    validate_prompt,
-)
+from ..nn.preprocessing import channel_stats, normalize_batch
+from ..utils.validation import check_positive_int, settle_input
+from ._base import check_temperature, regression_windows, validate_prompt
 
 __all__ = ["SequenceForecaster", "WaveformGenerator"]
-
-_SPLIT = "whole training sequences, at least one kept for training"
-
-
-def _doc(cls):
-    cls.__doc__ = cls.__doc__.replace(
-        "{training}", training_params_doc(split=_SPLIT, **cls._defaults)
-    )
-    return cls
 
 
 class _WindowGenerator(BaseNeuralEstimator):
@@ -62,22 +41,15 @@ class _WindowGenerator(BaseNeuralEstimator):
     def _check_params(self):
         pass
 
-    def _validate_X(self, X, *, reset):
-        check_dense_batch(self, X)
-        batch = validate_batch(self, X, reset=reset)
-        check_min_length(X, batch, *self._min_timesteps())
-        if reset:
-            self._check_n_channels(batch[0].shape[0])
-        return batch
+    def _build_module(self, n_channels, n_outputs):
+        return self.make_module(n_channels)
 
     def _fit_scaling(self, batch):
-        flat = np.concatenate([s for s in batch], axis=1).astype(np.float64)
-        self.mean_ = flat.mean(axis=1)
-        std = flat.std(axis=1)
-        self.scale_ = np.where(std > 0, std, 1.0)
+        self.mean_, self.scale_ = channel_stats(batch)
 
     def _scaled(self, arr):
-        return (arr - self.mean_[:, None]) / self.scale_[:, None]
+        """``arr`` of shape (..., n_channels, n_timesteps) in the network's units."""
+        return normalize_batch(arr, "channel", mean=self.mean_, scale=self.scale_)
 
     def _training_data(self, scaled):
         """(dataset, owner): the training windows and the sequence of each."""
@@ -107,24 +79,15 @@ class _WindowGenerator(BaseNeuralEstimator):
         self._check_params()
         batch = self._validate_X(X, reset=True)
         self._fit_scaling(batch)
-        scaled = [self._scaled(s.astype(np.float64)) for s in batch]
-        dataset, owner = self._training_data(scaled)
-        split = held_out_split(owner, len(batch), self.validation_fraction, self._seed())
-        self._fit_net(lambda: self.make_module(self.n_channels_in_), dataset, train_split=split)
+        dataset, owner = self._training_data([self._scaled(s) for s in batch])
+        # whole sequences are held out: their windows overlap
+        self._fit_net(dataset, n_channels=self.n_channels_in_, n_outputs=self.horizon, groups=owner)
         return self
 
     def _predict_scaled(self, windows):
         """Network outputs for scaled windows ``(n, C, width)``, scaled units."""
-        module = self.net_.module_
-        device = next(module.parameters()).device
-        outs = []
-        with inference(module):
-            for start in range(0, len(windows), self.batch_size):
-                xb = torch.from_numpy(
-                    np.ascontiguousarray(windows[start : start + self.batch_size], np.float32)
-                )
-                outs.append(module(xb.to(device)).double().cpu().numpy())
-        return np.concatenate(outs)
+        X = torch.from_numpy(np.ascontiguousarray(windows, np.float32))
+        return self._predict_batches(X).double().numpy()
 
     def _errors(self, X):
         """Per sequence, the squared errors of predicting every ``horizon``
@@ -133,7 +96,7 @@ class _WindowGenerator(BaseNeuralEstimator):
         batch = self._validate_X(X, reset=False)
         errors = []
         for seq in batch:
-            scaled = self._scaled(seq.astype(np.float64))
+            scaled = self._scaled(seq)
             inputs, targets = regression_windows([scaled], self.width, self.horizon, self.horizon)
             pred = self._predict_scaled(inputs)
             diff = (pred - targets) * self.scale_[None, :, None]
@@ -197,9 +160,9 @@ class _WindowGenerator(BaseNeuralEstimator):
         y : ndarray of shape (n_sequences, n_channels, horizon)
         """
         check_is_fitted(self, "net_")
-        check_dense_batch(self, X)
+        settle_input(X, type(self).__name__)  # a lone 1D array is no batch
         prompts, _ = validate_prompt(self, X, min_length=self.width, what=f"width={self.width}")
-        windows = np.stack([self._scaled(p[:, -self.width :].astype(np.float64)) for p in prompts])
+        windows = np.stack([self._scaled(p[:, -self.width :]) for p in prompts])
         pred = self._predict_scaled(windows)
         return pred * self.scale_[None, :, None] + self.mean_[None, :, None]
 
@@ -223,7 +186,7 @@ class _WindowGenerator(BaseNeuralEstimator):
         check_is_fitted(self, "net_")
         n_steps = check_positive_int("n_steps", n_steps)
         prompts, one = self._prompts(prompt)
-        windows = np.stack([self._scaled(p[:, -self.width :].astype(np.float64)) for p in prompts])
+        windows = np.stack([self._scaled(p[:, -self.width :]) for p in prompts])
         steps = []
         done = 0
         while done < n_steps:
@@ -237,19 +200,7 @@ class _WindowGenerator(BaseNeuralEstimator):
         return out[0] if one else out
 
 
-_CHEN_WANG = """
-    .. [1] S. Chen and Y. Wang, "Convolutional Recurrent Music Sequence
-       Classification and Generation", MIT course project report (undated;
-       cites work up to 2019)."""
-
-_DOYLE_LOPEZ = """
-    .. [1] L. Doyle and R. A. Lopez, "Genre Classification and Generation of
-       Music Samples via Neural Networks", course project report (undated).
-    .. [2] A. van den Oord et al., "WaveNet: A Generative Model for Raw Audio",
-       arXiv:1609.03499, 2016 (the 8-bit mu-law categorical output)."""
-
-
-@_doc
+@fill_doc
 class SequenceForecaster(_WindowGenerator):
     """Conv1D + LSTM forecaster of a note-feature sequence.
 
@@ -292,7 +243,9 @@ class SequenceForecaster(_WindowGenerator):
 
     References
     ----------
-    {references}
+    .. [1] S. Chen and Y. Wang, "Convolutional Recurrent Music Sequence
+       Classification and Generation", MIT course project report (undated;
+       cites work up to 2019).
 
     Examples
     --------
@@ -308,7 +261,6 @@ class SequenceForecaster(_WindowGenerator):
     True
     """
 
-    _defaults: ClassVar[dict] = {"max_epochs": 50, "batch_size": 64, "lr": 0.003, "patience": 10}
     _parameter_constraints: ClassVar[dict] = {
         **BaseNeuralEstimator._parameter_constraints,
         "width": [Interval(Integral, 1, None, closed="left")],
@@ -388,8 +340,6 @@ class SequenceForecaster(_WindowGenerator):
         )
 
 
-SequenceForecaster.__doc__ = SequenceForecaster.__doc__.replace("{references}", _CHEN_WANG.strip())
-
 _MU = 255  # 8-bit mu-law: 256 classes
 
 
@@ -397,8 +347,18 @@ def _mulaw_ids(scaled):
     """Class ids 0..255 (float32) of audio in [-1, 1]."""
     import librosa
 
-    q = librosa.mu_compress(np.clip(scaled, -1.0, 1.0), mu=_MU, quantize=True)
+    # in float64: in float32, librosa rounds a full-scale sample into level 256
+    scaled = np.clip(np.asarray(scaled, dtype=np.float64), -1.0, 1.0)
+    q = librosa.mu_compress(scaled, mu=_MU, quantize=True)
     return (q + (_MU + 1) // 2).astype(np.float32)
+
+
+def _next_sample_log_likelihood(module, windows, lengths=None):
+    """log p of the true next samples of ``windows`` (context, then the targets)."""
+    logp = torch.log_softmax(module(windows).double(), dim=1)
+    horizon = logp.shape[-1]
+    target = windows[:, 0, -horizon:].long()
+    return logp.gather(1, target[:, None])[:, 0]
 
 
 def _mulaw_audio(ids):
@@ -410,7 +370,7 @@ def _mulaw_audio(ids):
     )
 
 
-@_doc
+@fill_doc
 class WaveformGenerator(PresetMixin, _WindowGenerator):
     """Raw-waveform generator: Conv1D, a bidirectional GRU, and a sampled output.
 
@@ -481,7 +441,10 @@ class WaveformGenerator(PresetMixin, _WindowGenerator):
 
     References
     ----------
-    {references}
+    .. [1] L. Doyle and R. A. Lopez, "Genre Classification and Generation of
+       Music Samples via Neural Networks", course project report (undated).
+    .. [2] A. van den Oord et al., "WaveNet: A Generative Model for Raw Audio",
+       arXiv:1609.03499, 2016 (the 8-bit mu-law categorical output).
 
     Examples
     --------
@@ -499,7 +462,6 @@ class WaveformGenerator(PresetMixin, _WindowGenerator):
     True
     """
 
-    _defaults: ClassVar[dict] = {"max_epochs": 50, "batch_size": 32, "lr": 0.003, "patience": 5}
     _presets: ClassVar[dict] = {
         "gtzan": {
             "width": 9000,
@@ -645,21 +607,13 @@ class WaveformGenerator(PresetMixin, _WindowGenerator):
         """Per sequence, log p of every sample after the first ``width``."""
         check_is_fitted(self, "net_")
         batch = self._validate_X(X, reset=False)
-        module = self.net_.module_
-        device = next(module.parameters()).device
         out = []
-        with inference(module):
-            for seq in batch:
-                ids = _mulaw_ids(self._scaled(seq.astype(np.float64)))
-                inputs, targets = regression_windows([ids], self.width, self.horizon, self.horizon)
-                windows = np.concatenate([inputs, targets], axis=2)
-                logps = []
-                for start in range(0, len(windows), self.batch_size):
-                    xb = torch.from_numpy(windows[start : start + self.batch_size]).to(device)
-                    logp = torch.log_softmax(module(xb).double(), dim=1)
-                    target = xb[:, 0, -self.horizon :].long()
-                    logps.append(logp.gather(1, target[:, None])[:, 0].cpu().numpy())
-                out.append(np.concatenate(logps).ravel())
+        for seq in batch:
+            ids = _mulaw_ids(self._scaled(seq))
+            inputs, targets = regression_windows([ids], self.width, self.horizon, self.horizon)
+            windows = torch.from_numpy(np.concatenate([inputs, targets], axis=2))
+            logp = self._predict_batches(windows, forward=_next_sample_log_likelihood)
+            out.append(logp.numpy().ravel())
         return out
 
     def score_samples(self, X):
@@ -716,7 +670,7 @@ class WaveformGenerator(PresetMixin, _WindowGenerator):
         if self.output == "mse":
             return super().predict(X)
         check_is_fitted(self, "net_")
-        check_dense_batch(self, X)
+        settle_input(X, type(self).__name__)  # a lone 1D array is no batch
         prompts, _ = validate_prompt(self, X, min_length=self.width, what=f"width={self.width}")
         return self._roll(prompts, self.horizon, temperature=1e-6, random_state=0)
 
@@ -726,9 +680,7 @@ class WaveformGenerator(PresetMixin, _WindowGenerator):
         rng = check_random_state(random_state)
         gen = torch.Generator(device=device)
         gen.manual_seed(int(rng.randint(np.iinfo(np.int32).max)))
-        ids = np.stack(
-            [_mulaw_ids(self._scaled(p[:, -self.width :].astype(np.float64))) for p in prompts]
-        )
+        ids = np.stack([_mulaw_ids(self._scaled(p[:, -self.width :])) for p in prompts])
         window = torch.from_numpy(ids).to(device)
         steps, done = [], 0
         with inference(module):
@@ -779,6 +731,3 @@ class WaveformGenerator(PresetMixin, _WindowGenerator):
         state = self.random_state if random_state is None else random_state
         audio = self._roll(prompts, n_out, temperature=temperature, random_state=state)
         return audio[0] if one else audio
-
-
-WaveformGenerator.__doc__ = WaveformGenerator.__doc__.replace("{references}", _DOYLE_LOPEZ.strip())

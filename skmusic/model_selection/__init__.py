@@ -9,6 +9,10 @@ compare_models
     and 2 side by side.
 one_search, table_from_search
     The same competition as one GridSearchCV that swaps the model step.
+fit_generation, sample_generation
+    The workflow of ``skmusic generate``: split pieces, tokenize them (a
+    preset), fit a generator and a tuned baseline, score both on the held-out
+    pieces; sample a new piece.
 search_space, make_study, optimize_study, optuna_search
     Optuna search spaces per model; studies in SQLite (or any RDB URL) that
     resume after a crash and can be shared by workers on several machines.
@@ -29,6 +33,13 @@ from ._compare import (
     out_of_fold,
     table_from_search,
 )
+from ._generation import (
+    GENERATION_KINDS,
+    TOKENIZER_PRESETS,
+    NotEnoughDataError,
+    fit_generation,
+    sample_generation,
+)
 from ._optuna import DEFAULT_STORAGE, make_study, optimize_study, optuna_search, search_space
 
 __all__ = [
@@ -40,6 +51,11 @@ __all__ = [
     "one_search",
     "table_from_search",
     "out_of_fold",
+    "fit_generation",
+    "sample_generation",
+    "NotEnoughDataError",
+    "GENERATION_KINDS",
+    "TOKENIZER_PRESETS",
     "search_space",
     "make_study",
     "optimize_study",

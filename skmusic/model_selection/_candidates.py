@@ -30,6 +30,7 @@ from ..nn import (
     SpectrogramCNNClassifier,
 )
 from ..nn.notes import NOTE_NETWORK_FEATURES
+from ..utils.windows import check_window
 from ._minirocket import _MiniRocketFeatures, minirocket_backend
 
 __all__ = [
@@ -67,6 +68,9 @@ DATA_KINDS = ("symbolic", "audio")
 SYMBOLIC_ONLY = ("ngram_events", "minirocket", "note_network")
 # Candidates that need an optional package, left out where it is missing unless named.
 OPTIONAL = {"minirocket": ("sktime or aeon", minirocket_backend)}
+
+# The networks' standard slicing per kind, (width, hop): 50% overlap.
+_STANDARD_SLICES = {"symbolic": (64, 32), "audio": (86, 43)}
 
 # Note series the networks read: four rows per note (melody line on top).
 NOTE_FEATURES = ("pitch", "interval", "duration", "ioi")
@@ -262,9 +266,15 @@ def make_candidates(
         ``"classical"`` or ``"deep"`` for a whole family; ``None`` keeps all.
     quick : bool, default=False
         Smaller grids of the classical models, fewer epochs of the networks.
-    width, hop : int, default=None
-        Slice width and hop of the networks: notes for scores (default 64 and
-        32), mel frames for audio (default 86, about 2 s, and 43).
+    width : int, default=None
+        Slice width of the networks: notes for scores, mel frames for audio.
+        ``None``: the standard slicing, 64 notes with hop 32 for scores, 86
+        mel frames (about 2 s) with hop 43 for audio (50% overlap).
+    hop : int, default=None
+        Timesteps between slice starts. ``None``: the standard hop when
+        ``width`` is ``None`` too; else ``width`` (no overlap), what
+        ``hop=None`` means everywhere in skmusic
+        (:mod:`skmusic.utils.windows`).
     max_epochs : int, default=None
         Upper bound on the epochs of every network (early stopping usually
         ends sooner); ``None``: 30 with ``quick``, else the networks' default.
@@ -295,9 +305,9 @@ def make_candidates(
         raise ValueError(f"Unknown data kind {kind!r}; choose one of {list(DATA_KINDS)}.")
     names = resolve_models(models)
     if width is None:
-        width = 64 if kind == "symbolic" else 86
-    if hop is None:
-        hop = width // 2
+        width, standard_hop = _STANDARD_SLICES[kind]
+        hop = standard_hop if hop is None else hop
+    width, hop = check_window(width, hop)  # hop=None: width, as everywhere
     out = []
     named = set(resolve_models(models)) if models is not None else set()
     for name in names:

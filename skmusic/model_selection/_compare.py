@@ -62,7 +62,7 @@ def _frame(rows):
     return table
 
 
-def out_of_fold(estimator, X, y, *, cv, n_jobs=None):
+def out_of_fold(estimator, X, y, *, cv, scoring=None, n_jobs=None):
     """Fit ``estimator`` on every training fold; predict each held-out fold.
 
     Parameters
@@ -72,12 +72,16 @@ def out_of_fold(estimator, X, y, *, cv, n_jobs=None):
     y : array-like of shape (n_songs,)
     cv : CV splitter or int
         Song-level folds.
+    scoring : str or callable, default=None
+        How each held-out fold is scored (as in
+        :func:`~sklearn.model_selection.cross_validate`); ``None``: the
+        estimator's own ``score`` (accuracy for a classifier).
     n_jobs : int, default=None
 
     Returns
     -------
     result : Bunch
-        ``scores`` (accuracy per fold), ``fit_time`` per fold, ``y_pred``
+        ``scores`` (``scoring`` per fold), ``fit_time`` per fold, ``y_pred``
         (each song predicted by the model that did not see it),
         ``estimators`` (the fitted fold models, e.g. for training curves).
     """
@@ -88,6 +92,7 @@ def out_of_fold(estimator, X, y, *, cv, n_jobs=None):
         X,
         y,
         cv=cv,
+        scoring=scoring,
         n_jobs=n_jobs,
         return_estimator=True,
         return_indices=True,
@@ -288,10 +293,12 @@ class CandidateResult:
         }
 
 
-def _with_details(result, X, y, folds, n_jobs, keep_predictions):
+def _with_details(result, X, y, folds, scoring, n_jobs, keep_predictions):
     """``result`` with out-of-fold predictions of its best setting, when asked."""
     if keep_predictions and result.details is None:
-        result.details = out_of_fold(result.best_estimator(), X, y, cv=folds, n_jobs=n_jobs)
+        result.details = out_of_fold(
+            result.best_estimator(), X, y, cv=folds, scoring=scoring, n_jobs=n_jobs
+        )
     return result
 
 
@@ -300,7 +307,8 @@ def _run_single(cand, X, y, folds, *, scoring, n_jobs, keep_predictions):
     params = {k: v[0] for k, v in cand.param_grid.items()}
     est = clone(cand.estimator).set_params(**params)
     if keep_predictions:
-        details = out_of_fold(est, X, y, cv=folds, n_jobs=n_jobs)
+        # the table's score is ``scoring``, whichever path computes it
+        details = out_of_fold(est, X, y, cv=folds, scoring=scoring, n_jobs=n_jobs)
         scores, fit_times = details.scores, details.fit_time
     else:
         details = None
@@ -338,7 +346,7 @@ def _run_grid(cand, X, y, folds, *, scoring, n_jobs, keep_predictions):
         len(results["params"]),
         search=search,
     )
-    return _with_details(result, X, y, folds, n_jobs, keep_predictions)
+    return _with_details(result, X, y, folds, scoring, n_jobs, keep_predictions)
 
 
 def _run_optuna(
@@ -389,7 +397,7 @@ def _run_optuna(
         len(search.trials_),
         search=search,
     )
-    return _with_details(result, X, y, folds, n_jobs, keep_predictions)
+    return _with_details(result, X, y, folds, scoring, n_jobs, keep_predictions)
 
 
 _ENGINES = {"single": _run_single, "grid": _run_grid, "optuna": _run_optuna}

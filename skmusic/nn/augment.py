@@ -22,6 +22,8 @@ from numbers import Integral, Real
 import numpy as np
 import torch
 
+from ..utils.validation import check_positive_int
+
 __all__ = ["RandomTranspose", "RandomCrop", "bind_augmenters"]
 
 
@@ -95,8 +97,7 @@ class RandomTranspose:
                 f"{self.pitch_class_channels!r} must index the input's {n_channels} "
                 "channel(s), at least one of them, none in both."
             )
-        if not isinstance(self.max_shift, Integral) or self.max_shift < 1:
-            raise ValueError(f"max_shift must be a positive integer, got {self.max_shift!r}.")
+        check_positive_int("max_shift", self.max_shift)
         base = np.zeros((1, n_channels, 2), dtype=np.float32)
         shifted = base.copy()
         shifted[:, list(channels)] += 1.0

@@ -1,12 +1,14 @@
 """NoteNetworkClassifier: a network that reads whole songs of notes, categories embedded."""
 
+import inspect
 from numbers import Integral, Real
 
 import numpy as np
 import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from .base import BaseNeuralClassifier, training_params_doc
+from ._docs import SHARED
+from .base import BaseNeuralClassifier
 from .note_modules import NoteNetwork
 from .preprocessing import CategoryVocabulary, resolve_categorical
 
@@ -205,14 +207,11 @@ class NoteNetworkClassifier(BaseNeuralClassifier):
             return batch.astype(np.float32, copy=False)
         return [np.asarray(seq, dtype=np.float32) for seq in batch]
 
-    def _make_net(self, module, **kwargs):
+    def _fit_net(self, dataset, **kwargs):
         if self.max_train_notes is not None:
             inner = kwargs.get("iterator_train__augment")
             kwargs["iterator_train__augment"] = RandomWindow(self.max_train_notes, then=inner)
-        return super()._make_net(module, **kwargs)
-
-    def _module_channels(self):
-        return self.n_channels_in_
+        return super()._fit_net(dataset, **kwargs)
 
     def make_module(self, n_channels, n_outputs):
         """The torch module these parameters describe (untrained; after ``fit``).
@@ -282,6 +281,19 @@ def _row_values(batch, row):
     return np.concatenate([seq[row] for seq in batch])
 
 
+def _training_doc(cls):
+    """The shared training parameters' text (``normalize`` and ``augment`` are the class's own)."""
+    params = inspect.signature(cls.__init__).parameters
+    text = "".join(
+        SHARED[name].format(
+            default=repr(p.default) if not isinstance(p.default, str) else f'"{p.default}"'
+        )
+        for name, p in params.items()
+        if name in SHARED and name not in ("normalize", "augment")
+    )
+    return text.replace("{split}", cls._split_doc)
+
+
 NoteNetworkClassifier.__doc__ = NoteNetworkClassifier.__doc__.replace(
-    "{training}", training_params_doc()
+    "{training}", _training_doc(NoteNetworkClassifier)
 )

@@ -33,7 +33,7 @@ from sklearn.utils import get_tags
 
 __all__ = [
     "all_estimators",
-    "tested_estimators",
+    "instances_to_check",
     "expected_failed_checks",
     "path_estimator_checks",
     "INIT_PARAMS",
@@ -228,7 +228,7 @@ def _instantiate(cls):
     return cls(**params)
 
 
-def tested_estimators():
+def instances_to_check():
     """An instance of every public estimator, built with :data:`INIT_PARAMS`.
 
     Returns

@@ -32,6 +32,8 @@ __all__ = [
     "batch_layout",
     "batch_lengths",
     "check_batch",
+    "check_positive_int",
+    "check_sizes",
     "check_min_length",
     "is_tabular",
     "restore_layout",
@@ -437,3 +439,49 @@ def batch_lengths(batch):
     if isinstance(batch, np.ndarray):
         return np.full(batch.shape[0], batch.shape[-1], dtype=int)
     return np.array([s.shape[-1] for s in batch], dtype=int)
+
+
+def check_positive_int(name, value, *, allow_none=False):
+    """``value`` as a positive int (``None`` passes with ``allow_none``), else a ValueError.
+
+    The one positive-integer check of skmusic.
+
+    Examples
+    --------
+    >>> from skmusic.utils.validation import check_positive_int
+    >>> check_positive_int("n_steps", 3)
+    3
+    >>> check_positive_int("n_steps", 0)
+    Traceback (most recent call last):
+    ...
+    ValueError: n_steps must be a positive integer, got 0.
+    """
+    if value is None and allow_none:
+        return None
+    if not isinstance(value, Integral) or isinstance(value, bool) or value < 1:
+        raise ValueError(
+            f"{name} must be a positive integer{' or None' if allow_none else ''}, got {value!r}."
+        )
+    return int(value)
+
+
+def check_sizes(name, value, *, allow_empty=False):
+    """A positive int or a sequence of them, as a tuple; else a ValueError.
+
+    Examples
+    --------
+    >>> from skmusic.utils.validation import check_sizes
+    >>> check_sizes("dense", 8), check_sizes("dense", (), allow_empty=True)
+    ((8,), ())
+    """
+    values = (value,) if isinstance(value, Integral) else value
+    try:
+        values = tuple(values)
+        if not values and not allow_empty:
+            raise ValueError
+        return tuple(check_positive_int(name, v) for v in values)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"{name} must be a positive integer or a sequence of positive integers"
+            f"{' (may be empty)' if allow_empty else ''}, got {value!r}."
+        ) from None

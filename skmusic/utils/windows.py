@@ -12,10 +12,10 @@ left are fewer than a window, is the ``tail``:
   sequence of at most ``width`` timesteps gives one window, starting at 0).
 """
 
-from numbers import Integral
-
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
+
+from .validation import check_positive_int
 
 __all__ = ["check_window", "n_windows", "sliding_windows", "window_starts"]
 
@@ -31,12 +31,9 @@ def check_window(width, hop=None):
     >>> check_window(8), check_window(8, 2)
     ((8, 8), (8, 2))
     """
-    if not isinstance(width, Integral) or isinstance(width, bool) or width < 1:
-        raise ValueError(f"width must be a positive integer, got {width!r}.")
-    hop = width if hop is None else hop
-    if not isinstance(hop, Integral) or isinstance(hop, bool) or hop < 1:
-        raise ValueError(f"hop must be a positive integer or None, got {hop!r}.")
-    return int(width), int(hop)
+    width = check_positive_int("width", width)
+    hop = check_positive_int("hop", hop, allow_none=True)
+    return width, width if hop is None else hop
 
 
 def window_starts(length, width, hop, *, tail="drop"):
