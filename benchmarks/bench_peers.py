@@ -14,11 +14,14 @@ Data:
   split: BasicMotions (6 channels, 100 steps), PLAID (1 channel, unequal lengths 100-1344),
   OSULeaf (427 steps), ArrowHead (251 steps). Each series is a ``(n_channels, n_timesteps)``
   array; the classical models read ``SequenceStats`` (mean, std, min, max per channel).
-- two music sets of the music21 corpus, cross-validated by song (``StratifiedKFold``,
-  shuffled, ``random_state=0``): ``load_corpus("composers")`` (5 folds) and
-  ``load_corpus("folk")`` (3 folds). The networks and MiniRocket read note series
-  (:func:`note_series`); the networks through :func:`music_network_model`. The classical
-  models read ``ScoreFeatures``.
+- three music sets of the music21 corpus, cross-validated by song (``StratifiedKFold``,
+  shuffled, ``random_state=0``): ``load_corpus("composers")`` (5 folds),
+  ``load_corpus("folk")`` (3 folds) and ``tunes`` (3 folds; three ABC tune books,
+  :data:`TUNES`, added by issue 18 as a task nobody tuned on). The networks and MiniRocket
+  read note series (:func:`note_series`); the networks through :func:`music_network_model`
+  (the note network in its own categorical representation, whole songs). The random forest
+  and SVM read ``ScoreFeatures``; the n-gram event classifier (``ngram``,
+  :func:`ngram_event_classifier`) reads linked melodic viewpoint tokens.
 
 Every fit is timed and scored on its test split, and appended to a CSV as soon as it ends,
 so a run that is cut short keeps its rows; an error becomes the row's result
@@ -56,17 +59,31 @@ from sklearn.svm import SVC
 
 from skmusic.datasets import load_corpus
 from skmusic.ensemble import VotingSliceClassifier
-from skmusic.features import NoteSequence, ScoreFeatures, SequenceStats
+from skmusic.features import MelodicViewpoints, NoteSequence, ScoreFeatures, SequenceStats
+from skmusic.generation import ClassConditionalGenerator, NGramTokenGenerator
 from skmusic.model_selection._candidates import NOTE_FEATURES
+from skmusic.nn import NoteNetworkClassifier
+from skmusic.nn.notes import NOTE_NETWORK_FEATURES
 from skmusic.utils.estimator_checks import all_estimators
 
 SERIES_SETS = ("BasicMotions", "PLAID", "OSULeaf", "ArrowHead")
-MUSIC_SETS = ("composers", "folk")
+MUSIC_SETS = ("composers", "folk", "tunes")
 DATASETS = SERIES_SETS + MUSIC_SETS
-PEERS = ("minirocket", "random_forest", "svm")
-CLASSICAL = ("random_forest", "svm")
+PEERS = ("minirocket", "random_forest", "svm", "ngram")
+CLASSICAL = ("random_forest", "svm", "ngram")
 # songs per class and folds of the music sets: (full run, --quick)
-MUSIC_SIZES = {"composers": ((100, 5), (20, 3)), "folk": ((150, 3), (30, 2))}
+MUSIC_SIZES = {
+    "composers": ((100, 5), (20, 3)),
+    "folk": ((150, 3), (30, 2)),
+    "tunes": ((100, 3), (30, 2)),
+}
+# The third music task (issue 18), a collection the networks were not tuned on:
+# British and American tune books of the music21 corpus (ABC), one class per book.
+TUNES = {
+    "airds_airs": ("airdsAirs/book*.abc",),
+    "american_fife": ("miscFolk/americanfifeopus.abc",),
+    "northumbrian": ("miscFolk/northumbrianminstrelsyopus.abc",),
+}
 TARGET_GAP, NETWORK_GAP, MAX_FIT_S = 0.02, 0.10, 120.0
 CSV_FIELDS = (
     "run",
@@ -105,7 +122,15 @@ def music_network_model(net):
     (hop 32, short songs padded) inside a ``VotingSliceClassifier`` that votes (soft) per
     song, as ``skmusic compare`` builds its networks. No scaler: scaling is the network's
     own default.
+
+    The note network (``NoteNetworkClassifier``) is fed its own representation instead:
+    ``NoteSequence(features=NOTE_NETWORK_FEATURES)`` (categories and magnitudes per note),
+    its categorical rows named, whole songs without slicing.
     """
+    if isinstance(net, NoteNetworkClassifier):
+        notes = NoteSequence(features=NOTE_NETWORK_FEATURES)
+        net.set_params(categorical=notes.categorical_rows())
+        return Pipeline([("notes", notes), ("clf", net)])
     voter = VotingSliceClassifier(net, width=64, hop=32, voting="soft", pad="constant")
     return Pipeline([("notes", note_series()), ("clf", voter)])
 
@@ -157,6 +182,21 @@ def _minirocket():
     ]
 
 
+def ngram_event_classifier():
+    """The n-gram event classifier: one bigram model per class over linked viewpoints.
+
+    Each song becomes one token per note of its melody line, the interval class linked
+    with the duration ratio (``MelodicViewpoints()``, Conklin & Witten 1995); a class's
+    bigram model (add-one smoothing, ``NGramTokenGenerator(2)``) scores a song by its mean
+    log-likelihood per note, and the best-scoring class wins (Hillewaere, Manderick &
+    Conklin 2009). Its defaults were chosen on --quick folk (2 folds, orders 1-3,
+    alpha 0.1 and 1, four viewpoint pairs: all within 0.44-0.64).
+    """
+    tokens = MelodicViewpoints()
+    generator = NGramTokenGenerator(2, alpha=1.0, n_tokens=tokens.n_tokens())
+    return Pipeline([("tokens", tokens), ("clf", ClassConditionalGenerator(generator))])
+
+
 def default_networks():
     """``{class name: cls()}`` for every network classifier of ``skmusic.nn``."""
     nets = {}
@@ -179,6 +219,10 @@ def make_model(name, kind, networks):
     if name == "minirocket":
         steps = _minirocket()
         return Pipeline([("notes", note_series()), *steps] if kind == "music" else steps)
+    if name == "ngram":
+        if kind != "music":
+            raise ValueError("the n-gram event classifier reads scores (music sets only)")
+        return ngram_event_classifier()
     features = ScoreFeatures() if kind == "music" else SequenceStats()
     if name == "random_forest":
         return make_pipeline(features, RandomForestClassifier(random_state=0))
@@ -244,14 +288,52 @@ def _ucr(name):
     return Task(name, "series", X, y, [(np.arange(n_train), np.arange(n_train, len(y)))], about)
 
 
+def _load_tunes(per_class, n_jobs):
+    """The third music task: tunes of three ABC tune books (:data:`TUNES`), as load_corpus.
+
+    Read through the corpus loader's own (private) helpers and cache, so that the
+    library's ``load_corpus`` names stay unchanged by a benchmark.
+    """
+    import os
+
+    from sklearn.utils import Bunch
+
+    from skmusic.datasets import get_data_home
+    from skmusic.datasets._corpus import (
+        _CACHE_VERSION,
+        _CachedReader,
+        _candidates,
+        _corpus_root,
+        _select,
+    )
+
+    root = _corpus_root()
+    cache_dir = os.path.join(get_data_home(), "music21_corpus", _CACHE_VERSION)
+    os.makedirs(cache_dir, exist_ok=True)
+    reader, rng = _CachedReader(root, cache_dir), np.random.RandomState(0)
+    data, target = [], []
+    for label, patterns in TUNES.items():
+        _, notes = _select(
+            _candidates(patterns, root), per_class, rng, reader, n_jobs, False, label
+        )
+        data += notes
+        target += [label] * len(notes)
+    return Bunch(data=data, target=np.asarray(target))
+
+
 def _music(name, quick, n_jobs):
     per_class, n_folds = MUSIC_SIZES[name][int(quick)]
-    songs = load_corpus(name, max_per_class=per_class, n_jobs=n_jobs, verbose=False)
+    if name == "tunes":
+        songs = _load_tunes(per_class, n_jobs)
+        source = f"tunes of {', '.join(f'{k} ({v[0]})' for k, v in TUNES.items())}"
+    else:
+        songs = load_corpus(name, max_per_class=per_class, n_jobs=n_jobs, verbose=False)
+        source = f"load_corpus({name!r}, max_per_class={per_class})"
     y = songs.target
     cv = StratifiedKFold(n_folds, shuffle=True, random_state=0)
     counts = ", ".join(f"{c} {n}" for c, n in zip(*np.unique(y, return_counts=True)))
     about = (
-        f"{name}: load_corpus({name!r}, max_per_class={per_class}), {len(y)} songs "
+        f"{name}: {source}, at most {per_class} a class, {len(y)} songs "
         f"({counts}), {n_folds}-fold song-level CV (StratifiedKFold, shuffled, "
         "random_state=0)"
     )
@@ -529,7 +611,7 @@ def write_report(rows, models, datasets, networks, tasks, args, elapsed, partial
         "",
         table(stats, models, datasets, networks),
         "",
-        "## Targets (issue 11)",
+        "## Targets (issues 11 and 18)",
         "",
         *targets(stats, models, datasets, networks),
         "",
@@ -650,6 +732,8 @@ def main():
         tasks[dataset] = task = load_task(dataset, args.quick, args.n_jobs)
         log(f"\n{task.about} (loaded in {time.perf_counter() - t:.1f} s)")
         for name in _ordered(models, networks):
+            if name == "ngram" and task.kind != "music":
+                continue  # an event model of scores: no series to read
             for fold, (train, test) in enumerate(task.splits):
                 model = make_model(name, task.kind, networks)
                 if args.time_cap and name in networks:

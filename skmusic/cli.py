@@ -540,7 +540,9 @@ def build_parser():
         "compare",
         help="compare classical and deep models with song-level CV",
         description="Compare classical models (random forest, SVM, KNN, logistic regression, "
-        "gradient boosting, AdaBoost) and networks at their defaults (LSTM, CRNN and its NN2/NN3 "
+        "gradient boosting, AdaBoost; for scores also the n-gram event classifier and, where "
+        "sktime or aeon is installed, MiniRocket) and networks at their defaults (the note "
+        "network on whole songs for scores; LSTM, CRNN and its NN2/NN3 "
         "layouts, ResNet-1D, InceptionTime, 2D CNN, RCNN) on the same songs with song-level "
         "cross-validation. Without --data it uses "
         "the music21 corpus (5 composers/collections). Writes results.csv, "

@@ -13,6 +13,7 @@ from sklearn.pipeline import make_pipeline
 
 from skmusic.datasets import load_corpus
 from skmusic.features import (
+    MelodicViewpoints,
     NoteSequence,
     NoteTokenizer,
     PianoRoll,
@@ -24,7 +25,7 @@ from skmusic.features import (
     score_features,
     tokens_to_notes,
 )
-from skmusic.features.symbolic import SCORE_FEATURE_GROUPS
+from skmusic.features.symbolic import CATEGORICAL_NOTE_FEATURES, SCORE_FEATURE_GROUPS
 from skmusic.io import ScoreLoader
 from skmusic.io.notes import NOTE_DTYPE, make_notes
 
@@ -171,6 +172,74 @@ def test_note_sequence_degree_is_key_invariant_and_beat_is_the_metric_position(t
         tonic = corpus.parse(path).analyze("KrumhanslSchmuckler").tonic.pitchClass
         pitch, deg = features.transform([notes])[0]
         np.testing.assert_array_equal(deg, (pitch - tonic) % 12)
+
+
+def test_note_sequence_categorical_rows_hold_their_codes():
+    rows = ("interval_class", "duration_class", "duration_ratio", "beat_class")
+    ic, dc, dr, bc = NoteSequence(features=rows).transform([_melody()])[0]
+    # 60 62 64 | 65 67 69 (triplets) 71 72; a rest before 65 does not change the intervals
+    np.testing.assert_array_equal(ic, [12, 14, 14, 13, 14, 14, 14, 13])
+    # durations 1, .5, .5, 1/3 x3, 1, 2: 2*log2 -> 0, -2, -2, -3.17, ..., 0, 2; plus 8
+    np.testing.assert_array_equal(dc, [8, 6, 6, 5, 5, 5, 8, 10])
+    # ratios to the previous duration: 1 (first), 1/2, 1, 2/3, 1, 1, 3, 2; 2*log2, plus 6
+    np.testing.assert_array_equal(dr, [6, 4, 6, 5, 6, 6, 9, 8])
+    # onsets 0, 1, 1.5, 3, 3 1/3, 3 2/3, 4, 5 within their beat, in twelfths
+    np.testing.assert_array_equal(bc, [0, 0, 6, 0, 4, 8, 0, 0])
+    # a leap beyond an octave shares the octave's class; every code is in range
+    leap = make_notes([40, 80, 79], [0, 1, 2], [8, 1 / 32, 1])
+    ic, dc, dr = NoteSequence(features=rows[:3]).transform([leap])[0]
+    np.testing.assert_array_equal(ic, [12, 24, 11])
+    np.testing.assert_array_equal(dc, [14, 0, 8])
+    np.testing.assert_array_equal(dr, [6, 0, 12])
+    for name, row in zip(rows, NoteSequence(features=rows).transform([leap])[0]):
+        assert row.min() >= 0 and row.max() < CATEGORICAL_NOTE_FEATURES[name]
+
+
+def test_note_sequence_names_its_categorical_rows():
+    seq = NoteSequence(features=("pitch", "duration_class", "interval", "degree", "part"))
+    assert seq.categorical_rows() == [1, 3, 4]
+    assert seq.get_feature_names_out().tolist() == [
+        "pitch",
+        "duration_class",
+        "interval",
+        "degree",
+        "part",
+    ]
+    assert NoteSequence(features=("pitch", "ioi")).categorical_rows() == []
+
+
+def test_melodic_viewpoints_link_interval_and_duration_ratio(two_styles):
+    tokens = MelodicViewpoints()
+    assert tokens.n_tokens() == 25 * 13
+    ids = tokens.fit_transform([_melody()])[0]
+    rows = NoteSequence(features=("interval_class", "duration_ratio")).transform([_melody()])[0]
+    np.testing.assert_array_equal(ids, [rows[0] * 13 + rows[1]])
+    # real scores: ids in range, and transposition changes nothing
+    scores, _, _ = two_styles
+    up = scores[0].copy()
+    up["pitch"] += 3
+    a, b = tokens.transform([scores[0], up])
+    np.testing.assert_array_equal(a, b)
+    assert a.min() >= 0 and a.max() < tokens.n_tokens()
+    with pytest.raises(ValueError, match="viewpoints must be"):
+        MelodicViewpoints(viewpoints=("part",)).transform([_melody()])
+
+
+def test_n_gram_event_classifier_on_real_scores(two_styles):
+    from skmusic.generation import ClassConditionalGenerator, NGramTokenGenerator
+
+    scores, y, _ = two_styles
+    tokens = MelodicViewpoints()
+    model = make_pipeline(
+        tokens, ClassConditionalGenerator(NGramTokenGenerator(2, n_tokens=tokens.n_tokens()))
+    )
+    cv = StratifiedKFold(2, shuffle=True, random_state=0)
+    pred = np.empty(len(y), dtype=object)
+    for train, test in cv.split(np.zeros(len(y)), y):
+        model.fit([scores[i] for i in train], y[train])
+        pred[test] = model.predict([scores[i] for i in test])
+    # chorales against fiddle tunes: the event model tells them apart
+    assert np.mean(pred == y) >= 0.8
 
 
 def test_note_sequence_in_pipeline_from_paths_to_slices(two_styles, tmp_path):

@@ -26,7 +26,9 @@ from skmusic.model_selection import (
     search_space,
     table_from_search,
 )
+from skmusic.model_selection._minirocket import minirocket_backend
 from skmusic.nn import LSTMClassifier
+from skmusic.nn.notes import NOTE_NETWORK_FEATURES
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
@@ -38,12 +40,15 @@ def test_make_candidates_families_and_pipelines():
     for c in cands:
         assert c.family == ("classical" if c.name in CLASSICAL_MODELS else "deep")
         assert isinstance(c.estimator, Pipeline) and c.estimator.steps[-1][0] == "clf"
-        if c.family == "deep":
+        if c.family == "deep" and c.name != "note_network":
             assert isinstance(c.estimator[-1], VotingSliceClassifier)
         # grids address the pipeline's own parameters
         assert set(c.param_grid) <= set(c.estimator.get_params())
     audio = make_candidates("audio", models=["deep", "svm"])
-    assert [c.name for c in audio] == [*DEEP_MODELS, "svm"]
+    # the candidates that read scores only are left out for audio
+    assert [c.name for c in audio] == [m for m in DEEP_MODELS if m != "note_network"] + ["svm"]
+    with pytest.raises(ValueError, match="reads scores"):
+        make_candidates("audio", models=["ngram_events"])
     assert type(audio[0].estimator[0]).__name__ == "MelSpectrogram"
     assert type(audio[-1].estimator[0]).__name__ == "MFCC"
 
@@ -107,6 +112,23 @@ def test_compare_models_deep_and_classical_song_level(corpus_scores):
     row = table.set_index("model").loc["resnet1d"]
     fold_acc = [np.mean(det.y_pred[test] == y[test]) for _, test in result.cv]
     assert row.mean_score == pytest.approx(np.mean(fold_acc))
+
+
+def test_compare_models_note_network_and_sequence_models(corpus_scores):
+    X, y = corpus_scores.data, corpus_scores.target
+    names = ["ngram_events", "note_network"]
+    if minirocket_backend() is not None:
+        names.append("minirocket")
+    cands = make_candidates(models=names, quick=True, max_epochs=2)
+    families = {c.name: c.family for c in cands}
+    assert families == {n: "deep" if n == "note_network" else "classical" for n in names}
+    # the note network reads whole songs in its own representation, categories named
+    net = {c.name: c.estimator for c in cands}["note_network"]
+    assert net[0].get_params()["features"] == NOTE_NETWORK_FEATURES
+    assert net[-1].categorical == net[0].categorical_rows()
+    result = compare_models(X, y, candidates=cands, cv=2)
+    assert sorted(result.table.model) == sorted(names)
+    assert result.table.mean_score.between(0, 1).all()
 
 
 def test_compare_models_scores_networks_and_classical_with_one_scoring(corpus_scores):

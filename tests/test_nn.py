@@ -24,6 +24,7 @@ from skmusic.nn import (
     CRNNClassifier,
     InceptionTimeClassifier,
     LSTMClassifier,
+    NoteNetworkClassifier,
     RCNNClassifier,
     ResNet1DClassifier,
     SpectrogramCNNClassifier,
@@ -52,6 +53,7 @@ TINY = {
     SpectrogramCNNClassifier: dict(channels=(4, 4), dropout=0.0),
     RCNNClassifier: dict(channels=(4,), n_recurrent=1, n_steps=2, dropout=0.0),
     InceptionTimeClassifier: dict(n_filters=4, depth=3, kernel_size=8, bottleneck=4),
+    NoteNetworkClassifier: dict(d_model=8, embedding_dim=4, n_blocks=2, dropout=0.0),
 }
 COMMON = dict(max_epochs=20, lr=0.02, batch_size=16, random_state=0)
 

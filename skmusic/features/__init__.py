@@ -8,6 +8,7 @@ from ._importance import grouped_permutation_importance
 from .audio import MFCC, FrequencyCompressor, MelSpectrogram, Spectrogram
 from .sequence import ChannelScaler, PadSequences, SequenceStats, slice_sequences
 from .symbolic import (
+    MelodicViewpoints,
     NoteSequence,
     NoteTokenizer,
     PianoRoll,
@@ -28,6 +29,7 @@ __all__ = [
     "SequenceStats",
     "PadSequences",
     "NoteSequence",
+    "MelodicViewpoints",
     "NoteTokenizer",
     "PianoRoll",
     "ScoreFeatures",

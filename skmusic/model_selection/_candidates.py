@@ -2,24 +2,36 @@
 
 from dataclasses import dataclass, field
 
+import numpy as np
 from sklearn.ensemble import AdaBoostClassifier, GradientBoostingClassifier, RandomForestClassifier
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import LogisticRegression, RidgeClassifierCV
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
 from ..ensemble import VotingSliceClassifier
-from ..features import MFCC, MelSpectrogram, NoteSequence, ScoreFeatures, SequenceStats
+from ..features import (
+    MFCC,
+    MelodicViewpoints,
+    MelSpectrogram,
+    NoteSequence,
+    ScoreFeatures,
+    SequenceStats,
+)
+from ..generation import ClassConditionalGenerator, NGramTokenGenerator
 from ..nn import (
     CRNNClassifier,
     InceptionTimeClassifier,
     LSTMClassifier,
+    NoteNetworkClassifier,
     RCNNClassifier,
     ResNet1DClassifier,
     SpectrogramCNNClassifier,
 )
+from ..nn.notes import NOTE_NETWORK_FEATURES
 from ..utils.windows import check_window
+from ._minirocket import _MiniRocketFeatures, minirocket_backend
 
 __all__ = [
     "Candidate",
@@ -37,8 +49,11 @@ CLASSICAL_MODELS = (
     "logistic_regression",
     "gradient_boosting",
     "adaboost",
+    "ngram_events",
+    "minirocket",
 )
 DEEP_MODELS = (
+    "note_network",
     "lstm",
     "crnn",
     "crnn_nn2",
@@ -49,6 +64,10 @@ DEEP_MODELS = (
     "rcnn",
 )
 DATA_KINDS = ("symbolic", "audio")
+# Candidates that read scores only (left out for audio unless named).
+SYMBOLIC_ONLY = ("ngram_events", "minirocket", "note_network")
+# Candidates that need an optional package, left out where it is missing unless named.
+OPTIONAL = {"minirocket": ("sktime or aeon", minirocket_backend)}
 
 # The networks' standard slicing per kind, (width, hop): 50% overlap.
 _STANDARD_SLICES = {"symbolic": (64, 32), "audio": (86, 43)}
@@ -81,8 +100,36 @@ class Candidate:
     param_grid: dict = field(default_factory=dict)
 
 
+def _event_model():
+    """The n-gram event classifier: a bigram model of linked melodic viewpoints per class.
+
+    One token per note of the melody line (interval class linked with duration
+    ratio, :class:`~skmusic.features.MelodicViewpoints`); the class whose
+    bigram model gives a song the highest mean log-likelihood wins
+    (Conklin and Witten 1995; Hillewaere, Manderick and Conklin 2009).
+    """
+    tokens = MelodicViewpoints()
+    model = ClassConditionalGenerator(NGramTokenGenerator(2, n_tokens=tokens.n_tokens()))
+    return Pipeline([("tokens", tokens), ("clf", model)]), {}
+
+
+def _minirocket(random_state):
+    """MiniRocket on the note series the networks read, then a ridge classifier."""
+    steps = [
+        ("notes", NoteSequence(features=NOTE_FEATURES)),
+        ("minirocket", _MiniRocketFeatures(random_state=random_state)),
+        ("scale", StandardScaler(with_mean=False)),
+        ("clf", RidgeClassifierCV(alphas=np.logspace(-3, 3, 10))),
+    ]
+    return Pipeline(steps), {}
+
+
 def _classical(kind, name, quick, random_state):
     """(classifier, grid without the ``clf__`` prefix)."""
+    if name == "ngram_events":
+        return _event_model()
+    if name == "minirocket":
+        return _minirocket(random_state)
     rs = random_state
     models = {
         "random_forest": (
@@ -149,9 +196,22 @@ def _networks(max_epochs, random_state):
     }
 
 
+def _note_network(max_epochs, random_state, deep_grid):
+    """The note network at its defaults on whole songs, in its own representation."""
+    notes = NoteSequence(features=NOTE_NETWORK_FEATURES)
+    params = dict(categorical=notes.categorical_rows(), random_state=random_state)
+    if max_epochs is not None:
+        params["max_epochs"] = max_epochs
+    # the slice networks' grid keys (clf__estimator__lr) name the network directly here
+    grid = {k.replace("clf__estimator__", "clf__"): v for k, v in (deep_grid or {}).items()}
+    return Pipeline([("notes", notes), ("clf", NoteNetworkClassifier(**params))]), grid
+
+
 def _deep(kind, name, quick, random_state, width, hop, max_epochs, deep_grid):
     if max_epochs is None and quick:
         max_epochs = 30
+    if name == "note_network":
+        return _note_network(max_epochs, random_state, deep_grid)
     net = _networks(max_epochs, random_state)[name]
     if kind == "symbolic":
         steps = [("notes", NoteSequence(features=NOTE_FEATURES))]
@@ -179,13 +239,22 @@ def make_candidates(
     boosting, AdaBoost, as in Table 2 of Chen and Wang [1]_) read one row of
     global features per song: :class:`~skmusic.features.ScoreFeatures` for
     scores, MFCC statistics (:class:`~skmusic.features.SequenceStats`) for
-    audio. Networks (LSTM, CRNN and the CRNN layouts NN2 and NN3 of [1]_,
+    audio. For scores two sequence models join them: the n-gram event
+    classifier (``"ngram_events"``: a bigram model per class over linked
+    melodic viewpoints, :class:`~skmusic.features.MelodicViewpoints`) and,
+    where sktime or aeon is installed (an optional extra), MiniRocket on the
+    note series (``"minirocket"``). The note network (``"note_network"``,
+    :class:`~skmusic.nn.NoteNetworkClassifier`) reads whole songs in its own
+    representation (``NOTE_NETWORK_FEATURES``: categories embedded). The other
+    networks (LSTM, CRNN and the CRNN layouts NN2 and NN3 of [1]_,
     ResNet-1D, InceptionTime, the 2D spectrogram CNN and the RCNN) read
     fixed-width slices of each song inside a
     :class:`~skmusic.ensemble.VotingSliceClassifier` that votes per song, so
     any song-level split is leak-free. Networks run at their defaults: they
     normalize their own input (no scaler step), hold out a validation split
-    and stop early.
+    and stop early. Candidates for scores only are left out for audio, and
+    MiniRocket where neither sktime nor aeon is installed, unless named
+    (then a ValueError says why).
 
     Parameters
     ----------
@@ -240,7 +309,19 @@ def make_candidates(
         hop = standard_hop if hop is None else hop
     width, hop = check_window(width, hop)  # hop=None: width, as everywhere
     out = []
+    named = set(resolve_models(models)) if models is not None else set()
     for name in names:
+        if kind != "symbolic" and name in SYMBOLIC_ONLY:
+            if name in named and not _named_by_family(models, name):
+                raise ValueError(f"Model {name!r} reads scores: it is a candidate for scores only.")
+            continue
+        if name in OPTIONAL and OPTIONAL[name][1]() is None:
+            if name in named and not _named_by_family(models, name):
+                raise ValueError(
+                    f"Model {name!r} needs {OPTIONAL[name][0]} (an optional extra): "
+                    "pip install sktime"
+                )
+            continue
         if name in CLASSICAL_MODELS:
             est, grid = _classical(kind, name, quick, random_state)
             out.append(Candidate(name, "classical", est, grid))
@@ -248,6 +329,13 @@ def make_candidates(
             est, grid = _deep(kind, name, quick, random_state, width, hop, max_epochs, deep_grid)
             out.append(Candidate(name, "deep", est, grid))
     return out
+
+
+def _named_by_family(models, name):
+    """Whether ``name`` came in only through ``"classical"`` / ``"deep"`` (not by name)."""
+    if isinstance(models, str):
+        models = [m.strip() for m in models.split(",") if m.strip()]
+    return name not in list(models)
 
 
 def resolve_models(models):

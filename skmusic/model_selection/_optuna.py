@@ -35,6 +35,16 @@ def _spaces():
             "n_filters": Int(8, 64, log=True),
             "depth": Int(3, 9),
         },
+        "NoteNetworkClassifier": {
+            "lr": lr,
+            "d_model": Int(16, 128, log=True),
+            "n_blocks": Int(1, 6),
+            "dropout": Float(0.0, 0.5),
+        },
+        # the n-gram event classifier's class models
+        "NGramTokenGenerator": {"order": Int(1, 4), "alpha": Float(1e-2, 2.0, log=True)},
+        # MiniRocket's ridge tunes its own alpha by leave-one-out
+        "RidgeClassifierCV": {"fit_intercept": Cat([True, False])},
         "RandomForestClassifier": {
             "n_estimators": Int(50, 500, log=True),
             "max_features": Float(0.05, 1.0),
@@ -100,6 +110,9 @@ def search_space(estimator):
         ):
             inner = inner.estimator
             prefix += "estimator__"
+        elif isinstance(getattr(inner, "generator", None), BaseEstimator):
+            inner = inner.generator  # ClassConditionalGenerator: one model per class
+            prefix += "generator__"
         else:
             break
     name = type(inner).__name__

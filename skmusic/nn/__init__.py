@@ -12,6 +12,9 @@ SpectrogramCNNClassifier
     2D CNN on (frequency, frames) images (Zong; Doyle & Lopez).
 RCNNClassifier
     Recurrent convolutional network (Ke & Wang).
+NoteNetworkClassifier
+    Notes with their categories embedded, whole songs read through masked
+    dilated convolutions and pooling, song-level histograms beside.
 InceptionTimeClassifier
     InceptionTime (Ismail Fawaz et al., 2020), the strongest deep classifier
     on the UCR/UEA archives.
@@ -107,6 +110,7 @@ from .classifiers import (
     ResNet1DClassifier,
     SpectrogramCNNClassifier,
 )
+from .notes import NoteNetworkClassifier
 
 __all__ = [
     "LSTMClassifier",
@@ -115,4 +119,5 @@ __all__ = [
     "SpectrogramCNNClassifier",
     "RCNNClassifier",
     "InceptionTimeClassifier",
+    "NoteNetworkClassifier",
 ]

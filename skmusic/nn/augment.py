@@ -34,14 +34,26 @@ class RandomTranspose:
     ``-max_shift .. max_shift``, added to the raw ``channels`` (e.g. the
     ``"pitch"`` row of :class:`~skmusic.features.NoteSequence`). Intervals,
     durations and per-series z-normalized rows are unchanged by a
-    transposition, as in the raw data.
+    transposition, as in the raw data. Pitch classes are categories: the
+    ``pitch_class_channels`` rotate by the same shift modulo 12 (a network
+    that embeds categories, such as
+    :class:`~skmusic.nn.NoteNetworkClassifier`, reads its rows in their raw
+    units, so the rotated class is looked up in its vocabulary). Scale degrees
+    and interval classes stay as they are, as under a real transposition;
+    an ``"octave"`` row is not recomputed (a shift may move a note across an
+    octave boundary without its octave code following).
 
     Parameters
     ----------
     channels : int or tuple of int, default=0
-        Raw input channels that hold pitches (in semitones).
+        Raw input channels that hold pitches (in semitones); may be empty when
+        ``pitch_class_channels`` are given.
     max_shift : int, default=6
         Largest shift, in semitones, either way.
+    pitch_class_channels : int or tuple of int, default=()
+        Raw input channels that hold pitch classes (0-11), rotated modulo 12.
+        Only for an estimator that augments raw rows (whose input preparation
+        leaves these rows unchanged).
 
     Examples
     --------
@@ -53,9 +65,10 @@ class RandomTranspose:
     (True, True)
     """
 
-    def __init__(self, channels=0, *, max_shift=6):
+    def __init__(self, channels=0, *, max_shift=6, pitch_class_channels=()):
         self.channels = channels
         self.max_shift = max_shift
+        self.pitch_class_channels = pitch_class_channels
 
     def bind(self, prepare, n_channels):
         """A copy that knows how one semitone looks after ``prepare``.
@@ -72,25 +85,49 @@ class RandomTranspose:
         -------
         augmenter : RandomTranspose
         """
-        channels = (self.channels,) if isinstance(self.channels, Integral) else self.channels
-        channels = tuple(int(c) for c in channels)
-        if not channels or any(not 0 <= c < n_channels for c in channels):
+        channels = _channel_tuple(self.channels)
+        classes = _channel_tuple(self.pitch_class_channels)
+        if (
+            not (channels or classes)
+            or any(not 0 <= c < n_channels for c in channels + classes)
+            or set(channels) & set(classes)
+        ):
             raise ValueError(
-                f"RandomTranspose channels={self.channels!r} must index the input's "
-                f"{n_channels} channel(s)."
+                f"RandomTranspose channels={self.channels!r} and pitch_class_channels="
+                f"{self.pitch_class_channels!r} must index the input's {n_channels} "
+                "channel(s), at least one of them, none in both."
             )
         check_positive_int("max_shift", self.max_shift)
         base = np.zeros((1, n_channels, 2), dtype=np.float32)
         shifted = base.copy()
         shifted[:, list(channels)] += 1.0
         unit = np.asarray(prepare(shifted))[0, :, 0] - np.asarray(prepare(base))[0, :, 0]
-        bound = RandomTranspose(channels, max_shift=self.max_shift)
+        if classes:
+            probe = base.copy()
+            probe[:, list(classes)] = 5.0
+            if not np.allclose(np.asarray(prepare(probe))[0, list(classes)], 5.0):
+                raise ValueError(
+                    "RandomTranspose pitch_class_channels need an estimator that "
+                    "augments raw rows (e.g. NoteNetworkClassifier with these rows "
+                    "categorical); this one normalizes them first."
+                )
+        bound = RandomTranspose(channels, max_shift=self.max_shift, pitch_class_channels=classes)
         bound.unit_ = torch.as_tensor(unit, dtype=torch.float32)
         return bound
 
     def __call__(self, X, lengths):
         shift = torch.randint(-self.max_shift, self.max_shift + 1, (X.shape[0], 1, 1))
-        return X + shift.to(X.dtype) * self.unit_.to(X.device)[None, :, None], lengths
+        X = X + shift.to(X.dtype) * self.unit_.to(X.device)[None, :, None]
+        classes = list(self.pitch_class_channels)
+        if classes:
+            X = X.clone()
+            X[:, classes] = torch.remainder(X[:, classes] + shift.to(X.dtype), 12.0)
+        return X, lengths
+
+
+def _channel_tuple(value):
+    values = (value,) if isinstance(value, Integral) else value
+    return tuple(int(c) for c in values)
 
 
 class RandomCrop:

@@ -18,6 +18,13 @@ Every module takes a batch ``X`` of shape ``(batch, n_channels, n_timesteps)``
 Pooling stops where a sequence runs out: a pooling window never exceeds what is
 left of the time (or frequency) axis, so the "same"-padded networks take
 sequences of any length >= 1.
+
+Padding never reaches a convolution or a pooling: with true ``lengths``, every
+layer's input is set to zero past each sequence's end (what a "same"-padded
+convolution sees at the end of that sequence alone; ``-inf`` before a max-pool
+whose window runs past it), lengths are tracked through every pooling, and the
+global pooling is masked. So a sequence's prediction is the same alone and in
+any batch.
 """
 
 import torch
@@ -43,6 +50,15 @@ __all__ = [
 def _mask(lengths, size):
     """Boolean (batch, size): True where a timestep is inside the sequence."""
     return torch.arange(size, device=lengths.device)[None, :] < lengths[:, None]
+
+
+def _zero_padding(x, lengths):
+    """``x`` (batch, ..., time) with the timesteps past each sequence's length set to 0."""
+    if lengths is None:
+        return x
+    mask = _mask(lengths.to(x.device), x.shape[-1])
+    mask = mask.view(mask.shape[0], *([1] * (x.dim() - 2)), mask.shape[1])
+    return x.masked_fill(~mask, 0.0)
 
 
 def _global_pool(x, lengths=None, mode="avg"):
@@ -273,6 +289,7 @@ class CRNNNet(nn.Module):
         self.head = DenseHead(size, dense, n_outputs)
 
     def _conv(self, i, x, lengths):
+        x = _zero_padding(x, lengths)
         if self.padding == "same":
             return _pool_time(F.relu(self.convs[i](x)), lengths, self.pool_size)
         x = self.pool(F.relu(self.convs[i](x)))
@@ -308,8 +325,9 @@ class ResidualBlock1d(nn.Module):
         self.conv2 = nn.Conv1d(channels, channels, kernel_size, padding="same", bias=False)
         self.bn2 = nn.BatchNorm1d(channels)
 
-    def forward(self, x):
-        out = F.relu(self.bn1(self.conv1(x)))
+    def forward(self, x, lengths=None):
+        x = _zero_padding(x, lengths)
+        out = _zero_padding(F.relu(self.bn1(self.conv1(x))), lengths)
         out = F.relu(self.bn2(self.conv2(out)))
         return F.relu(out + x)
 
@@ -339,9 +357,9 @@ class ResNet1DNet(nn.Module):
         self.out = nn.Linear(n_filters, n_outputs)
 
     def forward(self, X, lengths=None):
-        x = self.stem(X)
+        x = self.stem(_zero_padding(X, lengths))
         for i, block in enumerate(self.blocks):
-            x = block(x)
+            x = block(x, lengths)
             if i < len(self.blocks) - 1:
                 x, lengths = _pool_time(x, lengths, self.pool_size)
         return self.out(_global_pool(x, lengths, "avg"))
@@ -403,7 +421,7 @@ class SpectrogramCNNNet(nn.Module):
     def forward(self, X, lengths=None):
         x = X.unsqueeze(1)
         for block, pool in zip(self.blocks, self.pool_sizes, strict=True):
-            x, lengths = _pool_image(block(x), lengths, pool)
+            x, lengths = _pool_image(block(_zero_padding(x, lengths)), lengths, pool)
             x = self.dropout(x)
         return self.out(_global_pool(x, lengths, self.global_pool))
 
@@ -425,11 +443,11 @@ class RecurrentConv2d(nn.Module):
         )
         self.norms = nn.ModuleList(nn.BatchNorm2d(out_channels) for _ in range(n_steps + 1))
 
-    def forward(self, u):
-        f = self.feedforward(u)
+    def forward(self, u, lengths=None):
+        f = self.feedforward(_zero_padding(u, lengths))
         x = F.relu(self.norms[0](f))
         for norm in self.norms[1:]:
-            x = F.relu(norm(f + self.recurrent(x)))
+            x = F.relu(norm(f + self.recurrent(_zero_padding(x, lengths))))
         return x
 
 
@@ -477,8 +495,9 @@ class RCNNNet(nn.Module):
     def forward(self, X, lengths=None):
         x = X.unsqueeze(1)
         for conv in self.convs:
-            x, lengths = _pool_image(conv(x), lengths, self.pool_size)
-        x = self.recurrent(x)
+            x, lengths = _pool_image(conv(_zero_padding(x, lengths)), lengths, self.pool_size)
+        for layer in self.recurrent:
+            x = layer(x, lengths) if isinstance(layer, RecurrentConv2d) else layer(x)
         return self.out(_global_pool(x, lengths, "max"))
 
 
@@ -514,9 +533,16 @@ class InceptionModule(nn.Module):
         self.pool_conv = nn.Conv1d(in_channels, n_filters, 1, bias=False)
         self.norm = nn.BatchNorm1d(n_filters * (len(kernel_sizes) + 1))
 
-    def forward(self, x):
+    def forward(self, x, lengths=None):
+        x = _zero_padding(x, lengths)
         z = self.bottleneck(x)
-        pooled = self.pool_conv(F.max_pool1d(x, 3, stride=1, padding=1))
+        # the max-pool's window past a sequence's end sees -inf, as it does alone
+        past = (
+            x
+            if lengths is None
+            else x.masked_fill(~_mask(lengths.to(x.device), x.shape[-1])[:, None, :], float("-inf"))
+        )
+        pooled = self.pool_conv(_zero_padding(F.max_pool1d(past, 3, stride=1, padding=1), lengths))
         out = torch.cat([conv(z) for conv in self.convs] + [pooled], dim=1)
         return F.relu(self.norm(out))
 
@@ -571,7 +597,7 @@ class InceptionTimeNet(nn.Module):
         x = res = X
         shortcut = iter(self.shortcuts)
         for d, module in enumerate(self.inceptions):
-            x = module(x)
+            x = module(x, lengths)
             if self.residual and d % 3 == 2:
                 x = F.relu(x + next(shortcut)(res))
                 res = x

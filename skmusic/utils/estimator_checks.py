@@ -151,6 +151,15 @@ INIT_PARAMS = {
         "lr": 0.05,
         "batch_size": 32,
     },
+    "NoteNetworkClassifier": {
+        "d_model": 4,
+        "embedding_dim": 2,
+        "n_blocks": 1,
+        "dropout": 0.0,
+        "max_epochs": 15,
+        "lr": 0.05,
+        "batch_size": 32,
+    },
     # --- ensemble ---
     "VotingSliceClassifier": {"estimator": _small_classifier, "width": 2},
     # --- generation ---
@@ -218,6 +227,7 @@ EXPECTED_FAILED_CHECKS = {
     "SpectrogramCNNClassifier": {"check_methods_subset_invariance": _CONV_BATCH_REASON},
     "RCNNClassifier": {"check_methods_subset_invariance": _CONV_BATCH_REASON},
     "InceptionTimeClassifier": {"check_methods_subset_invariance": _CONV_BATCH_REASON},
+    "NoteNetworkClassifier": {"check_methods_subset_invariance": _CONV_BATCH_REASON},
     # --- ensemble ---
     # --- generation ---
     # --- model_selection ---

@@ -7,6 +7,7 @@ returns), and gives back skmusic's usual batch or ordinary 2D features:
 ========================  ===================================================
 :class:`NoteSequence`     one column per note: ``(n_features, n_notes)``
 :class:`PianoRoll`        one column per frame: ``(n_pitches, n_frames)``
+:class:`MelodicViewpoints` linked viewpoint tokens (interval, duration ratio)
 :class:`NoteTokenizer`    music21-style note/chord tokens -> ids ``(1, n_tokens)``
 :class:`ScoreFeatures`    one row of global features per piece (2D, named)
 ========================  ===================================================
@@ -33,11 +34,13 @@ from ._score_features import (
     score_feature_names,
     score_features,
 )
-from ._sequence import NoteSequence
+from ._sequence import CATEGORICAL_NOTE_FEATURES, MelodicViewpoints, NoteSequence
 from ._tokens import REST, UNKNOWN_TOKEN, NoteTokenizer, notes_to_tokens, tokens_to_notes
 
 __all__ = [
     "NoteSequence",
+    "CATEGORICAL_NOTE_FEATURES",
+    "MelodicViewpoints",
     "PianoRoll",
     "NoteTokenizer",
     "ScoreFeatures",

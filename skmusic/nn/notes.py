@@ -1,0 +1,299 @@
+"""NoteNetworkClassifier: a network that reads whole songs of notes, categories embedded."""
+
+import inspect
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from ._docs import SHARED
+from .base import BaseNeuralClassifier
+from .note_modules import NoteNetwork
+from .preprocessing import CategoryVocabulary, resolve_categorical
+
+__all__ = ["NoteNetworkClassifier", "NOTE_NETWORK_FEATURES"]
+
+#: The rows of :class:`~skmusic.features.NoteSequence` that the note network reads
+#: by default (``skmusic compare``, ``benchmarks/bench_peers.py``): the categories
+#: -- pitch class, octave, scale degree, interval class, duration class, duration
+#: ratio, beat position, chord size -- beside the magnitudes pitch, duration, inter-onset
+#: interval, rest and interval. ``NoteSequence(features=NOTE_NETWORK_FEATURES)``
+#: ``.categorical_rows()`` says which are categories.
+NOTE_NETWORK_FEATURES = (
+    "pitch",
+    "pitch_class",
+    "octave",
+    "degree",
+    "interval_class",
+    "duration_class",
+    "duration_ratio",
+    "beat_class",
+    "chord_size",
+    "duration",
+    "ioi",
+    "rest",
+    "interval",
+)
+
+
+class NoteNetworkClassifier(BaseNeuralClassifier):
+    """A network for note series: categories embedded, the whole song read, masks throughout.
+
+    Each note's categorical attributes (pitch class, scale degree, interval
+    class, duration class, beat position, ... -- integer rows of
+    :class:`~skmusic.features.NoteSequence`) are looked up in vocabularies
+    fitted in ``fit`` (an index for values unseen there) and embedded; the
+    other rows are standardized per channel and projected. A stack of dilated
+    residual convolutions reads the notes, and masked mean, max and attention
+    pooling summarize the whole song, of any length, without slicing. Beside
+    it (``summaries=True``) the network sees the song's histogram of every
+    categorical row and the mean and deviation of every continuous row. Padding
+    never reaches a convolution or a pooling, so a song's prediction does not
+    depend on the other songs of its batch.
+
+    Parameters
+    ----------
+    categorical : "auto", array-like of int or bool, or None, default="auto"
+        Rows of the input that are categories. ``"auto"``: the rows whose
+        values in ``fit`` are all whole numbers from 0 to 127 (so every
+        categorical row of ``NoteSequence``, and also MIDI ``"pitch"``);
+        indices (e.g. ``NoteSequence(...).categorical_rows()``) or a boolean
+        mask over the rows; ``None``: no categories.
+    d_model : int, default=64
+        Features per note inside the network.
+    embedding_dim : int, default=16
+        Size of each categorical row's embedding.
+    n_blocks : int, default=4
+        Dilated residual blocks (dilation 1, 2, 4, ...).
+    kernel_size : int, default=3
+    dropout : float, default=0.2
+    summaries : bool, default=True
+        Give the head song-level histograms and moments beside the pooled
+        sequence features.
+    normalize : {"channel"} or None, default="channel"
+        Normalization of the continuous rows: per channel with statistics of
+        the training data (stored in the network), or none. Categorical rows
+        are never normalized.
+    max_train_notes : int or None, default=128
+        Training batches show a random window of at most this many notes of
+        every longer song (a new window every epoch): training costs little on
+        long songs, and the windows are augmentation. Prediction always reads
+        the whole song. ``None`` trains on whole songs.
+    augment : augmenter or list of augmenters, default=None
+        Training-time augmentation from :mod:`skmusic.nn.augment`, applied in
+        the raw units of the input (the network looks the categories up after
+        it), e.g. ``RandomTranspose(channels=pitch_rows,
+        pitch_class_channels=pitch_class_rows)``.
+    {training}
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+    n_channels_in_ : int
+    categorical_ : list of int
+        Rows read as categories.
+    vocabularies_ : list of CategoryVocabulary
+        One per categorical row: the values seen in ``fit``.
+    input_mean_, input_scale_ : ndarray or None
+        Per-channel statistics of the continuous rows (``normalize="channel"``).
+    net_ : skorch.NeuralNetClassifier
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmusic.nn import NoteNetworkClassifier
+    >>> rng = np.random.RandomState(0)
+    >>> y = np.arange(40) % 2
+    >>> X = [np.stack([rng.randint(0, 6, n) + 6 * c, rng.rand(n)]) for n, c in
+    ...      zip(rng.randint(5, 30, 40), y)]
+    >>> clf = NoteNetworkClassifier(d_model=8, max_epochs=10, random_state=0).fit(X, y)
+    >>> clf.categorical_, float(clf.score(X, y)) > 0.9
+    ([0], True)
+    """
+
+    _parameter_constraints = {
+        **{
+            k: v
+            for k, v in BaseNeuralClassifier._parameter_constraints.items()
+            if k not in ("normalize", "max_timesteps")
+        },
+        "categorical": [StrOptions({"auto"}), "array-like", None],
+        "d_model": [Interval(Integral, 1, None, closed="left")],
+        "embedding_dim": [Interval(Integral, 1, None, closed="left")],
+        "n_blocks": [Interval(Integral, 0, None, closed="left")],
+        "kernel_size": [Interval(Integral, 1, None, closed="left")],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "summaries": ["boolean"],
+        "normalize": [StrOptions({"channel"}), None],
+        "max_train_notes": [Interval(Integral, 1, None, closed="left"), None],
+    }
+
+    def __init__(
+        self,
+        categorical="auto",
+        *,
+        d_model=64,
+        embedding_dim=16,
+        n_blocks=4,
+        kernel_size=3,
+        dropout=0.2,
+        summaries=True,
+        normalize="channel",
+        max_train_notes=128,
+        augment=None,
+        max_epochs=100,
+        batch_size=32,
+        lr=0.003,
+        optimizer="adamw",
+        weight_decay=0.01,
+        lr_schedule="cosine",
+        validation_fraction=0.1,
+        patience=15,
+        max_time=None,
+        grad_clip=1.0,
+        callbacks=None,
+        device="auto",
+        verbose=0,
+        random_state=None,
+    ):
+        self.categorical = categorical
+        self.d_model = d_model
+        self.embedding_dim = embedding_dim
+        self.n_blocks = n_blocks
+        self.kernel_size = kernel_size
+        self.dropout = dropout
+        self.summaries = summaries
+        self.normalize = normalize
+        self.max_train_notes = max_train_notes
+        self.augment = augment
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.optimizer = optimizer
+        self.weight_decay = weight_decay
+        self.lr_schedule = lr_schedule
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+        self.max_time = max_time
+        self.grad_clip = grad_clip
+        self.callbacks = callbacks
+        self.device = device
+        self.verbose = verbose
+        self.random_state = random_state
+
+    def _prepare(self, batch, *, fit):
+        """Learn the vocabularies and statistics in ``fit``; the batch stays in raw units.
+
+        The network's first layer (:class:`~skmusic.nn.note_modules.NoteInputEncoder`)
+        codes and standardizes, so augmenters work in the rows' own units.
+        """
+        if fit:
+            n_channels = batch[0].shape[0]
+            self.categorical_ = resolve_categorical(self.categorical, batch, n_channels)
+            self.vocabularies_ = [
+                CategoryVocabulary().fit(_row_values(batch, c)) for c in self.categorical_
+            ]
+            continuous = [c for c in range(n_channels) if c not in self.categorical_]
+            self.input_mean_ = self.input_scale_ = None
+            if self.normalize == "channel" and continuous:
+                values = np.concatenate([np.asarray(seq)[continuous] for seq in batch], axis=1)
+                mean = values.mean(axis=1, dtype=np.float64)
+                scale = values.std(axis=1, dtype=np.float64)
+                scale[scale < 1e-8] = 1.0
+                self.input_mean_ = mean.astype(np.float32)
+                self.input_scale_ = scale.astype(np.float32)
+        if isinstance(batch, np.ndarray):
+            return batch.astype(np.float32, copy=False)
+        return [np.asarray(seq, dtype=np.float32) for seq in batch]
+
+    def _fit_net(self, dataset, **kwargs):
+        if self.max_train_notes is not None:
+            inner = kwargs.get("iterator_train__augment")
+            kwargs["iterator_train__augment"] = RandomWindow(self.max_train_notes, then=inner)
+        return super()._fit_net(dataset, **kwargs)
+
+    def make_module(self, n_channels, n_outputs):
+        """The torch module these parameters describe (untrained; after ``fit``).
+
+        Parameters
+        ----------
+        n_channels : int
+        n_outputs : int
+
+        Returns
+        -------
+        module : NoteNetwork
+        """
+        return NoteNetwork(
+            n_channels,
+            n_outputs,
+            self.categorical_,
+            [v.categories_ for v in self.vocabularies_],
+            self.input_mean_,
+            self.input_scale_,
+            d_model=self.d_model,
+            embedding_dim=self.embedding_dim,
+            n_blocks=self.n_blocks,
+            kernel_size=self.kernel_size,
+            dropout=self.dropout,
+            summaries=self.summaries,
+        )
+
+    _build_module = make_module
+
+
+class RandomWindow:
+    """Training batches cut to a random window of at most ``length`` steps per sequence.
+
+    Parameters
+    ----------
+    length : int
+    then : callable or None
+        Applied before the window, ``then(X, lengths) -> (X, lengths)``.
+    """
+
+    def __init__(self, length, then=None):
+        self.length = length
+        self.then = then
+
+    def __call__(self, X, lengths):
+        if self.then is not None:
+            X, lengths = self.then(X, lengths)
+        n, total = X.shape[0], X.shape[-1]
+        if total <= self.length:
+            return X, lengths
+        if lengths is None:
+            lengths = torch.full((n,), total, dtype=torch.long)
+        new = lengths.clamp(max=self.length)
+        start = (torch.rand(n) * (lengths - new + 1).double()).long()
+        width = int(new.max())
+        steps = torch.arange(width)
+        index = (start[:, None] + steps[None, :]).clamp(max=total - 1)
+        out = X.gather(-1, index[:, None, :].expand(n, X.shape[1], width).to(X.device))
+        out = out * (steps[None, :] < new[:, None]).to(X.dtype).to(X.device)[:, None, :]
+        return out, new.to(lengths.device)
+
+
+def _row_values(batch, row):
+    if isinstance(batch, np.ndarray):
+        return batch[:, row].ravel()
+    return np.concatenate([seq[row] for seq in batch])
+
+
+def _training_doc(cls):
+    """The shared training parameters' text (``normalize`` and ``augment`` are the class's own)."""
+    params = inspect.signature(cls.__init__).parameters
+    text = "".join(
+        SHARED[name].format(
+            default=repr(p.default) if not isinstance(p.default, str) else f'"{p.default}"'
+        )
+        for name, p in params.items()
+        if name in SHARED and name not in ("normalize", "augment")
+    )
+    return text.replace("{split}", cls._split_doc)
+
+
+NoteNetworkClassifier.__doc__ = NoteNetworkClassifier.__doc__.replace(
+    "{training}", _training_doc(NoteNetworkClassifier)
+)
