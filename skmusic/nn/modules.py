@@ -32,6 +32,12 @@ from torch import nn
 from torch.nn import functional as F
 from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence, pad_packed_sequence
 
+from .masking import global_pool as _global_pool
+from .masking import pool_image as _pool_image
+from .masking import pool_time as _pool_time
+from .masking import sequence_mask
+from .masking import zero_padding as _zero_padding
+
 __all__ = [
     "LSTMStack",
     "DenseHead",
@@ -45,55 +51,6 @@ __all__ = [
     "InceptionModule",
     "InceptionTimeNet",
 ]
-
-
-def _mask(lengths, size):
-    """Boolean (batch, size): True where a timestep is inside the sequence."""
-    return torch.arange(size, device=lengths.device)[None, :] < lengths[:, None]
-
-
-def _zero_padding(x, lengths):
-    """``x`` (batch, ..., time) with the timesteps past each sequence's length set to 0."""
-    if lengths is None:
-        return x
-    mask = _mask(lengths.to(x.device), x.shape[-1])
-    mask = mask.view(mask.shape[0], *([1] * (x.dim() - 2)), mask.shape[1])
-    return x.masked_fill(~mask, 0.0)
-
-
-def _global_pool(x, lengths=None, mode="avg"):
-    """Pool the last axis (time) of ``x`` (and every axis between channels and
-    time) to one value per channel, ignoring padded timesteps."""
-    x = x.flatten(2, -2) if x.dim() > 3 else x.unsqueeze(2)  # (B, C, S, T)
-    if lengths is None:
-        return x.mean(dim=(2, 3)) if mode == "avg" else x.amax(dim=(2, 3))
-    mask = _mask(lengths.clamp(min=1), x.shape[-1])[:, None, None, :]
-    if mode == "avg":
-        total = (x * mask).sum(dim=(2, 3))
-        return total / (mask.sum(dim=(2, 3)) * x.shape[2])
-    return x.masked_fill(~mask, float("-inf")).amax(dim=(2, 3))
-
-
-def _pool_time(x, lengths, pool_size):
-    """Max-pool the last axis by ``pool_size``, or by what is left of it if shorter."""
-    k = min(pool_size, x.shape[-1])
-    if k <= 1:
-        return x, lengths
-    x = F.max_pool1d(x, k)
-    if lengths is not None:
-        lengths = (lengths // k).clamp(min=1)
-    return x, lengths
-
-
-def _pool_image(x, lengths, pool):
-    """Max-pool (frequency, time) of a (B, C, F, T) map, never past either axis' end."""
-    kf, kt = min(pool[0], x.shape[-2]), min(pool[1], x.shape[-1])
-    if kf <= 1 and kt <= 1:
-        return x, lengths
-    x = F.max_pool2d(x, (kf, kt))
-    if lengths is not None and kt > 1:
-        lengths = (lengths // kt).clamp(min=1)
-    return x, lengths
 
 
 class LSTMStack(nn.Module):
@@ -540,7 +497,9 @@ class InceptionModule(nn.Module):
         past = (
             x
             if lengths is None
-            else x.masked_fill(~_mask(lengths.to(x.device), x.shape[-1])[:, None, :], float("-inf"))
+            else x.masked_fill(
+                ~sequence_mask(lengths, x.shape[-1], device=x.device)[:, None, :], float("-inf")
+            )
         )
         pooled = self.pool_conv(_zero_padding(F.max_pool1d(past, 3, stride=1, padding=1), lengths))
         out = torch.cat([conv(z) for conv in self.convs] + [pooled], dim=1)

@@ -30,8 +30,10 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from .masking import apply_mask as _zero_padding
+from .masking import sequence_mask
+
 __all__ = [
-    "sequence_mask",
     "NoteInputEncoder",
     "NoteEmbedding",
     "DilatedResidualBlock",
@@ -39,22 +41,6 @@ __all__ = [
     "CategoryHistograms",
     "NoteNetwork",
 ]
-
-
-def sequence_mask(lengths, size, *, device=None):
-    """Boolean ``(batch, size)``: True on the timesteps inside each sequence.
-
-    ``lengths=None`` (every sequence fills ``size``) gives ``None``.
-    """
-    if lengths is None:
-        return None
-    lengths = lengths.to(device) if device is not None else lengths
-    return torch.arange(size, device=lengths.device)[None, :] < lengths[:, None]
-
-
-def _zero_padding(x, mask):
-    """``x`` (batch, channels, time) with the padded timesteps set to 0."""
-    return x if mask is None else x * mask[:, None, :].to(x.dtype)
 
 
 class NoteInputEncoder(nn.Module):
