@@ -392,4 +392,6 @@ def test_fit_generation_bad_input(chorales):
     with pytest.raises(ValueError, match="tokens must be one of"):
         fit_generation(chorales, tokens="drums")
     with pytest.raises(ValueError, match="kind must be one of"):
+        fit_generation(chorales, kind="video")
+    with pytest.raises(ValueError, match="kind='audio' needs sr"):
         fit_generation(chorales, kind="audio")
