@@ -3,7 +3,7 @@
 Estimators
 ----------
 LSTMClassifier
-    Stacked (Bi)LSTM read at each sequence's true end (Chen & Wang's NN1; Wang; Ke & Wang).
+    Stacked (Bi)LSTM read at each sequence's true end (Chen & Wang's NN1; Wang; Bai & Wang).
 CRNNClassifier
     Conv1D + (Bi)LSTM stacks (Chen & Wang's NN2, NN3).
 ResNet1DClassifier
@@ -11,7 +11,7 @@ ResNet1DClassifier
 SpectrogramCNNClassifier
     2D CNN on (frequency, frames) images (Zong; Doyle & Lopez).
 RCNNClassifier
-    Recurrent convolutional network (Ke & Wang).
+    Recurrent convolutional network (Bai & Wang).
 NoteNetworkClassifier
     Notes with their categories embedded, whole songs read through masked
     dilated convolutions and pooling, song-level histograms beside.

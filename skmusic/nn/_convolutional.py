@@ -322,14 +322,14 @@ class SpectrogramCNNClassifier(PresetMixin, BaseNeuralClassifier):
 
 @fill_doc
 class RCNNClassifier(BaseNeuralClassifier):
-    """Recurrent convolutional network on spectrogram-like sequences (Ke and Wang [1]_).
+    """Recurrent convolutional network on spectrogram-like sequences (Bai and Wang [1]_).
 
     Each sequence ``(n_bins, n_frames)`` is one 1-channel image. ``channels``
     conv blocks (Conv2d + BatchNorm + ReLU + MaxPool2d), then ``n_recurrent``
     recurrent convolutional layers (Liang and Hu [2]_: a convolution whose state
     is refined over ``n_steps`` steps with shared recurrent weights; batch norm
     in place of local response normalisation), each followed by dropout, then
-    global max pooling and a linear layer. The defaults are Ke and Wang's 2 conv
+    global max pooling and a linear layer. The defaults are Bai and Wang's 2 conv
     + 3 recurrent conv layers.
 
     Parameters
@@ -349,7 +349,7 @@ class RCNNClassifier(BaseNeuralClassifier):
 
     References
     ----------
-    .. [1] B. Ke and H. Wang, "Music Classification with Neural Network", Tsinghua
+    .. [1] K. Bai and H. Wang, "Music Classification with Neural Network", Tsinghua
        University (manuscript).
     .. [2] M. Liang and X. Hu, "Recurrent convolutional neural network for object
        recognition", CVPR, 2015.

@@ -57,7 +57,7 @@ class LSTMClassifier(PresetMixin, BaseNeuralClassifier):
        Classification and Generation", MIT (manuscript).
     .. [2] Q. Wang, "Music Genre Classification using LSTM and CNN", Australian
        National University (manuscript).
-    .. [3] B. Ke and H. Wang, "Music Classification with Neural Network", Tsinghua
+    .. [3] K. Bai and H. Wang, "Music Classification with Neural Network", Tsinghua
        University (manuscript).
 
     Examples

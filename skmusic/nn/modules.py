@@ -7,12 +7,12 @@ Every module takes a batch ``X`` of shape ``(batch, n_channels, n_timesteps)``
 
 * :class:`LSTMNet` -- stacked (Bi)LSTM layers (each its own size) and a dense
   head; sequences are packed so the output used is the one at each sequence's
-  true end (Wang; Ke & Wang; Chen & Wang's NN1).
+  true end (Wang; Bai & Wang; Chen & Wang's NN1).
 * :class:`CRNNNet` -- Conv1D and (Bi)LSTM stacks, alternating (Chen & Wang's NN2)
   or convolutions first (NN3); lengths are tracked through convolution/pooling.
 * :class:`ResNet1DNet` -- Wang's 1D ResNet with adaptive average pooling.
 * :class:`SpectrogramCNNNet` -- 2D CNN on (frequency, frames) images (Zong; Doyle & Lopez).
-* :class:`RCNNNet` -- recurrent convolutional network (Liang & Hu 2015; Ke & Wang).
+* :class:`RCNNNet` -- recurrent convolutional network (Liang & Hu 2015; Bai & Wang).
 * :class:`InceptionTimeNet` -- InceptionTime (Ismail Fawaz et al. 2020).
 
 Pooling stops where a sequence runs out: a pooling window never exceeds what is
@@ -409,7 +409,7 @@ class RecurrentConv2d(nn.Module):
 
 
 class RCNNNet(nn.Module):
-    """Recurrent convolutional network on (frequency, frames) images (Ke & Wang).
+    """Recurrent convolutional network on (frequency, frames) images (Bai & Wang).
 
     ``len(channels)`` conv blocks (Conv2d + BatchNorm + ReLU + MaxPool2d), then
     ``n_recurrent`` recurrent convolutional layers of ``channels[-1]`` maps,
