@@ -25,6 +25,7 @@ Prints a table and writes benchmarks/results/nn_throughput.md.
 """
 
 import argparse
+import os
 import platform
 import time
 from pathlib import Path
@@ -185,9 +186,9 @@ def main():
         "input normalization (the plain loop calls `skmusic.nn.preprocessing`), batch "
         "size, AdamW, per-batch learning-rate factors, gradient clipping, loss and "
         "epochs. The estimator's time also includes batch validation and skorch's loop, "
-        "callbacks and history. Target: ratio >= 0.95. The machine was shared with "
-        "other jobs while this ran (2 cores): compare the ratios, measured side by "
-        "side, rather than the absolute rates.",
+        "callbacks and history. Target: ratio >= 0.95. 1-minute load average at the "
+        f"end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; compare the ratios, "
+        "measured side by side, rather than the absolute rates.",
         "",
         "| workload | sequences | batch | estimator (seq/s) | plain loop (seq/s) | ratio |",
         "|---|---:|---:|---:|---:|---:|",
