@@ -33,8 +33,10 @@ class LSTMClassifier(PresetMixin, BaseNeuralClassifier):
     ([2]_: 3 LSTM layers of 64, dense 64-32-64), ``"gtzan"`` ([3]_:
     2 LSTM layers of 80, dense 40), ``"nn1"`` ([1]_: BiLSTM 256-128-64,
     dense 128-64) and ``"nn1-uni"`` (the same, unidirectional).
-    Presets read every series z-normalized (``normalize="series"``), so the
-    network has exactly the published layout.
+    Presets standardize each channel with the training data's statistics
+    (``normalize="channel"``, as the papers fed their raw values), so the
+    network has exactly the published layout and still sees each sequence's
+    level (``"series"`` would drop it: the note-series presets fell to chance).
 
     Parameters
     ----------
@@ -74,7 +76,7 @@ class LSTMClassifier(PresetMixin, BaseNeuralClassifier):
 
     _presets = {
         "eeg-baseline": {
-            "normalize": "series",
+            "normalize": "channel",
             "hidden_size": 32,
             "num_layers": None,
             "bidirectional": False,
@@ -82,7 +84,7 @@ class LSTMClassifier(PresetMixin, BaseNeuralClassifier):
             "dropout": 0.1,
         },
         "eeg-3layer": {
-            "normalize": "series",
+            "normalize": "channel",
             "hidden_size": 64,
             "num_layers": 3,
             "bidirectional": False,
@@ -90,7 +92,7 @@ class LSTMClassifier(PresetMixin, BaseNeuralClassifier):
             "dropout": 0.1,
         },
         "gtzan": {
-            "normalize": "series",
+            "normalize": "channel",
             "hidden_size": 80,
             "num_layers": 2,
             "bidirectional": False,
@@ -98,7 +100,7 @@ class LSTMClassifier(PresetMixin, BaseNeuralClassifier):
             "dropout": 0.0,
         },
         "nn1": {
-            "normalize": "series",
+            "normalize": "channel",
             "hidden_size": (256, 128, 64),
             "num_layers": None,
             "bidirectional": True,
@@ -106,7 +108,7 @@ class LSTMClassifier(PresetMixin, BaseNeuralClassifier):
             "dropout": 0.2,
         },
         "nn1-uni": {
-            "normalize": "series",
+            "normalize": "channel",
             "hidden_size": (256, 128, 64),
             "num_layers": None,
             "bidirectional": False,
@@ -236,8 +238,10 @@ class CRNNClassifier(PresetMixin, BaseNeuralClassifier):
     Presets (:meth:`from_preset`): ``"nn2"`` (Conv1D 256 / BiLSTM 256, 128/128,
     64/64, dense 32-16), ``"nn3"`` (Conv1D 128-64-32, BiLSTM 16, dense 16), and
     ``"nn2-uni"``, ``"nn3-uni"`` with unidirectional LSTMs.
-    Presets read every series z-normalized (``normalize="series"``), so the
-    network has exactly the published layout.
+    Presets standardize each channel with the training data's statistics
+    (``normalize="channel"``, as the papers fed their raw values), so the
+    network has exactly the published layout and still sees each sequence's
+    level (``"series"`` would drop it: the note-series presets fell to chance).
 
     With ``padding="valid"`` every sequence needs at least
     ``((1 * p + k - 1) * p + k - 1) ...`` timesteps (``n`` times for ``n``
@@ -280,7 +284,7 @@ class CRNNClassifier(PresetMixin, BaseNeuralClassifier):
 
     _presets = {
         "nn2": {
-            "normalize": "series",
+            "normalize": "channel",
             "conv_channels": (256, 128, 64),
             "hidden_size": (256, 128, 64),
             "layout": "alternating",
@@ -292,7 +296,7 @@ class CRNNClassifier(PresetMixin, BaseNeuralClassifier):
             "dropout": 0.2,
         },
         "nn3": {
-            "normalize": "series",
+            "normalize": "channel",
             "conv_channels": (128, 64, 32),
             "hidden_size": 16,
             "layout": "sequential",
