@@ -170,10 +170,9 @@ def _networks(max_epochs, random_state):
     """Every network at its defaults (the shared training recipe normalizes the
     input, holds out a validation split and stops early); the papers' CRNN
     layouts NN2 and NN3 as presets, sized for a CPU and reading the input as
-    every other network does (``normalize="series+stats"``: the presets' own
-    ``"series"`` reproduces the papers' parameter counts but drops each song's
-    pitch level and spread, and NN2/NN3 fell from 0.86 to 0.31-0.39 on
-    ``compare --quick``)."""
+    every other network does (``normalize="series+stats"``; the presets'
+    own normalization keeps the papers' exact parameter counts, and with
+    ``"series"`` NN2/NN3 fell from 0.86 to 0.31-0.39 on ``compare --quick``)."""
     common = dict(random_state=random_state)
     if max_epochs is not None:
         common["max_epochs"] = max_epochs
