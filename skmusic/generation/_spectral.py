@@ -23,7 +23,7 @@ from ..features import MelSpectrogram
 from ..nn.base import BaseNeuralEstimator, fill_doc
 from ..nn.data import SequenceDataset, inference
 from ..nn.spectral_modules import ConvBiGRUFrameNet, MixtureNLLLoss, mixture_log_prob
-from ..utils.validation import settle_input, validate_batch
+from ..utils.validation import check_positive_int, settle_input, validate_batch
 from ._base import check_temperature, regression_windows
 
 __all__ = ["MeanSpectrumGenerator", "SpectralGenerator", "mel_to_waveform"]
@@ -850,8 +850,7 @@ class SpectralGenerator(_MelFrames, BaseNeuralEstimator):
         gen.manual_seed(int(rng.randint(np.iinfo(np.int32).max)))
         n_frames = self._n_frames(n_out)
         if prompt is None:
-            if not isinstance(n_samples, Integral) or isinstance(n_samples, bool) or n_samples < 1:
-                raise ValueError(f"n_samples must be a positive integer, got {n_samples!r}.")
+            n_samples = check_positive_int("n_samples", n_samples)
             window = rng.standard_normal((n_samples, self.n_mels, self.width))
             frames = self._roll(window, self.width + n_frames, temperature, gen)[:, :, self.width :]
             one = False
