@@ -10,6 +10,7 @@ from skmusic.generation import (
     ClassConditionalGenerator,
     MeanSpectrumGenerator,
     SpectralGenerator,
+    mel_to_stft_power,
     mel_to_waveform,
 )
 
@@ -181,3 +182,69 @@ def test_equalizer_is_learned_and_can_be_turned_off(X, fitted):
     a = plain.sample(X[0, :, :800], seconds=0.2, random_state=0)
     b = fitted.sample(X[0, :, :800], seconds=0.2, random_state=0)
     assert a.shape == b.shape and not np.allclose(a, b)
+
+
+def test_mel_to_stft_power_rebuilds_quiet_bands_in_db():
+    """The divergence fit keeps every band's level, the quiet ones too."""
+    import librosa
+
+    rng = np.random.default_rng(0)
+    basis = librosa.filters.mel(sr=SR, n_fft=128, n_mels=12)
+    # a loud low band and high bands 60 dB quieter
+    true = rng.random((65, 20)) * np.logspace(0, -6, 65)[:, None]
+    mel = basis @ true
+    rebuilt = basis @ mel_to_stft_power(mel, sr=SR, n_fft=128)
+    error_db = np.abs(10 * np.log10(rebuilt / mel))
+    assert error_db.max() < 1.0
+    assert mel_to_stft_power(mel, sr=SR, n_fft=128).min() >= 0
+
+
+@pytest.mark.parametrize("kind", ["spectral", "baseline"])
+def test_resynthesize_gives_real_audio_through_the_inversion(X, fitted, kind):
+    gen = fitted if kind == "spectral" else MeanSpectrumGenerator(**MEL, n_iter=4).fit(X)
+    out = gen.resynthesize(X[:2], random_state=0)
+    assert out.shape == (2, 1, X.shape[-1]) and out.dtype == np.float32
+    np.testing.assert_array_equal(out, gen.resynthesize(X[:2], random_state=0))
+    rms = np.sqrt(np.mean(out.astype(np.float64) ** 2, axis=(1, 2)))
+    np.testing.assert_allclose(rms, gen.rms_, rtol=1e-4)
+    ragged = gen.resynthesize([X[0], X[1, :, :1500]], random_state=0)
+    assert [r.shape for r in ragged] == [(1, X.shape[-1]), (1, 1500)]
+    with pytest.raises(ValueError, match="sampling rate"):
+        gen.resynthesize(X[:1], sr=8000)
+
+
+def test_codebook_is_the_mixtures_fixed_components(X, fitted):
+    n_codes = fitted.codebook_.shape[0]
+    assert fitted.codebook_.shape == fitted.codebook_scale_.shape == (n_codes, 12)
+    assert n_codes <= fitted.n_codes and np.all(fitted.codebook_scale_ >= 0.05)
+    # the module holds the codebook; only the mixing weights are trained
+    module = fitted.net_.module_
+    np.testing.assert_array_equal(module.codebook.numpy(), fitted.codebook_)
+    assert "codebook" not in dict(module.named_parameters())
+    # the free mixture stays available
+    free = SpectralGenerator(**{**TINY, "n_codes": None}).fit(X)
+    assert free.codebook_ is None and np.isfinite(free.score(X))
+    assert free.sample(X[0, :, :800], seconds=0.1).shape == (1, 200)
+    # fewer distinct frames than codes: one code per distinct frame at most
+    few = SpectralGenerator(**{**TINY, "n_codes": 5000}).fit(X)
+    assert few.codebook_.shape[0] < 5000
+
+
+def test_shared_components_log_prob_equals_the_expanded_one():
+    import torch
+
+    from skmusic.nn.spectral_modules import ConvBiGRUFrameNet, mixture_log_prob
+
+    torch.manual_seed(0)
+    codebook, log_std = torch.randn(7, 5), 0.3 * torch.randn(7, 5)
+    net = ConvBiGRUFrameNet(
+        5, conv_channels=3, hidden_size=3, codebook=codebook, codebook_log_std=log_std
+    )
+    logits, means, spread = net(torch.randn(4, 5, 6))
+    assert logits.shape == (4, 7) and means.shape == spread.shape == (1, 7, 5)
+    frames = torch.randn(4, 5)
+    expanded = (logits, means.expand(4, -1, -1), spread.expand(4, -1, -1))
+    torch.testing.assert_close(
+        mixture_log_prob((logits, means, spread), frames), mixture_log_prob(expanded, frames)
+    )
+    assert net.sample(torch.randn(4, 5, 6)).shape == (4, 5)

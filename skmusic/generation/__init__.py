@@ -28,7 +28,12 @@ from ._conditional import ClassConditionalGenerator
 from ._ngram import NGramTokenGenerator
 from ._note_lstm import NoteLSTMGenerator
 from ._regression import SequenceForecaster, WaveformGenerator
-from ._spectral import MeanSpectrumGenerator, SpectralGenerator, mel_to_waveform
+from ._spectral import (
+    MeanSpectrumGenerator,
+    SpectralGenerator,
+    mel_to_stft_power,
+    mel_to_waveform,
+)
 from ._tokens import write_tokens_midi
 
 __all__ = [
@@ -39,6 +44,7 @@ __all__ = [
     "SequenceForecaster",
     "SpectralGenerator",
     "WaveformGenerator",
+    "mel_to_stft_power",
     "mel_to_waveform",
     "write_tokens_midi",
 ]

@@ -22,7 +22,11 @@ _LOG_STD_MIN, _LOG_STD_MAX = -5.0, 2.0
 
 
 def _split(params):
-    """(log mixing weights (B, K), means (B, K, M), log std (B, K, M))."""
+    """(log mixing weights (B, K), means (B, K, M), log std (B, K, M)); means
+    and log std are (1, K, M) when every frame shares them (a codebook)."""
+    if isinstance(params, tuple):
+        logits, means, log_std = params
+        return torch.log_softmax(logits, dim=-1), means, log_std
     n_bins = (params.shape[-1] - 1) // 2
     logits = params[..., 0]
     means = params[..., 1 : 1 + n_bins]
@@ -31,7 +35,11 @@ def _split(params):
 
 
 def mixture_log_prob(params, frames):
-    """Log density of ``frames`` (B, M) under the mixtures ``params`` (B, K, 1 + 2M).
+    """Log density of ``frames`` (B, M) under the mixtures ``params``.
+
+    ``params`` is a Tensor (B, K, 1 + 2M) of mixing logits, means and log
+    standard deviations, or a tuple (logits (B, K), means (1, K, M), log std
+    (1, K, M)) when every frame shares the components (a codebook).
 
     Returns
     -------
@@ -39,9 +47,20 @@ def mixture_log_prob(params, frames):
         Summed over the ``M`` values of each frame (nats).
     """
     log_w, means, log_std = _split(params)
+    const = 0.5 * frames.shape[-1] * math.log(2 * math.pi)
+    if means.shape[0] == 1:
+        # shared components: the squared distances to all of them by matmuls
+        inv_var = torch.exp(-2 * log_std[0])
+        quad = (
+            frames.pow(2) @ inv_var.T
+            - 2 * frames @ (means[0] * inv_var).T
+            + (means[0].pow(2) * inv_var).sum(-1)
+        )
+        per_component = -0.5 * quad - log_std[0].sum(-1) - const
+        return torch.logsumexp(log_w + per_component, dim=-1)
     z = (frames[:, None, :] - means) * torch.exp(-log_std)
-    per_component = -0.5 * z.pow(2) - log_std - 0.5 * math.log(2 * math.pi)
-    return torch.logsumexp(log_w + per_component.sum(-1), dim=-1)
+    per_component = (-0.5 * z.pow(2) - log_std).sum(-1) - const
+    return torch.logsumexp(log_w + per_component, dim=-1)
 
 
 class MixtureNLLLoss(nn.Module):
@@ -72,11 +91,22 @@ class ConvBiGRUFrameNet(nn.Module):
         Gaussians of the output mixture.
     dropout : float, default=0.0
         Before the output layer.
+    codebook : Tensor of shape (n_codes, n_bins), default=None
+        Fixed component means: the network then predicts only the mixing
+        weights over these ``n_codes`` frames (a categorical next frame), and
+        ``n_components`` is ``n_codes``.
+    codebook_log_std : Tensor of shape (n_codes, n_bins), default=None
+        Fixed log standard deviations of the codebook's components (zeros
+        when omitted).
 
     Notes
     -----
-    The means are predicted relative to the window's last frame (a residual),
-    so an untrained network already continues its input.
+    Without a codebook the means are predicted relative to the window's last
+    frame (a residual), so an untrained network already continues its input.
+    With one, every drawn frame is near a frame of the codebook (k-means
+    centroids of the training frames in
+    :class:`skmusic.generation.SpectralGenerator`), so a roll-out cannot
+    blur into frames that no training audio had.
     """
 
     def __init__(
@@ -89,9 +119,21 @@ class ConvBiGRUFrameNet(nn.Module):
         num_layers=1,
         n_components=4,
         dropout=0.0,
+        codebook=None,
+        codebook_log_std=None,
     ):
         super().__init__()
         self.n_bins = n_bins
+        if codebook is not None:
+            codebook = torch.as_tensor(codebook, dtype=torch.float32)
+            if codebook_log_std is None:
+                codebook_log_std = torch.zeros_like(codebook)
+            codebook_log_std = torch.as_tensor(codebook_log_std, dtype=torch.float32)
+            self.register_buffer("codebook", codebook)
+            self.register_buffer("codebook_log_std", codebook_log_std)
+            n_components = codebook.shape[0]
+        else:
+            self.codebook = None
         self.n_components = n_components
         self.conv = nn.Conv1d(n_bins, conv_channels, kernel_size, padding=kernel_size // 2)
         self.gru = nn.GRU(
@@ -102,15 +144,21 @@ class ConvBiGRUFrameNet(nn.Module):
             bidirectional=True,
         )
         self.dropout = nn.Dropout(dropout)
-        self.out = nn.Linear(2 * hidden_size, n_components * (1 + 2 * n_bins))
+        per_component = 1 if codebook is not None else 1 + 2 * n_bins
+        self.out = nn.Linear(2 * hidden_size, n_components * per_component)
 
     def forward(self, X):
         """Mixture parameters ``(batch, n_components, 1 + 2 * n_bins)`` of the
         frame after the window ``X`` of shape ``(batch, n_bins, width)``:
-        mixing logit, means, log standard deviations."""
+        mixing logit, means, log standard deviations; with a codebook the
+        tuple (logits ``(batch, n_codes)``, codebook ``(1, n_codes, n_bins)``,
+        its log standard deviations ``(1, n_codes, n_bins)``)."""
         h = torch.relu(self.conv(X)).transpose(1, 2)
         _, last = self.gru(h)
         summary = torch.cat([last[-2], last[-1]], dim=-1)  # top layer, both directions
+        if self.codebook is not None:
+            log_std = self.codebook_log_std.clamp(_LOG_STD_MIN, _LOG_STD_MAX)
+            return self.out(self.dropout(summary)), self.codebook[None], log_std[None]
         params = self.out(self.dropout(summary)).view(-1, self.n_components, 1 + 2 * self.n_bins)
         logits = params[..., :1]
         means = params[..., 1 : 1 + self.n_bins] + X[:, None, :, -1]
@@ -130,6 +178,8 @@ class ConvBiGRUFrameNet(nn.Module):
         frames : Tensor of shape (batch, n_bins)
         """
         log_w, means, log_std = _split(self(X))
+        means = means.expand(X.shape[0], -1, -1)
+        log_std = log_std.expand(X.shape[0], -1, -1)
         probs = torch.softmax(log_w / temperature, dim=-1)
         k = torch.multinomial(probs, 1, generator=generator)[:, 0]
         rows = torch.arange(X.shape[0], device=X.device)
