@@ -9,7 +9,9 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._docs import SHARED
 from .base import BaseNeuralClassifier
-from .note_modules import NoteNetwork
+from .data import batch_to_tensors
+from .masking import sequence_mask
+from .note_modules import CategoryHistograms, NoteInputEncoder, NoteNetwork
 from .preprocessing import CategoryVocabulary, resolve_categorical
 
 __all__ = ["NoteNetworkClassifier", "NOTE_NETWORK_FEATURES"]
@@ -203,15 +205,28 @@ class NoteNetworkClassifier(BaseNeuralClassifier):
                 scale[scale < 1e-8] = 1.0
                 self.input_mean_ = mean.astype(np.float32)
                 self.input_scale_ = scale.astype(np.float32)
+            self.summary_mean_ = self.summary_scale_ = None
+            if self.summaries:
+                self.summary_mean_, self.summary_scale_ = self._summary_statistics(batch)
         if isinstance(batch, np.ndarray):
             return batch.astype(np.float32, copy=False)
         return [np.asarray(seq, dtype=np.float32) for seq in batch]
 
-    def _fit_net(self, dataset, **kwargs):
-        if self.max_train_notes is not None:
-            inner = kwargs.get("iterator_train__augment")
-            kwargs["iterator_train__augment"] = RandomWindow(self.max_train_notes, then=inner)
-        return super()._fit_net(dataset, **kwargs)
+    def _summary_statistics(self, batch):
+        """Mean and deviation of every song-level summary over the training songs."""
+        n_channels = batch[0].shape[0]
+        categories = [v.categories_ for v in self.vocabularies_]
+        encode = NoteInputEncoder(n_channels, self.categorical_, categories)
+        summarize = CategoryHistograms(
+            n_channels, self.categorical_, [len(c) + 1 for c in categories]
+        )
+        X, lengths = batch_to_tensors(self._prepare(batch, fit=False))
+        mask = sequence_mask(lengths, X.shape[-1])
+        with torch.no_grad():
+            values = summarize(encode(X), mask).double().numpy()
+        scale = values.std(axis=0)
+        scale[scale < 1e-6] = 1.0
+        return values.mean(axis=0).astype(np.float32), scale.astype(np.float32)
 
     def make_module(self, n_channels, n_outputs):
         """The torch module these parameters describe (untrained; after ``fit``).
@@ -238,41 +253,12 @@ class NoteNetworkClassifier(BaseNeuralClassifier):
             kernel_size=self.kernel_size,
             dropout=self.dropout,
             summaries=self.summaries,
+            summary_mean=self.summary_mean_,
+            summary_scale=self.summary_scale_,
+            max_train_notes=self.max_train_notes,
         )
 
     _build_module = make_module
-
-
-class RandomWindow:
-    """Training batches cut to a random window of at most ``length`` steps per sequence.
-
-    Parameters
-    ----------
-    length : int
-    then : callable or None
-        Applied before the window, ``then(X, lengths) -> (X, lengths)``.
-    """
-
-    def __init__(self, length, then=None):
-        self.length = length
-        self.then = then
-
-    def __call__(self, X, lengths):
-        if self.then is not None:
-            X, lengths = self.then(X, lengths)
-        n, total = X.shape[0], X.shape[-1]
-        if total <= self.length:
-            return X, lengths
-        if lengths is None:
-            lengths = torch.full((n,), total, dtype=torch.long)
-        new = lengths.clamp(max=self.length)
-        start = (torch.rand(n) * (lengths - new + 1).double()).long()
-        width = int(new.max())
-        steps = torch.arange(width)
-        index = (start[:, None] + steps[None, :]).clamp(max=total - 1)
-        out = X.gather(-1, index[:, None, :].expand(n, X.shape[1], width).to(X.device))
-        out = out * (steps[None, :] < new[:, None]).to(X.dtype).to(X.device)[:, None, :]
-        return out, new.to(lengths.device)
 
 
 def _row_values(batch, row):
