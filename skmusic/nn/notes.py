@@ -283,7 +283,9 @@ class NoteNetworkClassifier(BaseNeuralClassifier):
         """Mean and deviation of every song-level summary over the training songs."""
         n_channels = batch[0].shape[0]
         categories = [v.categories_ for v in self.vocabularies_]
-        encode = NoteInputEncoder(n_channels, self.categorical_, categories)
+        encode = NoteInputEncoder(
+            n_channels, self.categorical_, categories, self.input_mean_, self.input_scale_
+        )
         summarize = CategoryHistograms(
             n_channels, self.categorical_, [len(c) + 1 for c in categories]
         )
