@@ -195,6 +195,24 @@ def test_note_sequence_categorical_rows_hold_their_codes():
         assert row.min() >= 0 and row.max() < CATEGORICAL_NOTE_FEATURES[name]
 
 
+def test_part_interval_class_follows_each_part_not_the_merged_line():
+    score = _chords()
+    rows = ("pitch", "interval_class", "part_interval_class")
+    pitch, ic, pic = NoteSequence(features=rows).transform([score])[0]
+    np.testing.assert_array_equal(pitch, [67, 62, 72, 50])
+    # the merged line leaps 72 -> 50 (clipped to an octave down); part 1 steps 48 -> 50
+    np.testing.assert_array_equal(ic, [12, 7, 22, 0])
+    np.testing.assert_array_equal(pic, [12, 7, 22, 14])
+    # every note: the step from the top note of its own part's previous chord
+    pitch, _, pic = NoteSequence(features=rows, chords="all").transform([score])[0]
+    np.testing.assert_array_equal(pitch, [60, 64, 67, 62, 48, 72, 50])
+    np.testing.assert_array_equal(pic, [12, 12, 12, 7, 12, 22, 14])
+    # a melody: the same row as interval_class
+    ic, pic = NoteSequence(features=rows[1:]).transform([_melody()])[0]
+    np.testing.assert_array_equal(ic, pic)
+    assert NoteSequence(features=rows).categorical_rows() == [1, 2]
+
+
 def test_note_sequence_names_its_categorical_rows():
     seq = NoteSequence(features=("pitch", "duration_class", "interval", "degree", "part"))
     assert seq.categorical_rows() == [1, 3, 4]

@@ -17,13 +17,17 @@ from skmusic.ensemble import VotingSliceClassifier
 from skmusic.features import NoteSequence
 from skmusic.io.notes import make_notes
 from skmusic.nn import NoteNetworkClassifier
-from skmusic.nn.note_modules import NoteNetwork
+from skmusic.nn.data import batch_to_tensors
+from skmusic.nn.masking import sequence_mask
+from skmusic.nn.note_modules import NoteNetwork, random_window
 from skmusic.nn.preprocessing import CategoryVocabulary, resolve_categorical
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 ROWS = ("degree", "interval_class", "duration_class", "beat_class", "duration", "interval")
-TINY = dict(d_model=8, embedding_dim=4, n_blocks=2, max_epochs=15, lr=0.01, random_state=0)
+TINY = dict(
+    d_model=8, embedding_dim=4, n_blocks=2, max_epochs=15, lr=0.01, n_estimators=1, random_state=0
+)
 
 
 @pytest.fixture(scope="module")
@@ -133,6 +137,80 @@ def test_module_masks_padding_exactly():
     torch.testing.assert_close(batch[0], alone[0], rtol=0, atol=1e-6)
 
 
+def test_song_summaries_read_the_whole_song_standardized_by_the_training_songs():
+    X, y = _toy()
+    clf = NoteNetworkClassifier(**{**TINY, "max_train_notes": 4}).fit(X, y)
+    module = clf.net_.module_
+    Xt, lengths = batch_to_tensors([x.astype(np.float32) for x in X])
+    mask = sequence_mask(lengths, Xt.shape[-1])
+    with torch.no_grad():
+        summaries = module.summaries(module.encode(Xt), mask).numpy()
+    # standardized with the training songs' own statistics
+    np.testing.assert_allclose(summaries.mean(axis=0), 0, atol=1e-4)
+    varies = summaries.std(axis=0) > 1e-3  # (a summary constant over the songs stays 0)
+    assert varies.sum() > 10
+    np.testing.assert_allclose(summaries.std(axis=0)[varies], 1, atol=1e-3)
+    assert clf.summary_mean_.shape == (module.summaries.output_size,)
+    # in training the layers after the summaries read 4-note windows, the summaries the
+    # whole song: the summary branch gives the same values in train and eval mode
+    seen = []
+    handle = module.summary_proj.register_forward_hook(lambda m, i, o: seen.append(i[0]))
+    try:
+        module.train()
+        with torch.no_grad():
+            module(Xt, lengths)
+        module.eval()
+        with torch.no_grad():
+            module(Xt, lengths)
+    finally:
+        handle.remove()
+    torch.testing.assert_close(seen[0], seen[1])
+    torch.testing.assert_close(seen[1], torch.from_numpy(summaries))
+
+
+def test_random_window_cuts_every_longer_sequence():
+    X = torch.arange(2 * 1 * 10, dtype=torch.float32).reshape(2, 1, 10)
+    torch.manual_seed(0)
+    out, lengths = random_window(X, torch.tensor([10, 3]), 4)
+    assert out.shape == (2, 1, 4) and lengths.tolist() == [4, 3]
+    start = int(out[0, 0, 0])
+    np.testing.assert_array_equal(out[0, 0].numpy(), np.arange(start, start + 4))
+    np.testing.assert_array_equal(out[1, 0].numpy(), [10, 11, 12, 0])  # short: whole, padded
+    same, none = random_window(X, None, 10)
+    assert same is X and none is None
+
+
+def test_n_estimators_average_members_trained_on_their_own_splits():
+    X, y = _toy()
+    clf = NoteNetworkClassifier(**{**TINY, "n_estimators": 3}).fit(X, y)
+    assert len(clf.nets_) == 3 and clf.net_ is clf.nets_[0]
+    members = []
+    for net in clf.nets_:
+        Xt, lengths = batch_to_tensors([x.astype(np.float32) for x in X])
+        with torch.no_grad():
+            members.append(torch.softmax(net.module_.eval()(Xt, lengths), dim=1).numpy())
+    np.testing.assert_allclose(clf.predict_proba(X), np.mean(members, axis=0), atol=1e-5)
+    # each member its own seed: different weights and validation splits
+    assert not np.allclose(members[0], members[1])
+    seeds = []
+    for k in range(3):
+        clf._member = k
+        seeds.append(clf._seed())
+    del clf._member
+    assert len(set(seeds)) == 3 and seeds[0] == NoteNetworkClassifier(random_state=0)._seed()
+    # the same random_state repeats the ensemble exactly
+    again = NoteNetworkClassifier(**{**TINY, "n_estimators": 3}).fit(X, y)
+    np.testing.assert_allclose(again.predict_proba(X), clf.predict_proba(X), atol=1e-6)
+    # one member is the plain network
+    one = NoteNetworkClassifier(**TINY).fit(X, y)
+    first = NoteNetworkClassifier(**{**TINY, "n_estimators": 2}).fit(X, y)
+    np.testing.assert_allclose(
+        one.net_.module_(*batch_to_tensors([x.astype(np.float32) for x in X])).detach(),
+        first.nets_[0].module_(*batch_to_tensors([x.astype(np.float32) for x in X])).detach(),
+        atol=1e-6,
+    )
+
+
 # ---------------------------------------------------------------- real scores
 
 
@@ -166,9 +244,10 @@ def test_inside_voting_slice_classifier(songs):
     assert model.predict_proba(X[:3]).shape == (3, 2)
 
 
-def test_joblib_reload_in_a_fresh_process(songs, tmp_path):
+@pytest.mark.parametrize("n_estimators", [1, 2])
+def test_joblib_reload_in_a_fresh_process(songs, tmp_path, n_estimators):
     X, y = songs
-    model = _model(max_epochs=3).fit(X, y)
+    model = _model(max_epochs=3, n_estimators=n_estimators).fit(X, y)
     path = tmp_path / "notes.joblib"
     joblib.dump((model, X[:4]), path)
     expected = model.predict_proba(X[:4])

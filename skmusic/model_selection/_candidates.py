@@ -218,10 +218,10 @@ def _note_network(max_epochs, random_state, deep_grid):
 
 
 def _deep(kind, name, quick, random_state, width, hop, max_epochs, deep_grid):
+    if name == "note_network":  # its own default schedule is already short (20 epochs)
+        return _note_network(max_epochs, random_state, deep_grid)
     if max_epochs is None and quick:
         max_epochs = 30
-    if name == "note_network":
-        return _note_network(max_epochs, random_state, deep_grid)
     net = _networks(max_epochs, random_state)[name]
     if kind == "symbolic":
         steps = [("notes", NoteSequence(features=NOTE_FEATURES))]
@@ -287,7 +287,8 @@ def make_candidates(
         (:mod:`skmusic.utils.windows`).
     max_epochs : int, default=None
         Upper bound on the epochs of every network (early stopping usually
-        ends sooner); ``None``: 30 with ``quick``, else the networks' default.
+        ends sooner); ``None``: 30 with ``quick`` (the note network keeps its
+        own shorter default), else the networks' default.
     deep_grid : dict, default=None
         Grid of every network, keys for the candidate pipeline, e.g.
         ``{"clf__estimator__lr": [0.001, 0.003]}``; ``None``: the defaults

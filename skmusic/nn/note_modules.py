@@ -40,6 +40,7 @@ __all__ = [
     "MaskedPooling",
     "CategoryHistograms",
     "NoteNetwork",
+    "random_window",
 ]
 
 
@@ -188,24 +189,33 @@ class CategoryHistograms(nn.Module):
     Each categorical row becomes its share of notes per vocabulary index (a
     normalized histogram over the true notes); each continuous row its mean and
     standard deviation over them; and the song's length, as ``log(n_notes) / 5``.
+    With ``mean`` and ``scale`` (fitted on the training songs by the estimator)
+    every summary is standardized, as a ``StandardScaler`` before a linear model.
 
     Parameters
     ----------
     n_channels : int
     categorical : sequence of int
     vocab_sizes : sequence of int
+    mean, scale : array-like of shape (output_size,) or None
+        Standardization of the summaries; ``None`` leaves them raw.
 
     Attributes
     ----------
     output_size : int
     """
 
-    def __init__(self, n_channels, categorical, vocab_sizes):
+    def __init__(self, n_channels, categorical, vocab_sizes, mean=None, scale=None):
         super().__init__()
         self.categorical = [int(c) for c in categorical]
         self.continuous = [c for c in range(n_channels) if c not in set(self.categorical)]
         self.vocab_sizes = [int(v) for v in vocab_sizes]
         self.output_size = sum(self.vocab_sizes) + 2 * len(self.continuous) + 1
+        n = self.output_size
+        mean = torch.zeros(n) if mean is None else torch.as_tensor(mean, dtype=torch.float32)
+        scale = torch.ones(n) if scale is None else torch.as_tensor(scale, dtype=torch.float32)
+        self.register_buffer("mean", mean)
+        self.register_buffer("scale", scale)
 
     def forward(self, x, mask=None):
         if mask is None:
@@ -223,7 +233,35 @@ class CategoryHistograms(nn.Module):
             mean = (v * w[:, None]).sum(-1) / count
             var = (((v - mean[..., None]) ** 2) * w[:, None]).sum(-1) / count
             parts += [mean, torch.sqrt(var + 1e-6)]
-        return torch.cat(parts, dim=1)
+        return (torch.cat(parts, dim=1) - self.mean) / self.scale
+
+
+def random_window(x, lengths, length):
+    """A random window of at most ``length`` steps of every sequence of ``x``.
+
+    Parameters
+    ----------
+    x : torch.Tensor of shape (batch, channels, time)
+    lengths : torch.Tensor of shape (batch,) or None
+    length : int
+
+    Returns
+    -------
+    x, lengths : the windows (zero past each one's end) and their lengths.
+    """
+    n, total = x.shape[0], x.shape[-1]
+    if total <= length:
+        return x, lengths
+    if lengths is None:
+        lengths = torch.full((n,), total, dtype=torch.long, device=x.device)
+    new = lengths.clamp(max=length)
+    start = (torch.rand(n, device=x.device) * (lengths - new + 1).double()).long()
+    width = int(new.max())
+    steps = torch.arange(width, device=x.device)
+    index = (start[:, None] + steps[None, :]).clamp(max=total - 1)
+    out = x.gather(-1, index[:, None, :].expand(n, x.shape[1], width))
+    out = out * (steps[None, :] < new[:, None]).to(x.dtype)[:, None, :]
+    return out, new
 
 
 class NoteNetwork(nn.Module):
@@ -248,7 +286,13 @@ class NoteNetwork(nn.Module):
     kernel_size : int, default=3
     dropout : float, default=0.2
     summaries : bool, default=True
-        Also feed :class:`CategoryHistograms` of the song to the head.
+        Also feed :class:`CategoryHistograms` of the whole song to the head.
+    summary_mean, summary_scale : array-like or None
+        Standardization of the summaries (see :class:`CategoryHistograms`).
+    max_train_notes : int or None, default=None
+        In training mode, the layers after the summaries read a random window
+        of at most this many notes of every longer song (the summaries always
+        read the whole song). ``None``: whole songs.
     """
 
     def __init__(
@@ -266,8 +310,12 @@ class NoteNetwork(nn.Module):
         kernel_size=3,
         dropout=0.2,
         summaries=True,
+        summary_mean=None,
+        summary_scale=None,
+        max_train_notes=None,
     ):
         super().__init__()
+        self.max_train_notes = max_train_notes
         vocab_sizes = [len(values) + 1 for values in categories]
         self.encode = NoteInputEncoder(n_channels, categorical, categories, mean, scale)
         self.embed = NoteEmbedding(n_channels, categorical, vocab_sizes, d_model, embedding_dim)
@@ -279,7 +327,9 @@ class NoteNetwork(nn.Module):
         size = self.pool.output_size
         self.summaries = None
         if summaries:
-            self.summaries = CategoryHistograms(n_channels, categorical, vocab_sizes)
+            self.summaries = CategoryHistograms(
+                n_channels, categorical, vocab_sizes, summary_mean, summary_scale
+            )
             self.summary_proj = nn.Sequential(
                 nn.Linear(self.summaries.output_size, d_model), nn.GELU(), nn.Dropout(dropout)
             )
@@ -289,11 +339,15 @@ class NoteNetwork(nn.Module):
     def forward(self, X, lengths=None):
         mask = sequence_mask(lengths, X.shape[-1], device=X.device)
         X = self.encode(X)
+        summary = None if self.summaries is None else self.summaries(X, mask)
+        if self.training and self.max_train_notes is not None:
+            X, lengths = random_window(X, lengths, self.max_train_notes)
+            mask = sequence_mask(lengths, X.shape[-1], device=X.device)
         h = _zero_padding(self.embed(X), mask)
         for block in self.blocks:
             h = block(h, mask)
         h = self.norm(h.transpose(1, 2)).transpose(1, 2)
         features = [self.pool(h, mask)]
-        if self.summaries is not None:
-            features.append(self.summary_proj(self.summaries(X, mask)))
+        if summary is not None:
+            features.append(self.summary_proj(summary))
         return self.head(torch.cat(features, dim=1))

@@ -9,15 +9,19 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._docs import SHARED
 from .base import BaseNeuralClassifier
-from .note_modules import NoteNetwork
+from .callbacks import TimeBudget
+from .data import batch_to_tensors, predict_batches
+from .masking import sequence_mask
+from .note_modules import CategoryHistograms, NoteInputEncoder, NoteNetwork
 from .preprocessing import CategoryVocabulary, resolve_categorical
 
 __all__ = ["NoteNetworkClassifier", "NOTE_NETWORK_FEATURES"]
 
 #: The rows of :class:`~skmusic.features.NoteSequence` that the note network reads
 #: by default (``skmusic compare``, ``benchmarks/bench_peers.py``): the categories
-#: -- pitch class, octave, scale degree, interval class, duration class, duration
-#: ratio, beat position, chord size -- beside the magnitudes pitch, duration, inter-onset
+#: -- pitch class, octave, scale degree, interval class (in the merged line and in the
+#: note's own part), duration class, duration ratio, beat position, chord size --
+#: beside the magnitudes pitch, duration, inter-onset
 #: interval, rest and interval. ``NoteSequence(features=NOTE_NETWORK_FEATURES)``
 #: ``.categorical_rows()`` says which are categories.
 NOTE_NETWORK_FEATURES = (
@@ -26,6 +30,7 @@ NOTE_NETWORK_FEATURES = (
     "octave",
     "degree",
     "interval_class",
+    "part_interval_class",
     "duration_class",
     "duration_ratio",
     "beat_class",
@@ -47,10 +52,13 @@ class NoteNetworkClassifier(BaseNeuralClassifier):
     other rows are standardized per channel and projected. A stack of dilated
     residual convolutions reads the notes, and masked mean, max and attention
     pooling summarize the whole song, of any length, without slicing. Beside
-    it (``summaries=True``) the network sees the song's histogram of every
-    categorical row and the mean and deviation of every continuous row. Padding
-    never reaches a convolution or a pooling, so a song's prediction does not
-    depend on the other songs of its batch.
+    it (``summaries=True``) the network sees the whole song's histogram of
+    every categorical row and the mean and deviation of every continuous row,
+    standardized with the training songs' statistics (the song-level features
+    that classical models win with, as a side input). Padding never reaches a
+    convolution or a pooling, so a song's prediction does not depend on the
+    other songs of its batch. ``n_estimators`` networks, each with its own seed
+    and validation split, average their probabilities.
 
     Parameters
     ----------
@@ -69,8 +77,9 @@ class NoteNetworkClassifier(BaseNeuralClassifier):
     kernel_size : int, default=3
     dropout : float, default=0.2
     summaries : bool, default=True
-        Give the head song-level histograms and moments beside the pooled
-        sequence features.
+        Give the head song-level histograms and moments of the whole song
+        (standardized, through a small dropout-regularized layer) beside the
+        pooled sequence features.
     normalize : {"channel"} or None, default="channel"
         Normalization of the continuous rows: per channel with statistics of
         the training data (stored in the network), or none. Categorical rows
@@ -78,8 +87,15 @@ class NoteNetworkClassifier(BaseNeuralClassifier):
     max_train_notes : int or None, default=128
         Training batches show a random window of at most this many notes of
         every longer song (a new window every epoch): training costs little on
-        long songs, and the windows are augmentation. Prediction always reads
-        the whole song. ``None`` trains on whole songs.
+        long songs, and the windows are augmentation. The song summaries and
+        prediction always read the whole song. ``None`` trains on whole songs.
+    n_estimators : int, default=5
+        Networks trained one after another, each with its own seed (drawn
+        from ``random_state``) and validation split; their class
+        probabilities are averaged. Fit time grows in proportion; a
+        ``max_time`` budget is shared among them. (One network of this size
+        stops learning after 5-15 epochs on a few hundred songs; five of them,
+        each a short schedule, were worth more than one long one.)
     augment : augmenter or list of augmenters, default=None
         Training-time augmentation from :mod:`skmusic.nn.augment`, applied in
         the raw units of the input (the network looks the categories up after
@@ -97,7 +113,13 @@ class NoteNetworkClassifier(BaseNeuralClassifier):
         One per categorical row: the values seen in ``fit``.
     input_mean_, input_scale_ : ndarray or None
         Per-channel statistics of the continuous rows (``normalize="channel"``).
+    summary_mean_, summary_scale_ : ndarray or None
+        Statistics of the song summaries over the training songs
+        (``summaries=True``).
+    nets_ : list of skorch.NeuralNetClassifier
+        The ``n_estimators`` trained networks.
     net_ : skorch.NeuralNetClassifier
+        The first of them (``history_`` is its history).
 
     Examples
     --------
@@ -127,6 +149,7 @@ class NoteNetworkClassifier(BaseNeuralClassifier):
         "summaries": ["boolean"],
         "normalize": [StrOptions({"channel"}), None],
         "max_train_notes": [Interval(Integral, 1, None, closed="left"), None],
+        "n_estimators": [Interval(Integral, 1, None, closed="left")],
     }
 
     def __init__(
@@ -141,8 +164,9 @@ class NoteNetworkClassifier(BaseNeuralClassifier):
         summaries=True,
         normalize="channel",
         max_train_notes=128,
+        n_estimators=5,
         augment=None,
-        max_epochs=100,
+        max_epochs=20,
         batch_size=32,
         lr=0.003,
         optimizer="adamw",
@@ -166,6 +190,7 @@ class NoteNetworkClassifier(BaseNeuralClassifier):
         self.summaries = summaries
         self.normalize = normalize
         self.max_train_notes = max_train_notes
+        self.n_estimators = n_estimators
         self.augment = augment
         self.max_epochs = max_epochs
         self.batch_size = batch_size
@@ -203,15 +228,74 @@ class NoteNetworkClassifier(BaseNeuralClassifier):
                 scale[scale < 1e-8] = 1.0
                 self.input_mean_ = mean.astype(np.float32)
                 self.input_scale_ = scale.astype(np.float32)
+            self.summary_mean_ = self.summary_scale_ = None
+            if self.summaries:
+                self.summary_mean_, self.summary_scale_ = self._summary_statistics(batch)
         if isinstance(batch, np.ndarray):
             return batch.astype(np.float32, copy=False)
         return [np.asarray(seq, dtype=np.float32) for seq in batch]
 
     def _fit_net(self, dataset, **kwargs):
-        if self.max_train_notes is not None:
-            inner = kwargs.get("iterator_train__augment")
-            kwargs["iterator_train__augment"] = RandomWindow(self.max_train_notes, then=inner)
-        return super()._fit_net(dataset, **kwargs)
+        """Train ``n_estimators`` networks, each with its own seed and validation split."""
+        self.nets_ = []
+        try:
+            for k in range(self.n_estimators):
+                self._member = k
+                self.nets_.append(super()._fit_net(dataset, **kwargs))
+        finally:
+            del self._member
+        self.net_ = self.nets_[0]
+        return self.net_
+
+    def _seed(self):
+        seed = super()._seed()
+        member = getattr(self, "_member", 0)
+        if seed is None or member == 0:
+            return seed
+        return int(np.random.RandomState([seed, member]).randint(np.iinfo(np.int32).max))
+
+    def _recipe_callbacks(self, **kwargs):
+        callbacks = super()._recipe_callbacks(**kwargs)
+        if self.max_time is not None:  # the time budget is shared by the members
+            budget = TimeBudget(self.max_time / self.n_estimators)
+            callbacks = [
+                ("time_budget", budget) if isinstance(c, tuple) and c[0] == "time_budget" else c
+                for c in callbacks
+            ]
+        return callbacks
+
+    def _predict_batches(self, X, lengths=None, *, forward=None):
+        """The members' mean class probabilities, as logits (their log)."""
+        proba = torch.stack(
+            [
+                torch.softmax(
+                    predict_batches(
+                        net.module_, X, lengths, batch_size=self.batch_size, forward=forward
+                    ).double(),
+                    dim=1,
+                )
+                for net in self.nets_
+            ]
+        ).mean(dim=0)
+        return torch.log(proba.clamp(min=1e-300))
+
+    def _summary_statistics(self, batch):
+        """Mean and deviation of every song-level summary over the training songs."""
+        n_channels = batch[0].shape[0]
+        categories = [v.categories_ for v in self.vocabularies_]
+        encode = NoteInputEncoder(
+            n_channels, self.categorical_, categories, self.input_mean_, self.input_scale_
+        )
+        summarize = CategoryHistograms(
+            n_channels, self.categorical_, [len(c) + 1 for c in categories]
+        )
+        X, lengths = batch_to_tensors(self._prepare(batch, fit=False))
+        mask = sequence_mask(lengths, X.shape[-1])
+        with torch.no_grad():
+            values = summarize(encode(X), mask).double().numpy()
+        scale = values.std(axis=0)
+        scale[scale < 1e-6] = 1.0
+        return values.mean(axis=0).astype(np.float32), scale.astype(np.float32)
 
     def make_module(self, n_channels, n_outputs):
         """The torch module these parameters describe (untrained; after ``fit``).
@@ -238,41 +322,12 @@ class NoteNetworkClassifier(BaseNeuralClassifier):
             kernel_size=self.kernel_size,
             dropout=self.dropout,
             summaries=self.summaries,
+            summary_mean=self.summary_mean_,
+            summary_scale=self.summary_scale_,
+            max_train_notes=self.max_train_notes,
         )
 
     _build_module = make_module
-
-
-class RandomWindow:
-    """Training batches cut to a random window of at most ``length`` steps per sequence.
-
-    Parameters
-    ----------
-    length : int
-    then : callable or None
-        Applied before the window, ``then(X, lengths) -> (X, lengths)``.
-    """
-
-    def __init__(self, length, then=None):
-        self.length = length
-        self.then = then
-
-    def __call__(self, X, lengths):
-        if self.then is not None:
-            X, lengths = self.then(X, lengths)
-        n, total = X.shape[0], X.shape[-1]
-        if total <= self.length:
-            return X, lengths
-        if lengths is None:
-            lengths = torch.full((n,), total, dtype=torch.long)
-        new = lengths.clamp(max=self.length)
-        start = (torch.rand(n) * (lengths - new + 1).double()).long()
-        width = int(new.max())
-        steps = torch.arange(width)
-        index = (start[:, None] + steps[None, :]).clamp(max=total - 1)
-        out = X.gather(-1, index[:, None, :].expand(n, X.shape[1], width).to(X.device))
-        out = out * (steps[None, :] < new[:, None]).to(X.dtype).to(X.device)[:, None, :]
-        return out, new.to(lengths.device)
 
 
 def _row_values(batch, row):

@@ -152,6 +152,7 @@ INIT_PARAMS = {
         "batch_size": 32,
     },
     "NoteNetworkClassifier": {
+        "n_estimators": 1,
         "d_model": 4,
         "embedding_dim": 2,
         "n_blocks": 1,

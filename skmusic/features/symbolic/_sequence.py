@@ -29,6 +29,7 @@ _SEQUENCE_FEATURES = (
     "degree",
     "beat",
     "interval_class",
+    "part_interval_class",
     "duration_class",
     "duration_ratio",
     "beat_class",
@@ -45,6 +46,7 @@ CATEGORICAL_NOTE_FEATURES = {
     "part": None,
     "degree": 12,
     "interval_class": 25,
+    "part_interval_class": 25,
     "duration_class": 15,
     "duration_ratio": 13,
     "beat_class": 12,
@@ -65,11 +67,33 @@ def _log2_steps(values, lo, hi):
     return np.clip(steps, lo, hi) - lo
 
 
+def _part_steps(notes):
+    """Each note's pitch minus the top note of its part's previous chord (0 at a part's start).
+
+    ``notes`` sorted by onset, then pitch. For the top note of a chord within
+    its part this is the part's own melodic step, as ``ScoreFeatures``'
+    ``"interval"`` group counts it, whichever part the merged line's top
+    note came from.
+    """
+    steps = np.zeros(len(notes))
+    pitch = notes["pitch"].astype(np.float64)
+    for p in np.unique(notes["part"]):
+        idx = np.flatnonzero(notes["part"] == p)
+        group = np.cumsum(_group_starts(notes["onset"][idx])) - 1
+        last = np.r_[group[1:] != group[:-1], True]
+        top = pitch[idx][last]  # the last note of each chord is its highest
+        previous = np.r_[np.nan, top[:-1]][group]
+        steps[idx] = np.where(np.isnan(previous), 0.0, pitch[idx] - previous)
+    return steps
+
+
 def _note_sequence(notes, *, features, chords, part, i=0):
     notes = _sort_by_time(_select_part(notes, part, i))
     # the key from every note of the part, before chords are reduced to one note
     tonic = best_key(key_correlations(notes))[0] if "degree" in features else None
     starts = _group_starts(notes["onset"])
+    if "part_interval_class" in features:
+        part_step = _part_steps(notes)
     if "chord_size" in features:
         group = np.cumsum(starts) - 1
         chord_size = np.bincount(group)[group]
@@ -78,6 +102,8 @@ def _note_sequence(notes, *, features, chords, part, i=0):
         notes = notes[keep]
         if "chord_size" in features:
             chord_size = chord_size[keep]
+        if "part_interval_class" in features:
+            part_step = part_step[keep]
     pitch = notes["pitch"].astype(np.float64)
     onset = notes["onset"]
     end = onset + notes["duration"]
@@ -102,6 +128,8 @@ def _note_sequence(notes, *, features, chords, part, i=0):
         elif feature == "interval_class":
             step = np.r_[0.0, np.diff(pitch)]
             col = np.clip(step, -_MAX_INTERVAL, _MAX_INTERVAL) + _MAX_INTERVAL
+        elif feature == "part_interval_class":
+            col = np.clip(part_step, -_MAX_INTERVAL, _MAX_INTERVAL) + _MAX_INTERVAL
         elif feature == "duration_class":
             col = _log2_steps(notes["duration"], *_LOG2_DURATION_RANGE)
         elif feature == "duration_ratio":
@@ -157,6 +185,11 @@ class NoteSequence(_StatelessScoreTransformer):
 
         - ``"interval_class"``: the interval clipped to an octave either way,
           plus 12 (0-24; 12 is a repeated note, 13 a semitone up);
+        - ``"part_interval_class"``: as ``"interval_class"``, but the step
+          from the top note of the previous chord *of the note's own part*
+          (0-24; 12 also for a part's first note), so in a polyphonic score
+          the row follows each voice's own melody, not the jumps between
+          the voices of the merged line;
         - ``"duration_class"``: the duration in half-steps of ``log2``,
           ``round(2 * log2(duration))`` clipped to -8..6 (a sixteenth of a
           quarter to 8 quarters), plus 8 (0-14; 8 is a quarter note, 9 a
