@@ -211,38 +211,6 @@ def test_n_estimators_average_members_trained_on_their_own_splits():
     )
 
 
-def _dropouts(module):
-    return {m.p for m in module.modules() if isinstance(m, torch.nn.Dropout)}
-
-
-@pytest.mark.parametrize("n, d_model, dropout", [(40, 32, 0.4), (200, 64, 0.2)])
-def test_auto_size_and_dropout_follow_the_number_of_training_songs(n, d_model, dropout):
-    X, y = _toy(n)
-    params = {**TINY, "max_epochs": 1}
-    del params["d_model"]
-    clf = NoteNetworkClassifier(**params).fit(X, y)
-    # decided in fit, parameters untouched
-    assert clf.get_params()["d_model"] == "auto" and clf.get_params()["dropout"] == "auto"
-    assert (clf.d_model_, clf.dropout_) == (d_model, dropout)
-    module = clf.net_.module_
-    assert module.embed.cont_proj.out_features == d_model
-    assert _dropouts(module) == {dropout}
-    # given values are used as they are, at any size
-    fixed = NoteNetworkClassifier(**{**params, "d_model": 8, "dropout": 0.1}).fit(X, y)
-    assert (fixed.d_model_, fixed.dropout_) == (8, 0.1)
-    assert fixed.net_.module_.embed.cont_proj.out_features == 8
-    assert _dropouts(fixed.net_.module_) == {0.1}
-
-
-@pytest.mark.parametrize(
-    "param, value", [("d_model", "big"), ("d_model", 0), ("dropout", "high"), ("dropout", 1.0)]
-)
-def test_invalid_size_or_dropout_is_a_clear_error(param, value):
-    X, y = _toy()
-    with pytest.raises(ValueError, match=f"'{param}' parameter of NoteNetworkClassifier must be"):
-        NoteNetworkClassifier(**{**TINY, param: value}).fit(X, y)
-
-
 # ---------------------------------------------------------------- real scores
 
 

@@ -41,10 +41,6 @@ NOTE_NETWORK_FEATURES = (
     "interval",
 )
 
-#: ``d_model="auto"`` and ``dropout="auto"`` choose the small-data network (32
-#: features, dropout 0.4) when ``fit`` gets fewer songs than this.
-_SMALL_FIT = 200
-
 
 class NoteNetworkClassifier(BaseNeuralClassifier):
     """A network for note series: categories embedded, the whole song read, masks throughout.
@@ -72,21 +68,14 @@ class NoteNetworkClassifier(BaseNeuralClassifier):
         categorical row of ``NoteSequence``, and also MIDI ``"pitch"``);
         indices (e.g. ``NoteSequence(...).categorical_rows()``) or a boolean
         mask over the rows; ``None``: no categories.
-    d_model : "auto" or int, default="auto"
-        Features per note inside the network (and hidden units of the
-        summaries' layer). ``"auto"``: 64 when ``fit`` gets at least 200
-        songs, 32 below (a smaller network for a small training set); the
-        value used is ``d_model_``.
+    d_model : int, default=64
+        Features per note inside the network.
     embedding_dim : int, default=16
         Size of each categorical row's embedding.
     n_blocks : int, default=4
         Dilated residual blocks (dilation 1, 2, 4, ...).
     kernel_size : int, default=3
-    dropout : "auto" or float, default="auto"
-        Dropout in the residual blocks, after the summaries' layer and before
-        the output layer. ``"auto"``: 0.2 when ``fit`` gets at least 200 songs,
-        0.4 below (more regularization for a small training set); the value
-        used is ``dropout_``.
+    dropout : float, default=0.2
     summaries : bool, default=True
         Give the head song-level histograms and moments of the whole song
         (standardized, through a small dropout-regularized layer) beside the
@@ -120,10 +109,6 @@ class NoteNetworkClassifier(BaseNeuralClassifier):
     n_channels_in_ : int
     categorical_ : list of int
         Rows read as categories.
-    d_model_ : int
-        Features per note, ``d_model`` resolved for the training set's size.
-    dropout_ : float
-        Dropout, ``dropout`` resolved for the training set's size.
     vocabularies_ : list of CategoryVocabulary
         One per categorical row: the values seen in ``fit``.
     input_mean_, input_scale_ : ndarray or None
@@ -156,11 +141,11 @@ class NoteNetworkClassifier(BaseNeuralClassifier):
             if k not in ("normalize", "max_timesteps")
         },
         "categorical": [StrOptions({"auto"}), "array-like", None],
-        "d_model": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "d_model": [Interval(Integral, 1, None, closed="left")],
         "embedding_dim": [Interval(Integral, 1, None, closed="left")],
         "n_blocks": [Interval(Integral, 0, None, closed="left")],
         "kernel_size": [Interval(Integral, 1, None, closed="left")],
-        "dropout": [StrOptions({"auto"}), Interval(Real, 0, 1, closed="left")],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
         "summaries": ["boolean"],
         "normalize": [StrOptions({"channel"}), None],
         "max_train_notes": [Interval(Integral, 1, None, closed="left"), None],
@@ -171,11 +156,11 @@ class NoteNetworkClassifier(BaseNeuralClassifier):
         self,
         categorical="auto",
         *,
-        d_model="auto",
+        d_model=64,
         embedding_dim=16,
         n_blocks=4,
         kernel_size=3,
-        dropout="auto",
+        dropout=0.2,
         summaries=True,
         normalize="channel",
         max_train_notes=128,
@@ -229,9 +214,6 @@ class NoteNetworkClassifier(BaseNeuralClassifier):
         codes and standardizes, so augmenters work in the rows' own units.
         """
         if fit:
-            small = len(batch) < _SMALL_FIT
-            self.d_model_ = (32 if small else 64) if self.d_model == "auto" else self.d_model
-            self.dropout_ = (0.4 if small else 0.2) if self.dropout == "auto" else self.dropout
             n_channels = batch[0].shape[0]
             self.categorical_ = resolve_categorical(self.categorical, batch, n_channels)
             self.vocabularies_ = [
@@ -334,11 +316,11 @@ class NoteNetworkClassifier(BaseNeuralClassifier):
             [v.categories_ for v in self.vocabularies_],
             self.input_mean_,
             self.input_scale_,
-            d_model=self.d_model_,
+            d_model=self.d_model,
             embedding_dim=self.embedding_dim,
             n_blocks=self.n_blocks,
             kernel_size=self.kernel_size,
-            dropout=self.dropout_,
+            dropout=self.dropout,
             summaries=self.summaries,
             summary_mean=self.summary_mean_,
             summary_scale=self.summary_scale_,
