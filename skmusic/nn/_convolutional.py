@@ -33,9 +33,10 @@ class ResNet1DClassifier(BaseNeuralClassifier):
     schedule then gets down to small learning rates before early stopping
     (patience 15) ends a run, where with 100 epochs it stopped half-way down,
     at a still large rate. On PLAID (``benchmarks/results/peers_series.md``)
-    that gave 0.903 and 0.870 (``random_state`` 0 and 1) against 0.849 and
-    0.872 with 100 epochs, in about the same time; on ArrowHead (36 series,
-    no early stopping) it cost 0.013 on average over four seeds.
+    that gave 0.903 and 0.870 (``random_state`` 0 and 1) against 0.849
+    (``random_state=0``) and 0.872 (an earlier benchmark run) with 100
+    epochs, in about the same time; on ArrowHead (36 series, no early
+    stopping) it cost 0.013 on average over four seeds.
 
     Parameters
     ----------
