@@ -38,7 +38,8 @@ Run (``pip install -e ".[bench]"`` first)::
 
 Writes ``benchmarks/results/peers.md`` (``peers_quick.md`` under ``--quick``,
 ``peers_partial.md`` when only some models or data sets ran) and appends to
-``benchmarks/results/peers.csv`` (``peers_quick.csv``).
+``benchmarks/results/peers.csv`` (``peers_quick.csv``); ``--output STEM`` writes
+``STEM.md`` and appends to ``STEM.csv`` instead.
 """
 
 import argparse
@@ -662,6 +663,12 @@ def main():
     parser.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
     parser.add_argument("--n-jobs", type=int, default=1, help="processes to parse the corpus")
     parser.add_argument(
+        "--output",
+        metavar="STEM",
+        help="write benchmarks/results/STEM.md and append to STEM.csv (default: peers, "
+        "peers_partial or peers_quick as the run's scope says)",
+    )
+    parser.add_argument(
         "--from-csv",
         action="store_true",
         help="run nothing: table from the newest row of every fit in the CSV",
@@ -694,6 +701,8 @@ def main():
     complete = set(datasets) == set(DATASETS) and set(models) == set(all_models)
     args.stem = "peers_quick" if args.quick else ("peers" if complete else "peers_partial")
     csv_path = RESULTS / ("peers_quick.csv" if args.quick else "peers.csv")
+    if args.output:
+        args.stem, csv_path = args.output, RESULTS / f"{args.output}.csv"
     RESULTS.mkdir(parents=True, exist_ok=True)
     partial_note = (
         "" if complete else (f"only models {', '.join(models)} on {', '.join(datasets)}.")
