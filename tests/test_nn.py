@@ -30,13 +30,7 @@ from skmusic.nn import (
 )
 from skmusic.nn.callbacks import WarmupCosine
 from skmusic.nn.modules import CRNNNet, LSTMNet
-from skmusic.nn.preprocessing import (
-    apply_normalization,
-    downsample_batch,
-    fit_normalization,
-    normalize_batch,
-    signed_log,
-)
+from skmusic.nn.preprocessing import downsample_batch, normalize_batch
 from skmusic.nn.splits import split_valid_indices, validation_indices
 from skmusic.utils.estimator_checks import all_estimators
 
@@ -251,7 +245,7 @@ def test_cross_val_score_on_2d_tabular_input():
         clf.predict(X[:, :15])
 
 
-@pytest.mark.parametrize("normalize", ["series+stats+log", "series+stats", "channel"])
+@pytest.mark.parametrize("normalize", ["series+stats", "channel"])
 def test_joblib_round_trip_in_a_fresh_process(tmp_path, normalize):
     """The stored input statistics travel with the model: raw input predicts the same."""
     X, y = easy_data(n=24)
@@ -392,41 +386,6 @@ def test_series_stats_keeps_level_that_series_alone_loses():
     assert stats.score(X_new, y_new) > 0.9 > 0.6 > alone
     assert stats.input_mean_.shape == (2 * X.shape[1],)
     assert stats.net_.module_.stem[0].in_channels == 3 * X.shape[1]
-
-
-def test_series_stats_log_appends_the_raw_amplitude_on_a_log_axis():
-    """The fourth group of channels is sign(x) log(1 + |x| / m), m the training median |x|."""
-    rng = np.random.RandomState(0)
-    seqs = [rng.randn(2, n) * np.array([[0.01], [100.0]]) for n in (5, 9, 7)]
-    mean, scale = fit_normalization(seqs, "series+stats+log")
-    level = np.median(np.abs(np.concatenate(seqs, axis=1)), axis=1)
-    np.testing.assert_allclose(scale[4:], level, rtol=1e-5)
-    np.testing.assert_array_equal(mean[4:], 0.0)
-    out = apply_normalization(seqs, "series+stats+log", mean, scale)
-    without = apply_normalization(seqs, "series+stats", mean[:4], scale[:4])
-    for o, w, x in zip(out, without, seqs, strict=True):
-        assert o.shape == (8, x.shape[1])
-        np.testing.assert_allclose(o[:6], w, rtol=1e-6)
-        expected = np.sign(x) * np.log1p(np.abs(x) / level[:, None])
-        np.testing.assert_allclose(o[6:], expected, rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(signed_log(seqs[0], level), out[0][6:], rtol=1e-6)
-
-
-def test_series_stats_log_tells_apart_levels_orders_of_magnitude_apart():
-    """Same shapes, levels 1e-3 vs 1e-1 vs 10: z-normalization alone is blind to them."""
-    y = np.arange(60) % 3
-
-    def draw(seed):
-        r = np.random.RandomState(seed)
-        shape = np.abs(r.randn(60, 1, 32)) + np.sin(np.arange(32) / 2)[None, None] + 2
-        return (shape * (10.0 ** (2 * y - 3))[:, None, None]).astype(np.float32)
-
-    X, X_new = draw(1), draw(2)
-    alone = tiny(ResNet1DClassifier, normalize="series").fit(X, y).score(X_new, y)
-    clf = tiny(ResNet1DClassifier, normalize="series+stats+log").fit(X, y)
-    assert clf.score(X_new, y) > 0.9 > 0.6 > alone
-    assert clf.net_.module_.stem[0].in_channels == 4
-    assert clf.input_scale_.shape == clf.input_mean_.shape == (3,)
 
 
 def test_channel_normalization_is_fitted_and_stored():

@@ -47,9 +47,7 @@ CLASSIFIER_ATTRIBUTES = """
         Column names of a DataFrame passed to ``fit``; only set for such input.
     input_mean_, input_scale_ : ndarray or None
         Statistics of the training data: per channel (``normalize="channel"``),
-        or of the per-series means and log deviations (``"series+stats"``),
-        followed, for ``"series+stats+log"``, by 0 and the median absolute value
-        of each channel (the unit of the log-amplitude channel).
+        or of the per-series means and log deviations (``"series+stats"``).
     input_stride_ : int
         Time stride of the averaging that shortens inputs to ``max_timesteps``
         (1: none).
@@ -60,22 +58,15 @@ CLASSIFIER_ATTRIBUTES = """
 
 SHARED = {
     "normalize": """
-    normalize : {{"series+stats+log", "series+stats", "series", "channel"}} or None, \
-default={default}
+    normalize : {{"series+stats", "series", "channel"}} or None, default={default}
         Input normalization inside the estimator. ``"series"`` scales each
         sequence and channel by its own mean and standard deviation (padding
         excluded), so recordings of different scale look alike;
         ``"series+stats"`` does the same and gives the network each sequence's
         per-channel mean and log standard deviation (standardized over the
         training data) as extra constant channels, so level and scale still
-        count; ``"series+stats+log"`` adds, as one more channel per input
-        channel, the raw series on a signed logarithmic axis,
-        ``sign(x) * log(1 + |x| / m)`` with ``m`` the channel's median absolute
-        value over the training data, so the network reads each timestep's
-        amplitude as well (levels that differ by orders of magnitude, such as
-        appliances' currents, stay apart); ``"channel"`` standardizes each
-        channel with statistics of the training data; ``None`` feeds raw
-        values. Statistics learned in ``fit``
+        count; ``"channel"`` standardizes each channel with statistics of the
+        training data; ``None`` feeds raw values. Statistics learned in ``fit``
         are stored with the model.""",
     "max_timesteps": """
     max_timesteps : int or None, default={default}

@@ -29,14 +29,12 @@ __all__ = [
     "channel_stats",
     "downsample_batch",
     "fit_normalization",
-    "median_magnitude",
     "normalize_batch",
     "normalized_channels",
     "series_stats",
-    "signed_log",
 ]
 
-NORMALIZE_MODES = ("series+stats+log", "series+stats", "series", "channel")
+NORMALIZE_MODES = ("series+stats", "series", "channel")
 
 
 def normalize_batch(batch, mode, *, mean=None, scale=None):
@@ -93,52 +91,6 @@ def series_stats(batch):
         mu = np.stack([seq.mean(axis=-1, dtype=np.float64) for seq in batch])
         sd = np.stack([seq.std(axis=-1, dtype=np.float64) for seq in batch])
     return np.concatenate([mu, np.log(sd + 1e-8)], axis=1)
-
-
-def signed_log(batch, scale):
-    """``sign(x) * log(1 + |x| / scale)`` of every value, per channel.
-
-    The raw amplitude on a logarithmic axis: zero stays zero and the sign is
-    kept, while levels that differ by orders of magnitude (a current of
-    0.001 A and one of 100 A) stay apart without either swamping the other.
-
-    Parameters
-    ----------
-    batch : ndarray of shape (n, C, T) or list of ndarray of shape (C, T_i)
-    scale : ndarray of shape (C,)
-        The unit of each channel (positive).
-
-    Returns
-    -------
-    batch : same layout as the input, float32
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skmusic.nn.preprocessing import signed_log
-    >>> signed_log(np.array([[[-(np.e - 1), 0.0, 2 * (np.e**2 - 1)]]]), np.array([2.0])).round(3)
-    array([[[-0.62,  0.  ,  2.  ]]], dtype=float32)
-    """
-    s = np.asarray(scale, dtype=np.float64)[:, None]
-
-    def slog(x):
-        x = np.asarray(x, dtype=np.float64)
-        return (np.sign(x) * np.log1p(np.abs(x) / s)).astype(np.float32)
-
-    if isinstance(batch, np.ndarray):
-        return slog(batch)
-    return [slog(seq) for seq in batch]
-
-
-def median_magnitude(batch):
-    """Per-channel median of ``|x|`` over every timestep of a batch (1 where it is ~0)."""
-    if isinstance(batch, np.ndarray):
-        flat = batch.transpose(1, 0, 2).reshape(batch.shape[1], -1)
-    else:
-        flat = np.concatenate(batch, axis=1)
-    level = np.median(np.abs(flat.astype(np.float64)), axis=1)
-    level[~(level > 1e-12)] = 1.0
-    return level.astype(np.float32)
 
 
 def append_constant_channels(batch, values):
@@ -212,7 +164,7 @@ def fit_normalization(batch, mode):
     Parameters
     ----------
     batch : ndarray of shape (n, C, T) or list of ndarray of shape (C, T_i)
-    mode : {"series+stats+log", "series+stats", "series", "channel"} or None
+    mode : {"series+stats", "series", "channel"} or None
 
     Returns
     -------
@@ -220,24 +172,15 @@ def fit_normalization(batch, mode):
         Per channel (``"channel"``), per statistic of :func:`series_stats`
         (``"series+stats"``; a statistic that hardly varies gets an infinite
         scale, so it becomes zeros rather than blown-up rounding noise), or
-        ``None`` (``"series"``, ``None``). ``"series+stats+log"`` adds one
-        entry per channel at the end of both: mean 0 and, as scale, the
-        channel's median absolute value over the training data
-        (:func:`median_magnitude`), the unit of its :func:`signed_log`.
+        ``None`` (``"series"``, ``None``).
     """
     if mode == "channel":
         return channel_stats(batch)
-    if mode in ("series+stats", "series+stats+log"):
+    if mode == "series+stats":
         stats = series_stats(batch)
-        mean = stats.mean(axis=0).astype(np.float32)
         scale = stats.std(axis=0)
         scale[scale < 1e-3] = np.inf
-        scale = scale.astype(np.float32)
-        if mode == "series+stats+log":
-            level = median_magnitude(batch)
-            mean = np.concatenate([mean, np.zeros_like(level)])
-            scale = np.concatenate([scale, level])
-        return mean, scale
+        return stats.mean(axis=0).astype(np.float32), scale.astype(np.float32)
     return None, None
 
 
@@ -246,27 +189,17 @@ def apply_normalization(batch, mode, mean=None, scale=None):
 
     ``"series+stats"`` z-normalizes every series and appends its standardized
     per-channel mean and log deviation as constant channels (so the module
-    reads ``3 * C`` channels, :func:`normalized_channels`);
-    ``"series+stats+log"`` appends, further, the raw series on a signed
-    logarithmic axis (:func:`signed_log`, in units of each channel's median
-    absolute training value), ``4 * C`` channels in all.
+    reads ``3 * C`` channels, :func:`normalized_channels`).
     """
-    if mode in ("series+stats", "series+stats+log"):
-        n_stats = 2 * batch[0].shape[0]
-        stats = (series_stats(batch) - mean[:n_stats]) / scale[:n_stats]
-        out = append_constant_channels(normalize_batch(batch, "series"), stats)
-        if mode == "series+stats":
-            return out
-        amplitude = signed_log(batch, scale[n_stats:])
-        if isinstance(out, np.ndarray):
-            return np.concatenate([out, amplitude], axis=1)
-        return [np.concatenate([o, a], axis=0) for o, a in zip(out, amplitude, strict=True)]
+    if mode == "series+stats":
+        stats = (series_stats(batch) - mean) / scale
+        return append_constant_channels(normalize_batch(batch, "series"), stats)
     return normalize_batch(batch, mode, mean=mean, scale=scale)
 
 
 def normalized_channels(n_channels, mode):
     """Channels of a batch of ``n_channels`` after :func:`apply_normalization`."""
-    return n_channels * {"series+stats": 3, "series+stats+log": 4}.get(mode, 1)
+    return n_channels * (3 if mode == "series+stats" else 1)
 
 
 # ---------------------------------------------------------------------------
