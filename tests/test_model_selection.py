@@ -27,7 +27,7 @@ from skmusic.model_selection import (
     table_from_search,
 )
 from skmusic.model_selection._minirocket import minirocket_backend
-from skmusic.nn import LSTMClassifier
+from skmusic.nn import LSTMClassifier, NoteNetworkClassifier
 from skmusic.nn.notes import NOTE_NETWORK_FEATURES
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
@@ -116,6 +116,20 @@ def test_compare_models_deep_and_classical_song_level(corpus_scores):
     row = table.set_index("model").loc["resnet1d"]
     fold_acc = [np.mean(det.y_pred[test] == y[test]) for _, test in result.cv]
     assert row.mean_score == pytest.approx(np.mean(fold_acc))
+
+
+def test_note_network_budget_quick_and_default():
+    """Quick: one network of 30 epochs (every network's quick cap); otherwise
+    the estimator's own defaults; an explicit max_epochs wins either way."""
+
+    def clf(**kwargs):
+        return make_candidates(models=["note_network"], **kwargs)[0].estimator[-1]
+
+    default = NoteNetworkClassifier()
+    assert (clf().n_estimators, clf().max_epochs) == (default.n_estimators, default.max_epochs)
+    assert (clf(quick=True).n_estimators, clf(quick=True).max_epochs) == (1, 30)
+    assert clf(quick=True, max_epochs=4).max_epochs == 4
+    assert clf(max_epochs=4).max_epochs == 4
 
 
 def test_compare_models_note_network_and_sequence_models(corpus_scores):
