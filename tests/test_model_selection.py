@@ -26,6 +26,7 @@ from skmusic.model_selection import (
     search_space,
     table_from_search,
 )
+from skmusic.model_selection._candidates import OPTIONAL
 from skmusic.model_selection._minirocket import minirocket_backend
 from skmusic.nn import LSTMClassifier, NoteNetworkClassifier
 from skmusic.nn.notes import NOTE_NETWORK_FEATURES
@@ -36,10 +37,8 @@ pytestmark = pytest.mark.usefixtures("one_torch_thread")
 # ---------------------------------------------------------------- candidates
 def test_make_candidates_families_and_pipelines():
     cands = make_candidates("symbolic")
-    # minirocket needs the optional sktime/aeon extra: present only where installed
-    expected = [
-        m for m in CLASSICAL_MODELS + DEEP_MODELS if m != "minirocket" or minirocket_backend()
-    ]
+    # a model that needs an optional extra (minirocket: sktime or aeon) only where installed
+    expected = [m for m in CLASSICAL_MODELS + DEEP_MODELS if m not in OPTIONAL or OPTIONAL[m][1]()]
     assert [c.name for c in cands] == expected
     for c in cands:
         assert c.family == ("classical" if c.name in CLASSICAL_MODELS else "deep")

@@ -208,12 +208,11 @@ def _networks(max_epochs, random_state):
 
 def _note_network(max_epochs, quick, random_state, deep_grid):
     """The note network at its defaults on whole songs, in its own representation;
-    with ``quick``, one network of 30 epochs (the other networks' quick cap)
-    instead of the default average of five."""
+    with ``quick``, one network instead of the default average of five."""
     notes = NoteSequence(features=NOTE_NETWORK_FEATURES)
     params = dict(categorical=notes.categorical_rows(), random_state=random_state)
     if quick:
-        params.update(n_estimators=1, max_epochs=30)
+        params["n_estimators"] = 1
     if max_epochs is not None:
         params["max_epochs"] = max_epochs
     # the slice networks' grid keys (clf__estimator__lr) name the network directly here
@@ -222,10 +221,10 @@ def _note_network(max_epochs, quick, random_state, deep_grid):
 
 
 def _deep(kind, name, quick, random_state, width, hop, max_epochs, deep_grid):
-    if name == "note_network":
-        return _note_network(max_epochs, quick, random_state, deep_grid)
     if max_epochs is None and quick:
         max_epochs = 30
+    if name == "note_network":
+        return _note_network(max_epochs, quick, random_state, deep_grid)
     net = _networks(max_epochs, random_state)[name]
     if kind == "symbolic":
         steps = [("notes", NoteSequence(features=NOTE_FEATURES))]
