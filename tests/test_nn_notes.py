@@ -19,7 +19,7 @@ from skmusic.io.notes import make_notes
 from skmusic.nn import NoteNetworkClassifier
 from skmusic.nn.data import batch_to_tensors
 from skmusic.nn.masking import sequence_mask
-from skmusic.nn.note_modules import NoteNetwork, random_window
+from skmusic.nn.note_modules import CategoryHistograms, NoteNetwork, random_window
 from skmusic.nn.preprocessing import CategoryVocabulary, resolve_categorical
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
@@ -135,6 +135,24 @@ def test_module_masks_padding_exactly():
         alone = net(x)
         batch = net(torch.cat([padded, padded]), torch.tensor([7, 16]))
     torch.testing.assert_close(batch[0], alone[0], rtol=0, atol=1e-6)
+
+
+def test_category_histograms_values_on_a_padded_song():
+    # one categorical row (vocabulary of 3) and one continuous row; the second song is
+    # padded with values that would be its maximum and minimum if they were read
+    summarize = CategoryHistograms(2, [0], [3])
+    assert summarize.output_size == 3 + 4 * 1 + 1
+    x = torch.tensor(
+        [[[0, 1, 1, 2], [1.0, -2.0, 5.0, 0.0]], [[2, 2, 0, 0], [3.0, 4.0, 99.0, -99.0]]]
+    )
+    out = summarize(x, sequence_mask(torch.tensor([4, 2]), 4))
+    log_n, hist, (mean, std, low, high) = out[:, 0], out[:, 1:4], out[:, 4:].T
+    torch.testing.assert_close(log_n, torch.log(torch.tensor([4.0, 2.0])) / 5)
+    torch.testing.assert_close(hist, torch.tensor([[0.25, 0.5, 0.25], [0.0, 0.0, 1.0]]))
+    torch.testing.assert_close(mean, torch.tensor([1.0, 3.5]))
+    torch.testing.assert_close(std, torch.tensor([np.sqrt(6.5), 0.5]).float(), atol=1e-4, rtol=0)
+    torch.testing.assert_close(low, torch.tensor([-2.0, 3.0]))
+    torch.testing.assert_close(high, torch.tensor([5.0, 4.0]))
 
 
 def test_song_summaries_read_the_whole_song_standardized_by_the_training_songs():

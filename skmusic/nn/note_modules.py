@@ -22,7 +22,8 @@ the same output alone and in any batch.
   convolution, GELU and a pointwise convolution.
 * :class:`MaskedPooling` -- mean, max and attention pooling over the true notes.
 * :class:`CategoryHistograms` -- song-level summaries: each categorical row's
-  histogram over its vocabulary and each continuous row's mean and deviation.
+  histogram over its vocabulary and each continuous row's mean, deviation,
+  minimum and maximum.
 * :class:`NoteNetwork` -- the whole network.
 """
 
@@ -187,8 +188,10 @@ class CategoryHistograms(nn.Module):
     """Song-level summaries: histograms of the categorical rows, moments of the others.
 
     Each categorical row becomes its share of notes per vocabulary index (a
-    normalized histogram over the true notes); each continuous row its mean and
-    standard deviation over them; and the song's length, as ``log(n_notes) / 5``.
+    normalized histogram over the true notes); each continuous row its mean,
+    standard deviation, minimum and maximum over them (a song's range, e.g. of
+    pitch, tells an instrument or a tune book apart); and the song's length, as
+    ``log(n_notes) / 5``.
     With ``mean`` and ``scale`` (fitted on the training songs by the estimator)
     every summary is standardized, as a ``StandardScaler`` before a linear model.
 
@@ -210,7 +213,7 @@ class CategoryHistograms(nn.Module):
         self.categorical = [int(c) for c in categorical]
         self.continuous = [c for c in range(n_channels) if c not in set(self.categorical)]
         self.vocab_sizes = [int(v) for v in vocab_sizes]
-        self.output_size = sum(self.vocab_sizes) + 2 * len(self.continuous) + 1
+        self.output_size = sum(self.vocab_sizes) + 4 * len(self.continuous) + 1
         n = self.output_size
         mean = torch.zeros(n) if mean is None else torch.as_tensor(mean, dtype=torch.float32)
         scale = torch.ones(n) if scale is None else torch.as_tensor(scale, dtype=torch.float32)
@@ -232,7 +235,13 @@ class CategoryHistograms(nn.Module):
             v = x[:, self.continuous]
             mean = (v * w[:, None]).sum(-1) / count
             var = (((v - mean[..., None]) ** 2) * w[:, None]).sum(-1) / count
-            parts += [mean, torch.sqrt(var + 1e-6)]
+            inside = mask[:, None].expand_as(v)
+            big = torch.finfo(v.dtype).max
+            low = v.masked_fill(~inside, big).amin(-1)
+            high = v.masked_fill(~inside, -big).amax(-1)
+            empty = ~mask.any(dim=1, keepdim=True)
+            low, high = low.masked_fill(empty, 0.0), high.masked_fill(empty, 0.0)
+            parts += [mean, torch.sqrt(var + 1e-6), low, high]
         return (torch.cat(parts, dim=1) - self.mean) / self.scale
 
 

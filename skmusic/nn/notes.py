@@ -53,8 +53,9 @@ class NoteNetworkClassifier(BaseNeuralClassifier):
     residual convolutions reads the notes, and masked mean, max and attention
     pooling summarize the whole song, of any length, without slicing. Beside
     it (``summaries=True``) the network sees the whole song's histogram of
-    every categorical row and the mean and deviation of every continuous row,
-    standardized with the training songs' statistics (the song-level features
+    every categorical row and the mean, deviation, minimum and maximum of
+    every continuous row, standardized with the training songs' statistics
+    (the song-level features
     that classical models win with, as a side input). Padding never reaches a
     convolution or a pooling, so a song's prediction does not depend on the
     other songs of its batch. ``n_estimators`` networks, each with its own seed
