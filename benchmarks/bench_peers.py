@@ -1,8 +1,9 @@
 """skmusic's networks at their defaults against the time-series toolkits' standard peers.
 
 Rows: every network classifier of ``skmusic.nn`` (found by
-``skmusic.utils.estimator_checks.all_estimators``) as ``cls()`` -- one untouched default
-object per class, cloned for every data set -- against MiniRocket (sktime's
+``skmusic.utils.estimator_checks.all_estimators``) as ``cls()`` -- one default object
+per class (only ``random_state`` set, to ``--seed``, 0 unless told), cloned for every data
+set -- against MiniRocket (sktime's
 ``MiniRocketMultivariateVariable``, then ``StandardScaler(with_mean=False)`` and
 ``RidgeClassifierCV(alphas=np.logspace(-3, 3, 10))``, as sktime's ``RocketClassifier``
 builds it), a random forest (sklearn's defaults, ``random_state=0``) and an RBF SVM (sklearn's
@@ -198,8 +199,13 @@ def ngram_event_classifier():
     return Pipeline([("tokens", tokens), ("clf", ClassConditionalGenerator(generator))])
 
 
-def default_networks():
-    """``{class name: cls()}`` for every network classifier of ``skmusic.nn``."""
+def default_networks(seed=0):
+    """``{class name: cls()}`` for every network classifier of ``skmusic.nn``.
+
+    Every other parameter at its default; ``random_state=seed`` (``--seed``), so that a run
+    can be repeated and two runs compared (with ``random_state=None`` the same code moved
+    the music rows by +-0.01 from run to run); ``seed=None`` keeps the default.
+    """
     nets = {}
     for name, cls in all_estimators():
         if cls.__module__.startswith("skmusic.nn"):
@@ -208,6 +214,8 @@ def default_networks():
             except TypeError:  # needs a constructor argument: no default to benchmark
                 continue
             if is_classifier(est):
+                if seed is not None and "random_state" in est.get_params(deep=False):
+                    est.set_params(random_state=seed)
                 nets[name] = est
     return nets
 
@@ -580,7 +588,7 @@ def write_report(rows, models, datasets, networks, tasks, args, elapsed, partial
             "in brackets, the mean wall time of one fit (loading the data excluded; the music "
             "sets' feature extraction included, since it is part of each pipeline). Networks at "
             "their defaults: `cls()`, one object per class, cloned for every data set "
-            "(`random_state` left at its default); on the music sets through "
+            f"(`random_state={args.seed}`, `--seed`); on the music sets through "
             "`music_network_model` (note series, 64-note slices, soft vote per song). "
             "MiniRocket: sktime's `MiniRocketMultivariateVariable(random_state=0)` + "
             "`StandardScaler(with_mean=False)` + `RidgeClassifierCV(alphas=np.logspace(-3, 3, "
@@ -660,6 +668,11 @@ def main():
         default=None,
         help="seconds of training per network fit (off: the defaults decide)",
     )
+    parser.add_argument(
+        "--seed",
+        default="0",
+        help="the networks' random_state (default 0; 'none': random_state=None)",
+    )
     parser.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
     parser.add_argument("--n-jobs", type=int, default=1, help="processes to parse the corpus")
     parser.add_argument(
@@ -677,7 +690,8 @@ def main():
     start = setup(args.threads)
     warnings.filterwarnings("ignore", module="sktime")
 
-    networks = default_networks()
+    seed = None if args.seed.lower() == "none" else int(args.seed)
+    networks = default_networks(seed)
     datasets = _pick(
         args.datasets,
         DATASETS,
