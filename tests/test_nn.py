@@ -463,6 +463,29 @@ def test_default_recipe_adamw_clipping_and_held_out_validation():
     assert few.net_.train_split is None
 
 
+@pytest.mark.parametrize(
+    "n, validation_fraction, expected",
+    [(36, None, 4), (60, None, 6), (200, 0.1, 18), (400, None, 32)],
+)
+def test_auto_batch_size_follows_the_training_set(n, validation_fraction, expected):
+    X, y = easy_data(n=n, n_timesteps=8)
+    clf = tiny(
+        ResNet1DClassifier,
+        batch_size="auto",
+        max_epochs=2,
+        validation_fraction=validation_fraction,
+    ).fit(X, y)
+    assert clf.batch_size == "auto"  # the parameter stays as given
+    assert clf.net_.batch_size == expected
+    # the schedule counts the batches of that size: one decay over the whole run
+    n_train = n - len(split_valid_indices(clf.net_.train_split) if validation_fraction else [])
+    schedule = dict(clf.net_.callbacks_)["lr_schedule"].kwargs["lr_lambda"]
+    assert schedule.total_steps == 2 * -(-n_train // expected)
+    assert clf.predict(X).shape == y.shape
+    with pytest.raises(ValueError, match="batch_size"):
+        tiny(ResNet1DClassifier, batch_size="big").fit(X, y)
+
+
 def test_max_time_stops_training_and_keeps_a_working_model():
     X, y = easy_data()
     clf = tiny(LSTMClassifier, max_epochs=500, max_time=1e-9).fit(X, y)  # over after epoch 1

@@ -38,6 +38,13 @@ class ResNet1DClassifier(BaseNeuralClassifier):
     epochs, in about the same time; on ArrowHead (36 series, no early
     stopping) it cost 0.013 on average over four seeds.
 
+    Its ``batch_size`` default is ``"auto"``: a training set of fewer than
+    320 sequences gets batches of a tenth of it (at least 4), so a small set
+    still trains for enough steps. On ArrowHead (36 series) that gave 0.870
+    on average over four seeds against 0.830 with batches of 32, on
+    BasicMotions (40) 1.000 four times against 1.000-0.975; on OSULeaf (200,
+    tried with batches of 20) 0.975 against 0.979; larger sets are unchanged.
+
     Parameters
     ----------
     n_filters : int, default=64
@@ -82,7 +89,7 @@ class ResNet1DClassifier(BaseNeuralClassifier):
         max_timesteps=512,
         augment=None,
         max_epochs=50,
-        batch_size=32,
+        batch_size="auto",
         lr=0.003,
         optimizer="adamw",
         weight_decay=0.01,

@@ -83,8 +83,11 @@ SHARED = {
         Upper bound on passes over the training data (early stopping usually
         ends sooner).""",
     "batch_size": """
-    batch_size : int, default={default}
-        Sequences per mini-batch (training and inference).""",
+    batch_size : int or "auto", default={default}
+        Sequences per mini-batch (training and inference). ``"auto"``:
+        ``min(32, max(4, n_train // 10))`` for ``n_train`` training sequences
+        (small sets get small batches, so that they train for enough steps;
+        32 from 320 sequences on).""",
     "lr": """
     lr : float, default={default}
         Peak learning rate (see ``lr_schedule``).""",

@@ -37,6 +37,9 @@ class InceptionTimeClassifier(PresetMixin, BaseNeuralClassifier):
     against 0.901), the same on ArrowHead and 0.02 below on BasicMotions
     (0.925-0.975 against 0.950-1.000 over three seeds).
 
+    Its ``batch_size`` default is ``"auto"`` (see :class:`ResNet1DClassifier`):
+    on BasicMotions 1.000 at three seeds against 0.925-0.975 with batches of 32.
+
     Parameters
     ----------
     n_filters : int, default=16
@@ -106,7 +109,7 @@ class InceptionTimeClassifier(PresetMixin, BaseNeuralClassifier):
         max_timesteps=512,
         augment=None,
         max_epochs=50,
-        batch_size=32,
+        batch_size="auto",
         lr=0.003,
         optimizer="adamw",
         weight_decay=0.01,

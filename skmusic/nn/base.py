@@ -93,7 +93,7 @@ class BaseNeuralEstimator(BaseEstimator):
 
     _parameter_constraints: ClassVar[dict] = {
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "lr": [Interval(Real, 0, None, closed="neither")],
         "optimizer": [StrOptions(set(OPTIMIZERS)), type],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
@@ -141,7 +141,19 @@ class BaseNeuralEstimator(BaseEstimator):
             return None
         return int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
 
-    def _recipe_callbacks(self, *, n_train, validating):
+    def _train_batch_size(self, n_train):
+        """``batch_size``, with ``"auto"`` resolved for ``n_train`` training sequences.
+
+        ``"auto"``: ``min(32, max(4, n_train // 10))`` -- small training sets get
+        small batches (as Ismail Fawaz et al.'s ``min(n / 10, 16)``), so that
+        training takes enough optimizer steps: 36 series at 32 a batch make two
+        steps an epoch.
+        """
+        if self.batch_size == "auto":
+            return int(min(32, max(4, n_train // 10)))
+        return int(self.batch_size)
+
+    def _recipe_callbacks(self, *, n_train, validating, batch_size=None):
         """The user's callbacks (copied) followed by the recipe's.
 
         A user's ``LRScheduler``, early stopping or ``GradientNormClipping``
@@ -165,7 +177,8 @@ class BaseNeuralEstimator(BaseEstimator):
                 stopper = EarlyStopping("train_loss", self.patience, min_epochs)
                 callbacks.append(("early_stopping", stopper))
         if self.lr_schedule != "constant" and not given(LRScheduler):
-            steps = self.max_epochs * max(1, -(-n_train // self.batch_size))
+            batch_size = batch_size or self._train_batch_size(n_train)
+            steps = self.max_epochs * max(1, -(-n_train // batch_size))
             callbacks.append(("lr_schedule", lr_schedule(self.lr_schedule, steps)))
         if self.grad_clip is not None and not given(GradientNormClipping):
             callbacks.append(("grad_clip", GradientNormClipping(self.grad_clip)))
@@ -203,7 +216,10 @@ class BaseNeuralEstimator(BaseEstimator):
         )
         split = validation_split(valid, len(dataset))
         n_train = len(dataset) - (0 if valid is None else len(valid))
-        callbacks = self._recipe_callbacks(n_train=n_train, validating=split is not None)
+        batch_size = self._train_batch_size(n_train)
+        callbacks = self._recipe_callbacks(
+            n_train=n_train, validating=split is not None, batch_size=batch_size
+        )
         optimizer = self.optimizer
         if isinstance(optimizer, str):
             optimizer = OPTIMIZERS[optimizer]
@@ -221,7 +237,7 @@ class BaseNeuralEstimator(BaseEstimator):
                 optimizer=optimizer,
                 lr=self.lr,
                 max_epochs=self.max_epochs,
-                batch_size=self.batch_size,
+                batch_size=batch_size,
                 iterator_train=BatchIterator,
                 iterator_train__shuffle=True,
                 iterator_valid=BatchIterator,
@@ -237,7 +253,7 @@ class BaseNeuralEstimator(BaseEstimator):
     def _predict_batches(self, X, lengths=None, *, forward=None):
         """The fitted module over every item of ``X`` (:func:`~skmusic.nn.data.predict_batches`)."""
         return predict_batches(
-            self.net_.module_, X, lengths, batch_size=self.batch_size, forward=forward
+            self.net_.module_, X, lengths, batch_size=self.net_.batch_size, forward=forward
         )
 
     @property

@@ -271,7 +271,7 @@ class NoteNetworkClassifier(BaseNeuralClassifier):
             [
                 torch.softmax(
                     predict_batches(
-                        net.module_, X, lengths, batch_size=self.batch_size, forward=forward
+                        net.module_, X, lengths, batch_size=net.batch_size, forward=forward
                     ).double(),
                     dim=1,
                 )
