@@ -55,11 +55,11 @@ class NoteNetworkClassifier(BaseNeuralClassifier):
     it (``summaries=True``) the network sees the whole song's histogram of
     every categorical row and the mean, deviation, minimum and maximum of
     every continuous row, standardized with the training songs' statistics
-    (the song-level features
-    that classical models win with, as a side input). Padding never reaches a
-    convolution or a pooling, so a song's prediction does not depend on the
-    other songs of its batch. ``n_estimators`` networks, each with its own seed
-    and validation split, average their probabilities.
+    (the song-level features that classical models win with, as a side
+    input). Padding never reaches a convolution or a pooling, so a song's
+    prediction does not depend on the other songs of its batch.
+    ``n_estimators`` networks, each with its own seed and validation split,
+    average their probabilities.
 
     Parameters
     ----------
