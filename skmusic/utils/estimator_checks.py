@@ -219,6 +219,12 @@ _CONV_BATCH_REASON = (
     "prediction; the check allows 1e-7"
 )
 
+_CONV_ORDER_REASON = (
+    "the same float32 kernels also depend on where a sequence sits in its batch: "
+    "shuffling the samples moved one probability by 2.4e-7 relative (2.8e-9 absolute) "
+    "for the tiny note network; the check allows 1e-7"
+)
+
 # {class name: {sklearn check name: why it cannot apply}}.
 EXPECTED_FAILED_CHECKS = {
     # --- io ---
@@ -228,7 +234,10 @@ EXPECTED_FAILED_CHECKS = {
     "SpectrogramCNNClassifier": {"check_methods_subset_invariance": _CONV_BATCH_REASON},
     "RCNNClassifier": {"check_methods_subset_invariance": _CONV_BATCH_REASON},
     "InceptionTimeClassifier": {"check_methods_subset_invariance": _CONV_BATCH_REASON},
-    "NoteNetworkClassifier": {"check_methods_subset_invariance": _CONV_BATCH_REASON},
+    "NoteNetworkClassifier": {
+        "check_methods_subset_invariance": _CONV_BATCH_REASON,
+        "check_methods_sample_order_invariance": _CONV_ORDER_REASON,
+    },
     # --- ensemble ---
     # --- generation ---
     # --- model_selection ---
