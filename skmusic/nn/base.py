@@ -153,7 +153,7 @@ class BaseNeuralEstimator(BaseEstimator):
             return int(min(32, max(4, n_train // 10)))
         return int(self.batch_size)
 
-    def _recipe_callbacks(self, *, n_train, validating, batch_size=None):
+    def _recipe_callbacks(self, *, n_train, validating, batch_size):
         """The user's callbacks (copied) followed by the recipe's.
 
         A user's ``LRScheduler``, early stopping or ``GradientNormClipping``
@@ -177,7 +177,6 @@ class BaseNeuralEstimator(BaseEstimator):
                 stopper = EarlyStopping("train_loss", self.patience, min_epochs)
                 callbacks.append(("early_stopping", stopper))
         if self.lr_schedule != "constant" and not given(LRScheduler):
-            batch_size = batch_size or self._train_batch_size(n_train)
             steps = self.max_epochs * max(1, -(-n_train // batch_size))
             callbacks.append(("lr_schedule", lr_schedule(self.lr_schedule, steps)))
         if self.grad_clip is not None and not given(GradientNormClipping):
