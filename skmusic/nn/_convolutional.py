@@ -6,7 +6,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ..utils.validation import check_sizes
 from ._recurrent import _check_dropout
-from .base import BaseNeuralClassifier, PresetMixin, fill_doc
+from .base import BaseNeuralClassifier, EnsembleMixin, PresetMixin, fill_doc
 from .modules import RCNNNet, ResNet1DNet, SpectrogramCNNNet
 
 __all__ = [
@@ -19,7 +19,7 @@ _TRAINING_CONSTRAINTS = BaseNeuralClassifier._parameter_constraints
 
 
 @fill_doc
-class ResNet1DClassifier(BaseNeuralClassifier):
+class ResNet1DClassifier(EnsembleMixin, BaseNeuralClassifier):
     """Wang's 1D ResNet classifier [1]_.
 
     A Conv1d of ``n_filters`` kernels (with BatchNorm and ReLU), ``n_blocks``
@@ -72,6 +72,7 @@ class ResNet1DClassifier(BaseNeuralClassifier):
 
     _parameter_constraints = {
         **_TRAINING_CONSTRAINTS,
+        **EnsembleMixin._ensemble_constraints,
         "n_filters": [Interval(Integral, 1, None, closed="left")],
         "n_blocks": [Interval(Integral, 0, None, closed="left")],
         "kernel_size": [Interval(Integral, 1, None, closed="left")],
@@ -85,6 +86,7 @@ class ResNet1DClassifier(BaseNeuralClassifier):
         n_blocks=3,
         kernel_size=7,
         pool_size=2,
+        n_estimators="auto",
         normalize="series+stats",
         max_timesteps=512,
         augment=None,
@@ -107,6 +109,7 @@ class ResNet1DClassifier(BaseNeuralClassifier):
         self.n_blocks = n_blocks
         self.kernel_size = kernel_size
         self.pool_size = pool_size
+        self.n_estimators = n_estimators
         self.normalize = normalize
         self.max_timesteps = max_timesteps
         self.augment = augment
