@@ -38,6 +38,9 @@ class InceptionTimeClassifier(PresetMixin, EnsembleMixin, BaseNeuralClassifier):
     Its ``batch_size`` default is ``"auto"`` (see :class:`ResNet1DClassifier`):
     on BasicMotions 1.000 at three seeds against 0.925-0.975 with batches of 32.
 
+    Its ``n_estimators`` default is ``"auto"`` (see :class:`ResNet1DClassifier`):
+    on ArrowHead 0.857 against 0.834 for one network (``random_state=0``).
+
     Parameters
     ----------
     n_filters : int, default=16
