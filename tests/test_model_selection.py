@@ -129,6 +129,10 @@ def test_note_network_budget_quick_and_default():
     assert (clf(quick=True).n_estimators, clf(quick=True).max_epochs) == (1, 30)
     assert clf(quick=True, max_epochs=4).max_epochs == 4
     assert clf(max_epochs=4).max_epochs == 4
+    for name in ("resnet1d", "inception_time"):  # their seed ensembles: one network when quick
+        net = make_candidates(models=[name], quick=True)[0].estimator[-1].estimator
+        assert net.n_estimators == 1
+        assert make_candidates(models=[name])[0].estimator[-1].estimator.n_estimators == "auto"
 
 
 def test_compare_models_note_network_and_sequence_models(corpus_scores):

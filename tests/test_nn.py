@@ -48,10 +48,12 @@ pytestmark = pytest.mark.usefixtures("one_torch_thread")
 TINY = {
     LSTMClassifier: dict(hidden_size=8, dense=(8,)),
     CRNNClassifier: dict(conv_channels=(4, 4), hidden_size=4, kernel_size=3, pool_size=2, dense=()),
-    ResNet1DClassifier: dict(n_filters=4, n_blocks=2, max_epochs=20),
+    ResNet1DClassifier: dict(n_filters=4, n_blocks=2, max_epochs=20, n_estimators=1),
     SpectrogramCNNClassifier: dict(channels=(4, 4), dropout=0.0),
     RCNNClassifier: dict(channels=(4,), n_recurrent=1, n_steps=2, dropout=0.0),
-    InceptionTimeClassifier: dict(n_filters=4, depth=3, kernel_size=8, bottleneck=4),
+    InceptionTimeClassifier: dict(
+        n_filters=4, depth=3, kernel_size=8, bottleneck=4, n_estimators=1
+    ),
     NoteNetworkClassifier: dict(d_model=8, embedding_dim=4, n_blocks=2, dropout=0.0),
 }
 COMMON = dict(max_epochs=20, lr=0.02, batch_size=16, random_state=0)
@@ -484,6 +486,52 @@ def test_auto_batch_size_follows_the_training_set(n, validation_fraction, expect
     assert clf.predict(X).shape == y.shape
     with pytest.raises(ValueError, match="batch_size"):
         tiny(ResNet1DClassifier, batch_size="big").fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "shape, lengths, expected",
+    [
+        ((36, 251), None, 5),  # ArrowHead's training set: 9,036 timesteps
+        ((40, 600), None, 2),  # 24,000
+        ((200, 427), None, 1),  # OSULeaf's: 85,400
+        ((4, 30_000), [30_000, 5, 5, 5], 1),  # ragged: the true lengths count
+        ((4, 30_000), [10, 5, 5, 5], 5),
+    ],
+)
+def test_auto_ensemble_size_follows_the_training_set(shape, lengths, expected):
+    from skmusic.nn.data import SequenceDataset
+
+    n, steps = shape
+    X = torch.zeros(n, 1, steps)
+    lengths = None if lengths is None else torch.tensor(lengths)
+    for cls in (ResNet1DClassifier, InceptionTimeClassifier):
+        assert cls().n_estimators == "auto"
+        assert cls()._n_members(SequenceDataset(X, lengths)) == expected
+        assert cls(n_estimators=3)._n_members(SequenceDataset(X, lengths)) == 3
+
+
+def test_auto_ensemble_trains_members_and_averages_them():
+    X, y = easy_data(n=30, n_timesteps=16)  # 480 timesteps: five members
+    clf = tiny(ResNet1DClassifier, n_estimators="auto", max_epochs=3).fit(X, y)
+    assert clf.n_estimators == "auto" and clf.n_estimators_ == 5
+    assert len(clf.nets_) == 5 and clf.net_ is clf.nets_[0]
+    Xt = clf._make_dataset(clf._prepare(X, fit=False)).X
+    members = []
+    for net in clf.nets_:
+        with torch.no_grad():
+            members.append(torch.softmax(net.module_.eval()(Xt).double(), dim=1).numpy())
+    np.testing.assert_allclose(clf.predict_proba(X), np.mean(members, axis=0), atol=1e-6)
+    assert not np.allclose(members[0], members[1])  # own seeds
+    # member 0 is the single network of the same random_state
+    one = tiny(ResNet1DClassifier, n_estimators=1, max_epochs=3).fit(X, y)
+    np.testing.assert_allclose(one.predict_proba(X), members[0], atol=1e-6)
+    # the time budget is shared among the members
+    budgets = tiny(ResNet1DClassifier, n_estimators=4, max_epochs=1, max_time=100.0).fit(X, y)
+    assert [dict(net.callbacks_)["time_budget"].seconds for net in budgets.nets_] == [25.0] * 4
+    with pytest.raises(ValueError, match="n_estimators"):
+        tiny(ResNet1DClassifier, n_estimators=0).fit(X, y)
+    with pytest.raises(ValueError, match="n_estimators"):
+        tiny(InceptionTimeClassifier, n_estimators="many").fit(X, y)
 
 
 def test_max_time_stops_training_and_keeps_a_working_model():

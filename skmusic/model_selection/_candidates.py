@@ -166,7 +166,7 @@ def _classical(kind, name, quick, random_state):
     return Pipeline([*steps, ("clf", clf)]), {f"clf__{k}": v for k, v in grid.items()}
 
 
-def _networks(max_epochs, random_state):
+def _networks(max_epochs, random_state, quick=False):
     """Every network at its defaults (the shared training recipe normalizes the
     input, holds out a validation split and stops early); the papers' CRNN
     layouts NN2 and NN3 as presets, sized for a CPU and reading the input as
@@ -176,6 +176,8 @@ def _networks(max_epochs, random_state):
     common = dict(random_state=random_state)
     if max_epochs is not None:
         common["max_epochs"] = max_epochs
+    # quick: one network, not an ensemble of seeds ("auto" would train up to five)
+    single = dict(n_estimators=1) if quick else {}
     return {
         "lstm": LSTMClassifier(**common),
         "crnn": CRNNClassifier(**common),
@@ -199,8 +201,8 @@ def _networks(max_epochs, random_state):
             normalize="series+stats",
             **common,
         ),
-        "resnet1d": ResNet1DClassifier(**common),
-        "inception_time": InceptionTimeClassifier(**common),
+        "resnet1d": ResNet1DClassifier(**common, **single),
+        "inception_time": InceptionTimeClassifier(**common, **single),
         "spectrogram_cnn": SpectrogramCNNClassifier(**common),
         "rcnn": RCNNClassifier(**common),
     }
@@ -225,7 +227,7 @@ def _deep(kind, name, quick, random_state, width, hop, max_epochs, deep_grid):
         max_epochs = 30
     if name == "note_network":
         return _note_network(max_epochs, quick, random_state, deep_grid)
-    net = _networks(max_epochs, random_state)[name]
+    net = _networks(max_epochs, random_state, quick)[name]
     if kind == "symbolic":
         steps = [("notes", NoteSequence(features=NOTE_FEATURES))]
     else:
@@ -290,9 +292,10 @@ def make_candidates(
         (:mod:`skmusic.utils.windows`).
     max_epochs : int, default=None
         Upper bound on the epochs of every network (early stopping usually
-        ends sooner); ``None``: 30 with ``quick`` (the note network: one
-        network of 30 epochs instead of its default five of 20), else the
-        networks' default.
+        ends sooner); ``None``: 30 with ``quick`` (and one network where
+        a network averages several: the note network's default five of 20
+        epochs, ResNet-1D's and InceptionTime's ``n_estimators="auto"``),
+        else the networks' default.
     deep_grid : dict, default=None
         Grid of every network, keys for the candidate pipeline, e.g.
         ``{"clf__estimator__lr": [0.001, 0.003]}``; ``None``: the defaults

@@ -41,8 +41,9 @@ The core is split by concern:
                                    ``ValidSplit``)
 :mod:`skmusic.nn.callbacks`        the schedule (skorch's ``LRScheduler``), early
                                    stopping with ``min_epochs``, the time budget
-:mod:`skmusic.nn.base`             the estimator bases, ``PresetMixin`` and
-                                   ``fill_doc`` (the one doc mechanism)
+:mod:`skmusic.nn.base`             the estimator bases, ``EnsembleMixin`` (seed
+                                   ensembles), ``PresetMixin`` and ``fill_doc``
+                                   (the one doc mechanism)
 =================================  ===============================================
 
 How to build a network estimator on this core
@@ -81,7 +82,11 @@ How to build a network estimator on this core
    draws the validation split (stratified by ``y`` or holding out whole
    ``groups``), wraps the module in the skorch net with the recipe's
    callbacks (``BaseNeuralEstimator._recipe_callbacks``) and trains it;
-   the fitted net is ``net_``.
+   the fitted net is ``net_``. A classifier that lists
+   :class:`~skmusic.nn.base.EnsembleMixin` before ``BaseNeuralClassifier`` in
+   its bases (and has an ``n_estimators`` parameter) trains that many nets,
+   each with its own seed and split, into ``nets_`` and averages their
+   probabilities.
 4. Inference goes through ``BaseNeuralEstimator._predict_batches``
    (:func:`skmusic.nn.data.predict_batches` on ``net_.module_``): sorted by
    length, in mini-batches of ``batch_size``, in evaluation mode without
@@ -99,7 +104,9 @@ set: input normalization inside the estimator (classifiers: ``normalize``);
 long inputs averaged down to ``max_timesteps``; AdamW with weight decay, a
 per-batch learning-rate schedule (warm-up then cosine decay) and gradient
 clipping; early stopping on an internal validation split, not before 30 % of
-``max_epochs``, best weights restored; an optional wall-clock budget.
+``max_epochs``, best weights restored; an optional wall-clock budget;
+for ResNet-1D and InceptionTime, an average of up to five seeds on small
+training sets (``n_estimators="auto"``).
 """
 
 from .classifiers import (

@@ -7,7 +7,7 @@ becomes the class's signature default and ``{split}`` the class's
 
 import inspect
 
-__all__ = ["CLASSIFIER_ATTRIBUTES", "SHARED", "fill_doc"]
+__all__ = ["CLASSIFIER_ATTRIBUTES", "ENSEMBLE_ATTRIBUTES", "SHARED", "fill_doc"]
 
 
 def _shown(value):
@@ -21,7 +21,8 @@ def fill_doc(cls):
     ``__init__`` has, with the default its signature gives (so the signature
     is the one source of defaults); ``{split}`` in it becomes the class's
     ``_split_doc``; ``{attributes}`` becomes the classifiers' fitted
-    attributes (:data:`CLASSIFIER_ATTRIBUTES`).
+    attributes (:data:`CLASSIFIER_ATTRIBUTES`, and :data:`ENSEMBLE_ATTRIBUTES`
+    for a class with ``n_estimators``).
     """
     params = inspect.signature(cls.__init__).parameters
     text = "".join(
@@ -30,7 +31,8 @@ def fill_doc(cls):
         if name in SHARED
     )
     doc = cls.__doc__.replace("{training}", text.replace("{split}", cls._split_doc))
-    cls.__doc__ = doc.replace("{attributes}", CLASSIFIER_ATTRIBUTES)
+    attributes = CLASSIFIER_ATTRIBUTES + (ENSEMBLE_ATTRIBUTES if "n_estimators" in params else "")
+    cls.__doc__ = doc.replace("{attributes}", attributes.rstrip("\n"))
     return cls
 
 
@@ -56,7 +58,23 @@ CLASSIFIER_ATTRIBUTES = """
         the per-epoch losses and scores.
 """
 
+ENSEMBLE_ATTRIBUTES = """    n_estimators_ : int
+        Networks trained: ``n_estimators`` with ``"auto"`` resolved.
+    nets_ : list of skorch.NeuralNetClassifier
+        Every trained network; ``net_`` is the first.
+"""
+
 SHARED = {
+    "n_estimators": """
+    n_estimators : int or "auto", default={default}
+        Networks trained, each a whole run of the recipe with its own seed
+        (drawn from ``random_state``) and validation split; their class
+        probabilities are averaged, and fit time grows in proportion (a
+        ``max_time`` budget is shared). ``"auto"``: as many as
+        ``min(5, max(1, 50_000 // total))``, where ``total`` is the sum of
+        the training sequences' lengths after shortening: five on small sets,
+        where one network's result hangs on its seed, one from 50,000
+        timesteps on (see :class:`~skmusic.nn.base.EnsembleMixin`).""",
     "normalize": """
     normalize : {{"series+stats", "series", "channel"}} or None, default={default}
         Input normalization inside the estimator. ``"series"`` scales each

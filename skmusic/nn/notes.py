@@ -8,9 +8,8 @@ import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._docs import SHARED
-from .base import BaseNeuralClassifier
-from .callbacks import TimeBudget
-from .data import batch_to_tensors, predict_batches
+from .base import BaseNeuralClassifier, EnsembleMixin
+from .data import batch_to_tensors
 from .masking import sequence_mask
 from .note_modules import CategoryHistograms, NoteInputEncoder, NoteNetwork
 from .preprocessing import CategoryVocabulary, resolve_categorical
@@ -42,7 +41,7 @@ NOTE_NETWORK_FEATURES = (
 )
 
 
-class NoteNetworkClassifier(BaseNeuralClassifier):
+class NoteNetworkClassifier(EnsembleMixin, BaseNeuralClassifier):
     """A network for note series: categories embedded, the whole song read, masks throughout.
 
     Each note's categorical attributes (pitch class, scale degree, interval
@@ -90,11 +89,12 @@ class NoteNetworkClassifier(BaseNeuralClassifier):
         every longer song (a new window every epoch): training costs little on
         long songs, and the windows are augmentation. The song summaries and
         prediction always read the whole song. ``None`` trains on whole songs.
-    n_estimators : int, default=5
+    n_estimators : int or "auto", default=5
         Networks trained one after another, each with its own seed (drawn
         from ``random_state``) and validation split; their class
         probabilities are averaged. Fit time grows in proportion; a
-        ``max_time`` budget is shared among them. (One network of this size
+        ``max_time`` budget is shared among them. ``"auto"`` as in
+        :class:`~skmusic.nn.base.EnsembleMixin`. (One network of this size
         stops learning after 5-15 epochs on a few hundred songs; five of them,
         each a short schedule, were worth more than one long one.)
     augment : augmenter or list of augmenters, default=None
@@ -117,8 +117,10 @@ class NoteNetworkClassifier(BaseNeuralClassifier):
     summary_mean_, summary_scale_ : ndarray or None
         Statistics of the song summaries over the training songs
         (``summaries=True``).
+    n_estimators_ : int
+        Networks trained (``n_estimators``, ``"auto"`` resolved).
     nets_ : list of skorch.NeuralNetClassifier
-        The ``n_estimators`` trained networks.
+        The ``n_estimators_`` trained networks.
     net_ : skorch.NeuralNetClassifier
         The first of them (``history_`` is its history).
 
@@ -150,7 +152,7 @@ class NoteNetworkClassifier(BaseNeuralClassifier):
         "summaries": ["boolean"],
         "normalize": [StrOptions({"channel"}), None],
         "max_train_notes": [Interval(Integral, 1, None, closed="left"), None],
-        "n_estimators": [Interval(Integral, 1, None, closed="left")],
+        **EnsembleMixin._ensemble_constraints,
     }
 
     def __init__(
@@ -236,50 +238,6 @@ class NoteNetworkClassifier(BaseNeuralClassifier):
             return batch.astype(np.float32, copy=False)
         return [np.asarray(seq, dtype=np.float32) for seq in batch]
 
-    def _fit_net(self, dataset, **kwargs):
-        """Train ``n_estimators`` networks, each with its own seed and validation split."""
-        self.nets_ = []
-        try:
-            for k in range(self.n_estimators):
-                self._member = k
-                self.nets_.append(super()._fit_net(dataset, **kwargs))
-        finally:
-            del self._member
-        self.net_ = self.nets_[0]
-        return self.net_
-
-    def _seed(self):
-        seed = super()._seed()
-        member = getattr(self, "_member", 0)
-        if seed is None or member == 0:
-            return seed
-        return int(np.random.RandomState([seed, member]).randint(np.iinfo(np.int32).max))
-
-    def _recipe_callbacks(self, **kwargs):
-        callbacks = super()._recipe_callbacks(**kwargs)
-        if self.max_time is not None:  # the time budget is shared by the members
-            budget = TimeBudget(self.max_time / self.n_estimators)
-            callbacks = [
-                ("time_budget", budget) if isinstance(c, tuple) and c[0] == "time_budget" else c
-                for c in callbacks
-            ]
-        return callbacks
-
-    def _predict_batches(self, X, lengths=None, *, forward=None):
-        """The members' mean class probabilities, as logits (their log)."""
-        proba = torch.stack(
-            [
-                torch.softmax(
-                    predict_batches(
-                        net.module_, X, lengths, batch_size=net.batch_size, forward=forward
-                    ).double(),
-                    dim=1,
-                )
-                for net in self.nets_
-            ]
-        ).mean(dim=0)
-        return torch.log(proba.clamp(min=1e-300))
-
     def _summary_statistics(self, batch):
         """Mean and deviation of every song-level summary over the training songs."""
         n_channels = batch[0].shape[0]
@@ -338,14 +296,15 @@ def _row_values(batch, row):
 
 
 def _training_doc(cls):
-    """The shared training parameters' text (``normalize`` and ``augment`` are the class's own)."""
+    """The shared training parameters' text (``normalize``, ``augment`` and
+    ``n_estimators`` are the class's own)."""
     params = inspect.signature(cls.__init__).parameters
     text = "".join(
         SHARED[name].format(
             default=repr(p.default) if not isinstance(p.default, str) else f'"{p.default}"'
         )
         for name, p in params.items()
-        if name in SHARED and name not in ("normalize", "augment")
+        if name in SHARED and name not in ("normalize", "augment", "n_estimators")
     )
     return text.replace("{split}", cls._split_doc)
 

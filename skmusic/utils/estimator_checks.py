@@ -118,6 +118,7 @@ INIT_PARAMS = {
         "dropout": 0.0,
     },
     "ResNet1DClassifier": {
+        "n_estimators": 2,  # the ensemble path, kept cheap ("auto" gives 5 on tiny sets)
         "n_filters": 4,
         "n_blocks": 1,
         "max_epochs": 15,
@@ -143,6 +144,7 @@ INIT_PARAMS = {
         "batch_size": 32,
     },
     "InceptionTimeClassifier": {
+        "n_estimators": 1,
         "n_filters": 2,
         "depth": 3,
         "kernel_size": 4,
