@@ -266,6 +266,27 @@ def test_joblib_round_trip_in_a_fresh_process(tmp_path, normalize):
     np.testing.assert_array_equal(np.load(tmp_path / "proba.npy"), clf.predict_proba(X))
 
 
+def test_seed_ensemble_joblib_round_trip_in_a_fresh_process(tmp_path):
+    """All members of an "auto" ensemble travel with the model, in a Pipeline."""
+    X, y = easy_data(n=24)
+    model = make_pipeline(
+        FunctionTransformer(np.asarray),
+        tiny(ResNet1DClassifier, n_estimators="auto", max_epochs=2),
+    ).fit(X, y)
+    assert model[-1].n_estimators_ == 5
+    joblib.dump(model, tmp_path / "model.joblib")
+    np.save(tmp_path / "X.npy", X)
+    code = (
+        "import joblib, numpy as np; "
+        f"m = joblib.load({str(tmp_path / 'model.joblib')!r}); "
+        "assert len(m[-1].nets_) == 5; "
+        f"np.save({str(tmp_path / 'proba.npy')!r}, "
+        f"m.predict_proba(np.load({str(tmp_path / 'X.npy')!r})))"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+    np.testing.assert_array_equal(np.load(tmp_path / "proba.npy"), model.predict_proba(X))
+
+
 def test_validation_split_early_stopping_and_history():
     X, y = easy_data(n=60)
     clf = tiny(LSTMClassifier, max_epochs=40, lr=0.05, validation_fraction=0.25, patience=3)
