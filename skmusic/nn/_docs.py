@@ -18,7 +18,8 @@ def fill_doc(cls):
     """Fill a network estimator's docstring placeholders; the one doc mechanism.
 
     ``{training}`` becomes the text of every shared parameter the class's
-    ``__init__`` has, with the default its signature gives (so the signature
+    ``__init__`` has and does not document itself (a ``name :`` entry of its
+    own wins), with the default its signature gives (so the signature
     is the one source of defaults); ``{split}`` in it becomes the class's
     ``_split_doc``; ``{attributes}`` becomes the classifiers' fitted
     attributes (:data:`CLASSIFIER_ATTRIBUTES`, and :data:`ENSEMBLE_ATTRIBUTES`
@@ -28,7 +29,7 @@ def fill_doc(cls):
     text = "".join(
         SHARED[name].format(default=_shown(p.default))
         for name, p in params.items()
-        if name in SHARED
+        if name in SHARED and f"\n    {name} :" not in cls.__doc__
     )
     doc = cls.__doc__.replace("{training}", text.replace("{split}", cls._split_doc))
     attributes = CLASSIFIER_ATTRIBUTES + (ENSEMBLE_ATTRIBUTES if "n_estimators" in params else "")

@@ -1,14 +1,12 @@
 """NoteNetworkClassifier: a network that reads whole songs of notes, categories embedded."""
 
-import inspect
 from numbers import Integral, Real
 
 import numpy as np
 import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ._docs import SHARED
-from .base import BaseNeuralClassifier, EnsembleMixin
+from .base import BaseNeuralClassifier, EnsembleMixin, fill_doc
 from .data import batch_to_tensors
 from .masking import sequence_mask
 from .note_modules import CategoryHistograms, NoteInputEncoder, NoteNetwork
@@ -41,6 +39,7 @@ NOTE_NETWORK_FEATURES = (
 )
 
 
+@fill_doc
 class NoteNetworkClassifier(EnsembleMixin, BaseNeuralClassifier):
     """A network for note series: categories embedded, the whole song read, masks throughout.
 
@@ -293,22 +292,3 @@ def _row_values(batch, row):
     if isinstance(batch, np.ndarray):
         return batch[:, row].ravel()
     return np.concatenate([seq[row] for seq in batch])
-
-
-def _training_doc(cls):
-    """The shared training parameters' text (``normalize``, ``augment`` and
-    ``n_estimators`` are the class's own)."""
-    params = inspect.signature(cls.__init__).parameters
-    text = "".join(
-        SHARED[name].format(
-            default=repr(p.default) if not isinstance(p.default, str) else f'"{p.default}"'
-        )
-        for name, p in params.items()
-        if name in SHARED and name not in ("normalize", "augment", "n_estimators")
-    )
-    return text.replace("{split}", cls._split_doc)
-
-
-NoteNetworkClassifier.__doc__ = NoteNetworkClassifier.__doc__.replace(
-    "{training}", _training_doc(NoteNetworkClassifier)
-)
