@@ -188,8 +188,12 @@ class BaseNeuralEstimator(BaseEstimator):
         if self.grad_clip is not None and not given(GradientNormClipping):
             callbacks.append(("grad_clip", GradientNormClipping(self.grad_clip)))
         if self.max_time is not None:
-            callbacks.append(("time_budget", TimeBudget(self.max_time)))
+            callbacks.append(("time_budget", TimeBudget(self._run_time_budget())))
         return callbacks
+
+    def _run_time_budget(self):
+        """Seconds of ``max_time`` one training run may use (all of it here)."""
+        return self.max_time
 
     def _fit_net(self, dataset, *, n_channels, n_outputs, y=None, groups=None, **net_params):
         """Build the module (``_build_module``), wrap it in the skorch net ``net_``; train it.
@@ -257,9 +261,12 @@ class BaseNeuralEstimator(BaseEstimator):
 
     def _predict_batches(self, X, lengths=None, *, forward=None):
         """The fitted module over every item of ``X`` (:func:`~skmusic.nn.data.predict_batches`)."""
-        return predict_batches(
-            self.net_.module_, X, lengths, batch_size=self.net_.batch_size, forward=forward
-        )
+        return self._net_outputs(self.net_, X, lengths, forward=forward)
+
+    @staticmethod
+    def _net_outputs(net, X, lengths=None, *, forward=None):
+        """One fitted skorch net's module over every item of ``X``, in its batch size."""
+        return predict_batches(net.module_, X, lengths, batch_size=net.batch_size, forward=forward)
 
     @property
     def history_(self):
@@ -342,26 +349,15 @@ class EnsembleMixin:
             return seed
         return int(np.random.RandomState([seed, member]).randint(np.iinfo(np.int32).max))
 
-    def _recipe_callbacks(self, **kwargs):
-        callbacks = super()._recipe_callbacks(**kwargs)
-        if self.max_time is not None:  # the time budget is shared by the members
-            budget = TimeBudget(self.max_time / self.n_estimators_)
-            callbacks = [
-                ("time_budget", budget) if isinstance(c, tuple) and c[0] == "time_budget" else c
-                for c in callbacks
-            ]
-        return callbacks
+    def _run_time_budget(self):
+        """The members share ``max_time`` equally."""
+        return self.max_time / self.n_estimators_
 
     def _predict_batches(self, X, lengths=None, *, forward=None):
         """The members' mean class probabilities, as logits (their log)."""
         proba = torch.stack(
             [
-                torch.softmax(
-                    predict_batches(
-                        net.module_, X, lengths, batch_size=net.batch_size, forward=forward
-                    ).double(),
-                    dim=1,
-                )
+                torch.softmax(self._net_outputs(net, X, lengths, forward=forward).double(), dim=1)
                 for net in self.nets_
             ]
         ).mean(dim=0)
