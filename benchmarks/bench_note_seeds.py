@@ -66,7 +66,8 @@ def main(argv=None):
         f"--params '{args.params}' --classical {args.classical}`  ",
         f"{len(y)} songs, 3 song-level folds of `compare --quick --seed 0`; "
         f"the note network of `make_candidates(quick=True)` (one network of 30 epochs) "
-        f"with parameters {params or 'as given'}; {wall:.0f} s in all.",
+        f"{'with ' + str(params) if params else 'as `compare --quick` builds it'}; "
+        f"{wall:.0f} s in all.",
         "",
         "| model | network seed | song accuracy |",
         "| --- | ---: | ---: |",
