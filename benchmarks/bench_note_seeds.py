@@ -73,7 +73,8 @@ def main(argv=None):
         "| --- | ---: | ---: |",
         *[f"| {m} | {s} | {a:.3f} |" for m, s, a in rows],
         "",
-        f"Note network over {len(scores)} seeds: mean **{np.mean(scores):.3f}**, "
+        f"Note network over {len(scores)} seed{'s' * (len(scores) > 1)}: "
+        f"mean **{np.mean(scores):.3f}**, "
         f"range {min(scores):.3f}-{max(scores):.3f}.",
         "",
     ]
