@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import torch
 
 from skmusic.datasets import load_corpus
 from skmusic.model_selection import compare_models, make_candidates
@@ -40,6 +41,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     seeds = [int(s) for s in args.seeds.split(",")]
     params = json.loads(args.params)
+    torch.set_num_threads(1)  # as `skmusic compare` runs its networks (the figures' setting)
 
     bunch = load_corpus("composers", max_per_class=20, verbose=False, n_jobs=2)
     X, y = bunch.data, np.asarray(bunch.target)
