@@ -52,10 +52,13 @@ def main(argv=None):
         cands = make_candidates("symbolic", models=classical, quick=True, random_state=0)
         table = compare_models(X, y, candidates=cands, cv=3, random_state=0).table
         rows += [(r.model, "", r.mean_score) for r in table.itertuples()]
+    (cand,) = make_candidates("symbolic", models=["note_network"], quick=True, random_state=0)
+    cand.estimator.set_params(**params)
+    net = cand.estimator[-1]
+    size = f"{net.n_estimators} network(s) of {net.max_epochs} epochs"
     scores = []
     for seed in seeds:
-        (cand,) = make_candidates("symbolic", models=["note_network"], quick=True, random_state=0)
-        cand.estimator.set_params(clf__random_state=seed, **params)
+        cand.estimator.set_params(clf__random_state=seed)
         table = compare_models(X, y, candidates=[cand], cv=3, random_state=0).table
         scores.append(float(table.loc[0, "mean_score"]))
         rows.append(("note_network", seed, scores[-1]))
@@ -67,7 +70,7 @@ def main(argv=None):
         f"Command: `python benchmarks/bench_note_seeds.py --seeds {args.seeds} "
         f"--params '{args.params}' --classical {args.classical}`  ",
         f"{len(y)} songs, 3 song-level folds of `compare --quick --seed 0`; "
-        f"the note network of `make_candidates(quick=True)` (one network of 30 epochs) "
+        f"the note network of `make_candidates(quick=True)` ({size}) "
         f"{'with ' + str(params) if params else 'as `compare --quick` builds it'}; "
         f"{wall:.0f} s in all.",
         "",
