@@ -34,3 +34,61 @@ def test_prediction_does_not_depend_on_the_batch(cls):
     np.testing.assert_allclose(
         est.predict_proba([short, long])[0], est.predict_proba([short])[0], rtol=0, atol=1e-5
     )
+
+
+def test_inception_max_pool_matches_torch_in_values_and_gradients():
+    # InceptionTime's max-pool branch runs through torch's channels-last kernel
+    # on a CPU (about twice as fast); it must be torch's max_pool1d exactly
+    import torch
+    from torch.nn import functional as F
+
+    from skmusic.nn.modules import _max_pool3
+
+    torch.manual_seed(0)
+    x = torch.randn(5, 7, 23, requires_grad=True)
+    weights = torch.randn(5, 7, 23)
+    expected = F.max_pool1d(x, 3, stride=1, padding=1)
+    (grad_expected,) = torch.autograd.grad((expected * weights).sum(), x)
+    got = _max_pool3(x)
+    (grad_got,) = torch.autograd.grad((got * weights).sum(), x)
+    assert got.shape == expected.shape
+    torch.testing.assert_close(got, expected, rtol=0, atol=0)
+    torch.testing.assert_close(grad_got, grad_expected, rtol=0, atol=0)
+    # one timestep: the window is the value itself
+    one = torch.randn(2, 3, 1)
+    torch.testing.assert_close(_max_pool3(one), one, rtol=0, atol=0)
+
+
+def test_inception_module_reads_padding_zeros_only_where_no_input_is_negative():
+    # every module but the first reads a ReLU's output; there the padding's zeros
+    # stand in for -inf in the max-pool, with the same output and gradients
+    import torch
+
+    from skmusic.nn.modules import InceptionModule
+
+    torch.manual_seed(0)
+    lengths = torch.tensor([9, 4, 1, 12])
+    x = torch.randn(4, 8, 12).relu()
+    masked = InceptionModule(8, 4, (5, 3, 1), 4)
+    zeros = InceptionModule(8, 4, (5, 3, 1), 4, nonnegative_input=True)
+    zeros.load_state_dict(masked.state_dict())
+    outputs, grads = [], []
+    for module in (masked, zeros):
+        module.train()
+        out = module(x, lengths)
+        mask = torch.arange(12)[None, :] < lengths[:, None]
+        true_steps = out.masked_fill(~mask[:, None, :], 0.0)
+        true_steps.pow(2).sum().backward()
+        outputs.append(true_steps.detach())
+        grads.append([p.grad.clone() for p in module.parameters()])
+    torch.testing.assert_close(outputs[0], outputs[1])
+    for a, b in zip(*grads):
+        torch.testing.assert_close(a, b)
+    # a negative input is what the -inf is there for: a sequence's last step
+    # would then see the padding's 0 as its neighbours' maximum
+    negative = -torch.ones(1, 8, 6)
+    short = torch.tensor([3])
+    masked.eval(), zeros.eval()
+    alone = masked(negative[..., :3])
+    torch.testing.assert_close(masked(negative, short)[..., :3], alone)
+    assert not torch.allclose(zeros(negative, short)[..., :3], alone)

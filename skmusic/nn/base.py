@@ -234,6 +234,11 @@ class BaseNeuralEstimator(BaseEstimator):
             optimizer = OPTIMIZERS[optimizer]
         if self.weight_decay:
             net_params.setdefault("optimizer__weight_decay", self.weight_decay)
+        if optimizer in (torch.optim.AdamW, torch.optim.Adam):
+            # one call over all parameters instead of a Python loop over them
+            # (torch's default only on a GPU); the same arithmetic, a few per
+            # cent less time a step on a CPU
+            net_params.setdefault("optimizer__foreach", True)
         device = resolve_device(self.device)
         cuda = [torch.device(device).index or 0] if str(device).startswith("cuda") else []
         with torch.random.fork_rng(devices=cuda):
