@@ -36,27 +36,31 @@ def test_prediction_does_not_depend_on_the_batch(cls):
     )
 
 
-def test_inception_max_pool_matches_torch_in_values_and_gradients():
-    # InceptionTime's max-pool branch runs through torch's channels-last kernel
-    # on a CPU (about twice as fast); it must be torch's max_pool1d exactly
+def test_inception_time_runs_channels_last_throughout():
+    # InceptionTime is a 2-D network of height 1 in channels-last memory, where
+    # torch's CPU convolutions and max-pool are 2-3 times as fast; one layer
+    # that hands back the default layout (masking did) costs that again
     import torch
-    from torch.nn import functional as F
 
-    from skmusic.nn.modules import _max_pool3
+    from skmusic.nn.masking import apply_mask, sequence_mask
+    from skmusic.nn.modules import InceptionTimeNet
 
-    torch.manual_seed(0)
-    x = torch.randn(5, 7, 23, requires_grad=True)
-    weights = torch.randn(5, 7, 23)
-    expected = F.max_pool1d(x, 3, stride=1, padding=1)
-    (grad_expected,) = torch.autograd.grad((expected * weights).sum(), x)
-    got = _max_pool3(x)
-    (grad_got,) = torch.autograd.grad((got * weights).sum(), x)
-    assert got.shape == expected.shape
-    torch.testing.assert_close(got, expected, rtol=0, atol=0)
-    torch.testing.assert_close(grad_got, grad_expected, rtol=0, atol=0)
-    # one timestep: the window is the value itself
-    one = torch.randn(2, 3, 1)
-    torch.testing.assert_close(_max_pool3(one), one, rtol=0, atol=0)
+    channels_last = torch.channels_last
+    x = torch.randn(3, 8, 1, 20).contiguous(memory_format=channels_last)
+    masked = apply_mask(x, sequence_mask(torch.tensor([20, 7, 1]), 20))
+    assert masked.is_contiguous(memory_format=channels_last)
+    assert masked[1, :, :, 7:].abs().sum() == 0 and torch.equal(masked[0], x[0])
+
+    net = InceptionTimeNet(1, 3, n_filters=4, depth=6, kernel_sizes=(5, 3, 1), bottleneck=4)
+    layouts = []
+    for module in net.inceptions:
+        module.register_forward_hook(
+            lambda m, args, out: layouts.append(out.is_contiguous(memory_format=channels_last))
+        )
+    lengths = torch.tensor([20, 7, 1])
+    out = net(torch.randn(3, 1, 20), lengths)
+    out.sum().backward()
+    assert out.shape == (3, 3) and layouts == [True] * 6
 
 
 def test_inception_module_reads_padding_zeros_only_where_no_input_is_negative():
@@ -66,9 +70,12 @@ def test_inception_module_reads_padding_zeros_only_where_no_input_is_negative():
 
     from skmusic.nn.modules import InceptionModule
 
+    def as_map(x):  # (batch, channels, time) -> InceptionTime's channels-last map
+        return x.unsqueeze(2).contiguous(memory_format=torch.channels_last)
+
     torch.manual_seed(0)
     lengths = torch.tensor([9, 4, 1, 12])
-    x = torch.randn(4, 8, 12).relu()
+    x = as_map(torch.randn(4, 8, 12).relu())
     masked = InceptionModule(8, 4, (5, 3, 1), 4)
     zeros = InceptionModule(8, 4, (5, 3, 1), 4, nonnegative_input=True)
     zeros.load_state_dict(masked.state_dict())
@@ -77,7 +84,7 @@ def test_inception_module_reads_padding_zeros_only_where_no_input_is_negative():
         module.train()
         out = module(x, lengths)
         mask = torch.arange(12)[None, :] < lengths[:, None]
-        true_steps = out.masked_fill(~mask[:, None, :], 0.0)
+        true_steps = out.masked_fill(~mask[:, None, None, :], 0.0)
         true_steps.pow(2).sum().backward()
         outputs.append(true_steps.detach())
         grads.append([p.grad.clone() for p in module.parameters()])
@@ -86,7 +93,7 @@ def test_inception_module_reads_padding_zeros_only_where_no_input_is_negative():
         torch.testing.assert_close(a, b)
     # a negative input is what the -inf is there for: a sequence's last step
     # would then see the padding's 0 as its neighbours' maximum
-    negative = -torch.ones(1, 8, 6)
+    negative = as_map(-torch.ones(1, 8, 6))
     short = torch.tensor([3])
     masked.eval(), zeros.eval()
     alone = masked(negative[..., :3])

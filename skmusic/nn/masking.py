@@ -48,7 +48,9 @@ def apply_mask(x, mask):
     if mask is None:
         return x
     mask = mask.view(mask.shape[0], *([1] * (x.dim() - 2)), mask.shape[1])
-    return x.masked_fill(~mask, 0.0)
+    # clone, then fill: torch's masked_fill returns a copy in the default
+    # layout, clone keeps a channels-last map channels-last
+    return x.clone().masked_fill_(~mask, 0.0)
 
 
 def global_pool(x, lengths=None, mode="avg"):
