@@ -40,17 +40,18 @@ def zero_padding(x, lengths):
     return apply_mask(x, sequence_mask(lengths, x.shape[-1], device=x.device))
 
 
-def apply_mask(x, mask):
-    """``x`` (batch, ..., time) set to 0 where ``mask`` (batch, time) is False.
+def apply_mask(x, mask, value=0.0):
+    """``x`` (batch, ..., time) set to ``value`` where ``mask`` (batch, time) is False.
 
-    ``mask=None`` returns ``x`` unchanged.
+    ``mask=None`` returns ``x`` unchanged. The result keeps ``x``'s memory
+    layout (a channels-last map stays channels-last).
     """
     if mask is None:
         return x
     mask = mask.view(mask.shape[0], *([1] * (x.dim() - 2)), mask.shape[1])
     # clone, then fill: torch's masked_fill returns a copy in the default
     # layout, clone keeps a channels-last map channels-last
-    return x.clone().masked_fill_(~mask, 0.0)
+    return x.clone().masked_fill_(~mask, value)
 
 
 def global_pool(x, lengths=None, mode="avg"):

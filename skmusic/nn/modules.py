@@ -525,7 +525,7 @@ class InceptionModule(nn.Module):
         else:
             # the max-pool's window past a sequence's end sees -inf, as it does
             # alone; zeroed again before the convolution (0 * inf is nan)
-            past = x.clone().masked_fill_(~mask[:, None, None, :], float("-inf"))
+            past = _apply_mask(x, mask, float("-inf"))
             pooled = self.pool_conv(_apply_mask(_max_pool3(past), mask))
         out = torch.cat([conv(z) for conv in self.convs] + [pooled], dim=1)
         # (torch cannot tell the layouts of a 1-channel map apart and returns the
