@@ -23,6 +23,7 @@ Run::
 
 import argparse
 import json
+import shlex
 import time
 from pathlib import Path
 
@@ -78,7 +79,7 @@ def main(argv=None):
         f"# The note network across seeds on `{command}`'s songs and folds",
         "",
         f"Command: `python benchmarks/bench_note_seeds.py {'--full ' * args.full}"
-        f"--seeds {args.seeds} --params '{args.params}' --classical {args.classical}"
+        f"--seeds {args.seeds} --params '{args.params}' --classical {shlex.quote(args.classical)}"
         f"{' --output ' + args.output if args.output != 'note_seeds' else ''}`  ",
         f"{len(y)} songs, {cv} song-level folds of `{command} --seed 0`; "
         f"the note network of `make_candidates(quick={quick})` ({size}) "
