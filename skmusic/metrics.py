@@ -13,6 +13,11 @@ compares between generated and real pieces
 Generated pieces of several classes
     :func:`generated_confusion_matrix` -- a classifier trained on real pieces
     labels generated ones, against the class each was generated for.
+Four-part writing (voices as parts, top down)
+    :func:`voice_leading_counts` for one piece and :func:`voice_leading_statistics`
+    over pieces -- parallel fifths and octaves, voice crossings, notes outside
+    each voice's range (:data:`BACH_VOICE_RANGES`), upper voices more than an
+    octave apart.
 """
 
 from itertools import pairwise
@@ -23,6 +28,7 @@ import numpy as np
 from .io.notes import check_notes
 
 __all__ = [
+    "BACH_VOICE_RANGES",
     "generated_confusion_matrix",
     "note_density",
     "perplexity",
@@ -33,6 +39,8 @@ __all__ = [
     "scale_consistency",
     "symbolic_statistics",
     "trimmed_mean",
+    "voice_leading_counts",
+    "voice_leading_statistics",
 ]
 
 _MAJOR = np.array([0, 2, 4, 5, 7, 9, 11])
@@ -431,3 +439,171 @@ def generated_confusion_matrix(
         y_intended, y_pred, labels=labels, sample_weight=sample_weight, normalize=normalize
     )
     return cm, labels
+
+
+#: The ranges (lowest, highest MIDI pitch) of the voices of Bach's chorales:
+#: soprano, alto, tenor, bass.
+BACH_VOICE_RANGES = ((57, 81), (53, 74), (48, 69), (36, 64))
+
+_VOICE_LEADING_RATES = {
+    # rate: (numerator, denominator)
+    "parallel_fifths": ("n_parallel_fifths", "n_pair_transitions"),
+    "parallel_octaves": ("n_parallel_octaves", "n_pair_transitions"),
+    "crossings": ("n_crossings", "n_adjacent_slices"),
+    "out_of_range": ("n_out_of_range", "n_notes"),
+    "wide_spacing": ("n_wide_spacing", "n_upper_slices"),
+}
+
+
+def _sounding(line, times):
+    """The pitch one voice sounds at each time (-1: silent); of notes that
+    start together, the last in the array's order."""
+    onset = np.round(line["onset"].astype(float), 6)
+    end = np.round((line["onset"] + line["duration"]).astype(float), 6)
+    idx = np.searchsorted(onset, times, side="right") - 1
+    ok = idx >= 0
+    ok[ok] &= end[idx[ok]] > times[ok]
+    out = np.full(len(times), -1, dtype=np.int64)
+    out[ok] = line["pitch"][idx[ok]]
+    return out
+
+
+def voice_leading_counts(notes, *, ranges=BACH_VOICE_RANGES):
+    """Voice-leading faults of one piece of separate voices, counted.
+
+    The parts are the voices, the lowest part number the top voice (a
+    chorale's soprano, alto, tenor, bass as parts 0-3). The piece is read as
+    a sequence of slices, one at every time a note starts; at each, every
+    voice sounds one pitch or is silent.
+
+    * a **parallel fifth (octave)**: two voices that sound in two successive
+      slices both move, in the same direction, and are a fifth (an octave or
+      unison) apart, modulo octaves, in both;
+    * a **crossing**: in a slice, a voice sounds above the voice next above it;
+    * a note **out of range**: outside its voice's range in ``ranges``;
+    * **wide spacing**: in a slice, two adjacent voices among the top three
+      more than an octave apart.
+
+    Parameters
+    ----------
+    notes : ndarray of dtype NOTE_DTYPE
+        A piece with one part per voice.
+    ranges : sequence of (int, int) or None, default=BACH_VOICE_RANGES
+        Lowest and highest MIDI pitch of each voice, top down (one pair per
+        part); ``None`` counts no range faults.
+
+    Returns
+    -------
+    counts : dict of {str: int}
+        ``n_parallel_fifths``, ``n_parallel_octaves`` out of
+        ``n_pair_transitions`` (pairs of voices sounding in two successive
+        slices); ``n_crossings`` out of ``n_adjacent_slices`` (adjacent pairs
+        sounding in a slice); ``n_out_of_range`` out of ``n_notes``;
+        ``n_wide_spacing`` out of ``n_upper_slices``.
+
+    Examples
+    --------
+    >>> from skmusic.io.notes import make_notes
+    >>> from skmusic.metrics import voice_leading_counts
+    >>> # C-G moving to D-A in two voices: one parallel fifth
+    >>> piece = make_notes([67, 69, 60, 62], [0, 1, 0, 1], [1, 1, 1, 1], part=[0, 0, 1, 1])
+    >>> c = voice_leading_counts(piece, ranges=None)
+    >>> c["n_parallel_fifths"], c["n_pair_transitions"]
+    (1, 1)
+    """
+    notes = check_notes(notes)
+    parts = np.unique(notes["part"])
+    if ranges is not None and len(ranges) != len(parts):
+        raise ValueError(
+            f"The piece has {len(parts)} parts but ranges gives {len(ranges)} voices; "
+            "give one (low, high) pair per part, or ranges=None."
+        )
+    lines = []
+    for p in parts:
+        line = notes[notes["part"] == p]
+        lines.append(line[np.lexsort((line["pitch"], line["onset"]))])
+    times = np.unique(np.round(notes["onset"].astype(float), 6))
+    pitch = np.stack([_sounding(line, times) for line in lines])  # (voices, slices)
+    sounding = pitch >= 0
+    counts = dict.fromkeys(
+        ["n_parallel_fifths", "n_parallel_octaves", "n_pair_transitions", "n_crossings"], 0
+    )
+    n_voices = len(lines)
+    for a in range(n_voices):
+        for b in range(a + 1, n_voices):
+            both = sounding[a] & sounding[b]
+            step = both[:-1] & both[1:]
+            counts["n_pair_transitions"] += int(step.sum())
+            move_a, move_b = np.diff(pitch[a]), np.diff(pitch[b])
+            similar = (np.sign(move_a) == np.sign(move_b)) & (move_a != 0) & (move_b != 0)
+            gap = np.abs(pitch[a] - pitch[b]) % 12
+            same = gap[:-1] == gap[1:]
+            for name, interval in (("n_parallel_fifths", 7), ("n_parallel_octaves", 0)):
+                counts[name] += int((step & similar & same & (gap[:-1] == interval)).sum())
+    adjacent = sounding[:-1] & sounding[1:]
+    counts["n_crossings"] = int((adjacent & (pitch[1:] > pitch[:-1])).sum())
+    counts["n_adjacent_slices"] = int(adjacent.sum())
+    upper = adjacent[:2]
+    counts["n_wide_spacing"] = int((upper & (pitch[:2] - pitch[1:3] > 12)).sum())
+    counts["n_upper_slices"] = int(upper.sum())
+    counts["n_notes"] = int(notes.shape[0])
+    out_of_range = 0
+    if ranges is not None:
+        for line, (low, high) in zip(lines, ranges, strict=True):
+            out_of_range += int(((line["pitch"] < low) | (line["pitch"] > high)).sum())
+    counts["n_out_of_range"] = out_of_range
+    return counts
+
+
+def voice_leading_statistics(scores, *, ranges=BACH_VOICE_RANGES, pooled=False):
+    """Rates of voice-leading faults of pieces of separate voices.
+
+    See :func:`voice_leading_counts` for what is counted. Rates:
+    ``parallel_fifths`` and ``parallel_octaves`` per voice-pair transition,
+    ``crossings`` per adjacent pair of voices in a slice, ``out_of_range`` per
+    note, ``wide_spacing`` per adjacent pair of the top three voices in a
+    slice.
+
+    Parameters
+    ----------
+    scores : ndarray of dtype NOTE_DTYPE or list of them
+        Pieces with one part per voice.
+    ranges : sequence of (int, int) or None, default=BACH_VOICE_RANGES
+        As in :func:`voice_leading_counts`.
+    pooled : bool, default=False
+        ``True``: one rate per fault over all pieces together (every fault
+        over every opportunity); ``False``: one rate per piece.
+
+    Returns
+    -------
+    stats : dict of {str: float or ndarray of shape (n_pieces,)}
+        The five rates, and the counts they come from (per piece, or summed
+        when ``pooled``).
+
+    Examples
+    --------
+    >>> from music21 import corpus
+    >>> from skmusic.io import read_score
+    >>> from skmusic.metrics import voice_leading_statistics
+    >>> chorale = read_score(corpus.getWork("bach/bwv66.6"))
+    >>> stats = voice_leading_statistics([chorale], pooled=True)
+    >>> stats["out_of_range"], stats["n_pair_transitions"] > 0
+    (0.0, True)
+    """
+    pieces = _pieces(scores)
+    rows = [voice_leading_counts(p, ranges=ranges) for p in pieces]
+    counts = {k: np.array([r[k] for r in rows]) for k in rows[0]}
+    if pooled:
+        counts = {k: int(v.sum()) for k, v in counts.items()}
+        rates = {
+            name: (counts[num] / counts[den] if counts[den] else 0.0)
+            for name, (num, den) in _VOICE_LEADING_RATES.items()
+        }
+    else:
+        rates = {
+            name: np.divide(
+                counts[num], counts[den], out=np.zeros(len(pieces)), where=counts[den] > 0
+            )
+            for name, (num, den) in _VOICE_LEADING_RATES.items()
+        }
+    return {**rates, **counts}

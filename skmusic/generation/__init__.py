@@ -17,6 +17,9 @@ SpectralGenerator
     Conv1D + bidirectional GRU over log-mel frames, a drawn (mixture-density) next
     frame, rolled forward and turned into sound by Griffin-Lim; MeanSpectrumGenerator
     is its trivial baseline.
+ChoraleGenerator
+    Four voices (soprano, alto, tenor, bass) on a 16th-note grid: samples whole
+    chorales, or harmonizes a given melody (``harmonize``).
 ClassConditionalGenerator
     One fitted clone of a generator per class (Doyle and Lopez: one network per genre).
 
@@ -35,8 +38,10 @@ from ._spectral import (
     mel_to_waveform,
 )
 from ._tokens import write_tokens_midi
+from ._voices import ChoraleGenerator, estimate_meter, quarter_frames
 
 __all__ = [
+    "ChoraleGenerator",
     "ClassConditionalGenerator",
     "MeanSpectrumGenerator",
     "NGramTokenGenerator",
@@ -44,7 +49,9 @@ __all__ = [
     "SequenceForecaster",
     "SpectralGenerator",
     "WaveformGenerator",
+    "estimate_meter",
     "mel_to_stft_power",
     "mel_to_waveform",
+    "quarter_frames",
     "write_tokens_midi",
 ]
