@@ -18,6 +18,7 @@ from .symbolic import (
     score_feature_names,
     score_features,
     tokens_to_notes,
+    viewpoint_sequence,
 )
 
 __all__ = [
@@ -39,5 +40,6 @@ __all__ = [
     "score_feature_names",
     "grouped_permutation_importance",
     "tokens_to_notes",
+    "viewpoint_sequence",
     "slice_sequences",
 ]

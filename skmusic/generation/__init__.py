@@ -7,7 +7,11 @@ for the regressors), so ``GridSearchCV`` tunes a generator by held-out score.
 NoteLSTMGenerator
     Next-token LSTM over NoteTokenizer ids (after Zong's Chopin generator).
 NGramTokenGenerator
-    Unigram/bigram/n-gram baseline with additive smoothing.
+    n-gram model of token sequences: additive, Kneser-Ney or PPM smoothing (variable order).
+ViewpointGenerator
+    Multiple-viewpoint model of melodies (IDyOM): variable-order models of pitch,
+    interval, scale degree, duration, ... combined by entropy; a generator and,
+    through ClassConditionalGenerator, a classifier.
 SequenceForecaster
     Conv1D + LSTM regression of the next values of a note-feature sequence (Chen and Wang).
 WaveformGenerator
@@ -38,6 +42,7 @@ from ._spectral import (
     mel_to_waveform,
 )
 from ._tokens import write_tokens_midi
+from ._viewpoints import ViewpointGenerator
 from ._voices import ChoraleGenerator, estimate_meter, quarter_frames
 
 __all__ = [
@@ -48,6 +53,7 @@ __all__ = [
     "NoteLSTMGenerator",
     "SequenceForecaster",
     "SpectralGenerator",
+    "ViewpointGenerator",
     "WaveformGenerator",
     "estimate_meter",
     "mel_to_stft_power",

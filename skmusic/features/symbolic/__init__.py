@@ -8,6 +8,7 @@ returns), and gives back skmusic's usual batch or ordinary 2D features:
 :class:`NoteSequence`     one column per note: ``(n_features, n_notes)``
 :class:`PianoRoll`        one column per frame: ``(n_pitches, n_frames)``
 :class:`MelodicViewpoints` linked viewpoint tokens (interval, duration ratio)
+:func:`viewpoint_sequence`  one (linked) melodic viewpoint's symbols per note
 :class:`NoteTokenizer`    music21-style note/chord tokens -> ids ``(1, n_tokens)``
 :class:`ScoreFeatures`    one row of global features per piece (2D, named)
 ========================  ===================================================
@@ -21,7 +22,8 @@ declare ``input_tags.two_d_array = False``.
 
 The package holds one topic per module: ``_base`` (validating scores, what the
 transformers share), ``_sequence``, ``_pianoroll``, ``_tokens`` and
-``_score_features`` (the registry of named feature groups).
+``_score_features`` (the registry of named feature groups), ``_viewpoints``
+(melodic viewpoints for :class:`skmusic.generation.ViewpointGenerator`).
 """
 
 from ._base import check_scores
@@ -36,6 +38,7 @@ from ._score_features import (
 )
 from ._sequence import CATEGORICAL_NOTE_FEATURES, MelodicViewpoints, NoteSequence
 from ._tokens import REST, UNKNOWN_TOKEN, NoteTokenizer, notes_to_tokens, tokens_to_notes
+from ._viewpoints import VIEWPOINTS, viewpoint_sequence
 
 __all__ = [
     "NoteSequence",
@@ -54,4 +57,6 @@ __all__ = [
     "score_feature_names",
     "REST",
     "UNKNOWN_TOKEN",
+    "VIEWPOINTS",
+    "viewpoint_sequence",
 ]
