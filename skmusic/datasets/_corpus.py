@@ -12,6 +12,7 @@ from sklearn.datasets import get_data_home as _sklearn_data_home
 from sklearn.utils import Bunch, check_random_state
 
 from ..io import list_tunes, read_files, read_score
+from ..utils.tunes import tune_families
 from ._render import TIMBRES, fluidsynth_available, render_audio
 
 __all__ = ["CORPUS_DATASETS", "ENSEMBLES", "get_data_home", "load_corpus"]
@@ -306,9 +307,13 @@ def load_corpus(
         ``data`` (list of note-event arrays, or waveforms when ``as_audio``),
         ``target`` (ndarray of str), ``target_names``, ``filenames`` (addresses
         :class:`skmusic.io.ScoreLoader` reads: paths, or ``"file.abc#N"`` for a
-        tune of a collection), ``DESCR``; with ``as_audio`` also ``notes``,
-        ``sr``, ``timbres``, ``bpm`` and ``backend`` (the renderer that ran:
-        ``"numpy"`` or ``"fluidsynth"``).
+        tune of a collection), ``groups`` (the tune family of every piece,
+        :func:`skmusic.model_selection.tune_families`: the harmonizations of
+        one hymn tune, the variants of one folk tune share a family; pass it
+        to a grouped splitter such as
+        :class:`~sklearn.model_selection.StratifiedGroupKFold`), ``DESCR``;
+        with ``as_audio`` also ``notes``, ``sr``, ``timbres``, ``bpm`` and
+        ``backend`` (the renderer that ran: ``"numpy"`` or ``"fluidsynth"``).
 
     Examples
     --------
@@ -323,6 +328,8 @@ def load_corpus(
     ['china', 'german_ballad', 'german_boehme', 'ireland']
     >>> folk.filenames[0].rsplit("/", 1)[-1]  # one tune of an ABC collection
     'han2.abc#...'
+    >>> folk.groups.shape  # the tune family of every piece
+    (8,)
     """
     if name not in CORPUS_DATASETS:
         raise ValueError(
@@ -365,6 +372,7 @@ def load_corpus(
         target=np.asarray(target),
         target_names=sorted(set(target)),
         filenames=np.asarray(filenames),
+        groups=tune_families(data),
         DESCR=_DESCR[name],
     )
     if as_audio:

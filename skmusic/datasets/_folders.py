@@ -11,6 +11,7 @@ from ..io import AudioLoader, ScoreLoader, SeriesLoader, read_files
 from ..io.audio import AUDIO_EXTENSIONS
 from ..io.scores import SCORE_EXTENSIONS
 from ..io.series import SERIES_EXTENSIONS
+from ..utils.tunes import tune_families
 
 __all__ = ["load_audio_folder", "load_score_folder", "load_series_folder", "labelled_files"]
 
@@ -166,11 +167,15 @@ def load_score_folder(root, *, reader="auto", on_error="raise", n_jobs=None, ver
     -------
     data : Bunch
         ``data`` (list of note-event arrays), ``target``, ``target_names``,
-        ``filenames``, ``DESCR``.
+        ``filenames``, ``groups`` (the tune family of every score,
+        :func:`skmusic.model_selection.tune_families`: variants of one tune
+        share a family; give it to a grouped splitter), ``DESCR``.
     """
     paths, labels = labelled_files(root, SCORE_EXTENSIONS)
     loader = ScoreLoader(reader=reader)
-    return _load(paths, labels, loader, on_error, n_jobs, verbose, f"Scores of {root}")
+    bunch = _load(paths, labels, loader, on_error, n_jobs, verbose, f"Scores of {root}")
+    bunch.groups = tune_families(bunch.data)
+    return bunch
 
 
 def load_series_folder(

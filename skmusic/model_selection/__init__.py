@@ -3,6 +3,9 @@
 make_candidates, resolve_models
     The standard classical (on ScoreFeatures / MFCC statistics) and deep (in a
     VotingSliceClassifier) pipelines for note events or waveforms.
+tune_families, song_folds
+    A tune identity per piece (transposition-invariant melodic incipit, small
+    variants joined), and the song-level folds that keep each family whole.
 compare_models
     Song-level CV of every candidate (GridSearchCV or OptunaSearchCV) into one
     tidy table: the networks and classical models of Chen and Wang's Tables 1
@@ -18,6 +21,7 @@ search_space, make_study, optimize_study, optuna_search
     resume after a crash and can be shared by workers on several machines.
 """
 
+from ..utils.tunes import describe_families, tune_families
 from ._candidates import (
     CLASSICAL_MODELS,
     DATA_KINDS,
@@ -31,6 +35,7 @@ from ._compare import (
     compare_models,
     one_search,
     out_of_fold,
+    song_folds,
     table_from_search,
 )
 from ._generation import (
@@ -51,6 +56,9 @@ __all__ = [
     "one_search",
     "table_from_search",
     "out_of_fold",
+    "song_folds",
+    "tune_families",
+    "describe_families",
     "fit_generation",
     "sample_generation",
     "NotEnoughDataError",

@@ -8,6 +8,7 @@ from sklearn.base import clone
 from sklearn.model_selection import (
     GridSearchCV,
     ParameterGrid,
+    StratifiedGroupKFold,
     StratifiedKFold,
     check_cv,
     cross_validate,
@@ -19,6 +20,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._candidates import make_candidates
 
 __all__ = [
+    "song_folds",
     "CandidateResult",
     "compare_models",
     "one_search",
@@ -29,10 +31,57 @@ __all__ = [
 _COLUMNS = ["model", "family", "mean_score", "std_score", "mean_fit_time", "n_settings", "params"]
 
 
-def _song_cv(cv, y, random_state):
+def _song_cv(cv, y, random_state, groups=None):
     if isinstance(cv, (int, np.integer)):
+        if groups is not None and len(np.unique(groups)) < len(groups):
+            return StratifiedGroupKFold(int(cv), shuffle=True, random_state=random_state)
         return StratifiedKFold(int(cv), shuffle=True, random_state=random_state)
     return check_cv(cv, y, classifier=True)
+
+
+def song_folds(y, *, groups=None, cv=5, random_state=0):
+    """The (train, test) index pairs of song-level cross-validation.
+
+    Stratified, shuffled folds over songs; with ``groups`` (e.g. tune families
+    from :func:`tune_families`) where any group holds two or more songs,
+    :class:`~sklearn.model_selection.StratifiedGroupKFold`, so that no group
+    sits on both sides of a fold. This is the split of :func:`compare_models`
+    and of skmusic's benchmarks.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_songs,)
+    groups : array-like of shape (n_songs,), default=None
+    cv : int or CV splitter, default=5
+        An int: that many folds. A splitter is used as given (and gets
+        ``groups``).
+    random_state : int, default=0
+
+    Returns
+    -------
+    folds : list of (ndarray, ndarray)
+
+    Examples
+    --------
+    >>> from skmusic.model_selection import song_folds
+    >>> y = ["a"] * 6 + ["b"] * 6
+    >>> groups = [0, 0, 1, 2, 3, 4, 5, 5, 6, 7, 8, 9]
+    >>> folds = song_folds(y, groups=groups, cv=3)
+    >>> all(not {0, 1} & set(test) or {0, 1} <= set(test) for _, test in folds)
+    True
+    """
+    y = np.asarray(y)
+    if groups is not None:
+        groups = np.asarray(groups)
+        if groups.shape != y.shape:
+            raise ValueError(
+                f"groups has {groups.shape[0] if groups.ndim else 0} entries but y has "
+                f"{y.shape[0]} labels; give one group per song."
+            )
+    splitter = _song_cv(cv, y, random_state, groups)
+    if isinstance(splitter, StratifiedKFold):  # every group a single song: nothing to keep
+        groups = None
+    return list(splitter.split(np.zeros(len(y)), y, groups))
 
 
 def _short(params):
@@ -117,6 +166,7 @@ def compare_models(
     candidates=None,
     models=None,
     cv=5,
+    groups=None,
     quick=False,
     engine="grid",
     n_trials=10,
@@ -154,7 +204,13 @@ def compare_models(
     models : list of str, default=None
         Passed to :func:`make_candidates`.
     cv : int or CV splitter, default=5
-        An int: that many stratified, shuffled folds over songs.
+        An int: that many stratified, shuffled folds over songs
+        (:func:`song_folds`).
+    groups : array-like of shape (n_songs,), default=None
+        Song groups no fold may split, e.g. tune families
+        (:func:`tune_families`, or ``load_corpus(...).groups``): the settings
+        or variants of one tune then never sit on both sides of a fold.
+        ``None`` splits songs freely.
     quick : bool, default=False
         Passed to :func:`make_candidates`.
     engine : {"grid", "optuna"}, default="grid"
@@ -187,7 +243,7 @@ def compare_models(
         single setting), ``details`` (name -> :func:`out_of_fold` Bunch, with
         ``keep_predictions``), ``best`` (name of the best model),
         ``estimators`` (name -> unfitted pipeline with the best setting),
-        ``cv``, ``wall_time``.
+        ``cv`` (the folds), ``groups`` (as given), ``wall_time``.
 
     References
     ----------
@@ -217,7 +273,7 @@ def compare_models(
         )
     if candidates is None:
         candidates = make_candidates(kind, models=models, quick=quick, random_state=random_state)
-    folds = list(_song_cv(cv, y, random_state).split(np.zeros(len(y)), y))
+    folds = song_folds(y, groups=groups, cv=cv, random_state=random_state)
     settings = {"scoring": scoring, "n_jobs": n_jobs, "keep_predictions": keep_predictions}
     if engine == "optuna":
         settings.update(
@@ -243,6 +299,7 @@ def compare_models(
         estimators={r.candidate.name: r.best_estimator() for r in results},
         best=table["model"].iloc[0],
         cv=folds,
+        groups=groups,
         wall_time=time.perf_counter() - start,
     )
 
