@@ -15,9 +15,11 @@ Data:
   split: BasicMotions (6 channels, 100 steps), PLAID (1 channel, unequal lengths 100-1344),
   OSULeaf (427 steps), ArrowHead (251 steps). Each series is a ``(n_channels, n_timesteps)``
   array; the classical models read ``SequenceStats`` (mean, std, min, max per channel).
-- three music sets of the music21 corpus, cross-validated by song (``StratifiedKFold``,
-  shuffled, ``random_state=0``): ``load_corpus("composers")`` (5 folds),
-  ``load_corpus("folk")`` (3 folds) and ``tunes`` (3 folds; three ABC tune books,
+- three music sets of the music21 corpus, cross-validated by song with tune-family folds
+  (``skmusic.model_selection.song_folds`` over ``tune_families``: ``StratifiedGroupKFold``,
+  shuffled, ``random_state=0``, so no tune's settings or variants sit on both sides;
+  ``--split songs``: ``StratifiedKFold`` as before issue 27): ``load_corpus("composers")``
+  (5 folds), ``load_corpus("folk")`` (3 folds) and ``tunes`` (3 folds; three ABC tune books,
   :data:`TUNES`, added by issue 18 as a task nobody tuned on). The networks and MiniRocket
   read note series (:func:`note_series`); the networks through :func:`music_network_model`
   (the note network in its own categorical representation, whole songs). The random forest
@@ -54,7 +56,6 @@ from _common import RESULTS, TimeCap, command_line, log, machine_note, md_table,
 from sklearn.base import BaseEstimator, TransformerMixin, clone, is_classifier
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import RidgeClassifierCV
-from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
@@ -63,6 +64,7 @@ from skmusic.datasets import load_corpus
 from skmusic.ensemble import VotingSliceClassifier
 from skmusic.features import MelodicViewpoints, NoteSequence, ScoreFeatures, SequenceStats
 from skmusic.generation import ClassConditionalGenerator, NGramTokenGenerator
+from skmusic.model_selection import describe_families, song_folds, tune_families
 from skmusic.model_selection._candidates import NOTE_FEATURES
 from skmusic.nn import NoteNetworkClassifier
 from skmusic.nn.notes import NOTE_NETWORK_FEATURES
@@ -330,7 +332,7 @@ def _load_tunes(per_class, n_jobs):
     return Bunch(data=data, target=np.asarray(target))
 
 
-def _music(name, quick, n_jobs):
+def _music(name, quick, n_jobs, split="families"):
     per_class, n_folds = MUSIC_SIZES[name][int(quick)]
     if name == "tunes":
         songs = _load_tunes(per_class, n_jobs)
@@ -339,18 +341,23 @@ def _music(name, quick, n_jobs):
         songs = load_corpus(name, max_per_class=per_class, n_jobs=n_jobs, verbose=False)
         source = f"load_corpus({name!r}, max_per_class={per_class})"
     y = songs.target
-    cv = StratifiedKFold(n_folds, shuffle=True, random_state=0)
+    groups = tune_families(songs.data) if split == "families" else None
+    folds = song_folds(y, groups=groups, cv=n_folds, random_state=0)
     counts = ", ".join(f"{c} {n}" for c, n in zip(*np.unique(y, return_counts=True)))
+    how = (
+        f"tune-family folds (StratifiedGroupKFold; {describe_families(groups)})"
+        if split == "families"
+        else "StratifiedKFold over songs"
+    )
     about = (
         f"{name}: {source}, at most {per_class} a class, {len(y)} songs "
-        f"({counts}), {n_folds}-fold song-level CV (StratifiedKFold, shuffled, "
-        "random_state=0)"
+        f"({counts}), {n_folds}-fold song-level CV, {how}, shuffled, random_state=0"
     )
-    return Task(name, "music", songs.data, y, cv.split(np.zeros(len(y)), y), about)
+    return Task(name, "music", songs.data, y, folds, about)
 
 
-def load_task(name, quick, n_jobs):
-    return _music(name, quick, n_jobs) if name in MUSIC_SETS else _ucr(name)
+def load_task(name, quick, n_jobs, split="families"):
+    return _music(name, quick, n_jobs, split) if name in MUSIC_SETS else _ucr(name)
 
 
 # --------------------------------------------------------------------------- running
@@ -674,6 +681,12 @@ def main():
         help="the networks' random_state (default 0; 'none': random_state=None)",
     )
     parser.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
+    parser.add_argument(
+        "--split",
+        choices=("families", "songs"),
+        default="families",
+        help="music sets: tune-family folds (default) or songs split freely",
+    )
     parser.add_argument("--n-jobs", type=int, default=1, help="processes to parse the corpus")
     parser.add_argument(
         "--output",
@@ -728,7 +741,9 @@ def main():
         rows = [r for r in read_rows(csv_path) if r["model"] in models and r["dataset"] in datasets]
         present = {r["dataset"] for r in rows}
         models = [m for m in models if any(r["model"] == m for r in rows)]
-        tasks = {d: load_task(d, args.quick, args.n_jobs) for d in datasets if d in present}
+        tasks = {
+            d: load_task(d, args.quick, args.n_jobs, args.split) for d in datasets if d in present
+        }
         out, tab, tgt = write_report(
             rows,
             models,
@@ -752,7 +767,7 @@ def main():
     rows, tasks = [], {}
     for dataset in datasets:
         t = time.perf_counter()
-        tasks[dataset] = task = load_task(dataset, args.quick, args.n_jobs)
+        tasks[dataset] = task = load_task(dataset, args.quick, args.n_jobs, args.split)
         log(f"\n{task.about} (loaded in {time.perf_counter() - t:.1f} s)")
         for name in _ordered(models, networks):
             if name == "ngram" and task.kind != "music":

@@ -1,4 +1,4 @@
-"""The ``skmusic`` command: compare models, fit, predict, generate.
+"""The ``skmusic`` command: compare models, fit, predict, generate, harmonize.
 
 Run ``skmusic --help`` (or ``python -m skmusic --help``). Every sub-command
 works on the embedded music21 corpus when no data is given.
@@ -37,6 +37,7 @@ _COUNTS = {
     "steps": (1, "tokens"),
     "max_pieces": (1, "pieces"),
     "torch_threads": (0, "threads"),
+    "candidates": (1, "harmonizations"),
 }
 
 
@@ -132,6 +133,8 @@ def _load(data, *, classes=None, max_per_class=None, verbose=True, name="compose
         keep.sort()
         bunch.data = [bunch.data[i] for i in keep]
         bunch.target, bunch.filenames = bunch.target[keep], bunch.filenames[keep]
+        if "groups" in bunch:
+            bunch.groups = bunch.groups[keep]
     return bunch, kind
 
 
@@ -177,6 +180,7 @@ def _cmd_compare(args):
         f"{len(y)} songs ({kind}), classes: "
         + ", ".join(f"{c} ({n})" for c, n in zip(labels, counts, strict=True)),
     )
+    groups, split_note = _compare_groups(args, bunch, kind)
     candidates = make_candidates(
         kind, models=args.models, quick=args.quick, max_epochs=args.epochs, random_state=args.seed
     )
@@ -185,6 +189,7 @@ def _cmd_compare(args):
         y,
         candidates=candidates,
         cv=cv,
+        groups=groups,
         engine=args.engine,
         n_trials=args.n_trials,
         storage=args.storage,
@@ -222,10 +227,25 @@ def _cmd_compare(args):
 
     wall = time.perf_counter() - start
     print(_format_table(table, cv=cv, n_songs=len(y), wall=wall))
+    print(split_note)
     print(f"\nwrote {csv}")
     for f in figures:
         print(f"wrote {f}")
     return 0
+
+
+def _compare_groups(args, bunch, kind):
+    """(groups, one line saying how songs were split) for ``compare``."""
+    from .model_selection import describe_families
+
+    if args.split == "songs":
+        return None, "Folds split songs freely (--split songs): variants of a tune may be split."
+    groups = bunch.get("groups")
+    if groups is None:
+        return None, (
+            f"Folds split songs freely: tune families need scores, and this {kind} folder has none."
+        )
+    return groups, f"Folds keep tune families together: {describe_families(groups)}."
 
 
 def _format_table(table, *, cv, n_songs, wall):
@@ -403,13 +423,20 @@ def _cmd_generate(args):
 
     from .generation import write_tokens_midi
     from .model_selection import NotEnoughDataError, fit_generation, sample_generation
+    from .model_selection._generation import describe_token_model
     from .plotting import plot_piano_roll
 
     start = time.perf_counter()
     _limit_threads(args.torch_threads)
     pieces, what, kind = _generation_pieces(args)
     if kind == "audio":
+        if args.tokens == "satb":
+            raise CommandError(
+                f"--tokens satb learns four-part scores; the {what} are audio (use --data bach)"
+            )
         return _generate_audio(args, pieces, what, start)
+    if args.tokens == "satb":
+        return _generate_satb(args, pieces, what, start)
     _say(
         args,
         f"learning {args.tokens} tokens of {len(pieces)} {what}, checking on held-out "
@@ -450,7 +477,7 @@ def _cmd_generate(args):
     print(f"wrote {out} ({len(sample)} tokens) and its piano roll {out.with_suffix('.png')}")
     print(
         f"held-out log-likelihood per token: note LSTM {lstm_ll:.3f} "
-        f"(perplexity {np.exp(-lstm_ll):.1f}), bigram (alpha={result.baseline.alpha:g}) "
+        f"(perplexity {np.exp(-lstm_ll):.1f}), {describe_token_model(result.baseline)} "
         f"{ngram_ll:.3f} (perplexity {np.exp(-ngram_ll):.1f}): the LSTM is {better}; "
         f"{len(result.generator.history_)} epochs, {time.perf_counter() - start:.0f} s in all"
     )
@@ -514,6 +541,217 @@ def _generate_audio(args, waves, what, start):
     return 0
 
 
+# -------------------------------------------------------------- four voices
+_VOICE_NAMES = ("soprano", "alto", "tenor", "bass")
+
+
+def _note_name(midi):
+    names = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
+    return f"{names[midi % 12]}{midi // 12 - 1}"
+
+
+def _four_part(pieces):
+    """The pieces with exactly four parts (the chorales a ChoraleGenerator reads)."""
+    return [p for p in pieces if len(set(p["part"].tolist())) == 4]
+
+
+def _chorale_families(chorales):
+    """Tune-family ids: chorales whose soprano opens alike stay on one side of a split."""
+    try:
+        from .model_selection import tune_families
+    except ImportError:  # the same rule, until skmusic.model_selection has it
+        from .generation._voices import _incipit_families, _voices
+
+        return _incipit_families([_voices(c, i)[0] for i, c in enumerate(chorales)])
+    return tune_families(chorales)
+
+
+def _voice_leading_line(chorale):
+    from .metrics import voice_leading_statistics
+
+    s = voice_leading_statistics([chorale], pooled=True)
+    return (
+        f"voice leading: {s['n_parallel_fifths']} parallel fifths and "
+        f"{s['n_parallel_octaves']} octaves in {s['n_pair_transitions']} voice-pair moves, "
+        f"{s['n_crossings']} crossings, {s['n_out_of_range']} of {s['n_notes']} notes "
+        "outside Bach's voice ranges"
+    )
+
+
+def _write_chorale(chorale, out, title):
+    from .io import write_midi
+    from .plotting import plot_piano_roll
+
+    out = Path(out)
+    if out.parent and not out.parent.exists():
+        out.parent.mkdir(parents=True, exist_ok=True)
+    write_midi(chorale, out)
+    plot_piano_roll(chorale, path=out.with_suffix(".png"), title=title)
+    _close_figures()
+    return out
+
+
+def _generate_satb(args, pieces, what, start):
+    """``generate --tokens satb``: a ChoraleGenerator, a four-part MIDI file and its roll."""
+    import numpy as np
+    from sklearn.model_selection import GroupShuffleSplit
+
+    from .generation import ChoraleGenerator, quarter_frames
+
+    chorales = _four_part(pieces)
+    if len(chorales) < 4:
+        raise CommandError(
+            f"{len(chorales)} of the {len(pieces)} {what} have four parts; --tokens satb "
+            "learns from four-part scores (soprano, alto, tenor, bass) and needs at least 4"
+        )
+    families = _chorale_families(chorales)
+    test_size = 0.1 if len(chorales) >= 40 else 0.25
+    if len(set(families.tolist())) < 2:
+        families = np.arange(len(chorales))
+    train, test = next(
+        GroupShuffleSplit(1, test_size=test_size, random_state=args.seed).split(
+            chorales, groups=families
+        )
+    )
+    _say(
+        args,
+        f"learning four voices of {len(train)} four-part {what} (skipped "
+        f"{len(pieces) - len(chorales)} others), checking on {len(test)} held-out ones "
+        f"(no hymn tune on both sides); at most {args.max_time:g} s of training ...",
+    )
+    model = ChoraleGenerator(
+        max_time=args.max_time, random_state=args.seed, verbose=int(args.verbose)
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # the skipped pieces, said above
+        model.fit([chorales[i] for i in train])
+    held_out = [chorales[i] for i in test]
+    frame_nll = -model.score_frames(held_out)
+    # the independent per-key Bernoulli of the JSB-chorales benchmark, as a yardstick
+    frames_train = np.concatenate([quarter_frames(chorales[i]) for i in train], axis=1)
+    frames_test = np.concatenate([quarter_frames(c) for c in held_out], axis=1)
+    p = (frames_train.sum(1) + 0.5) / (frames_train.shape[1] + 1.0)
+    bernoulli = -float(
+        (np.log(p) @ frames_test + np.log1p(-p) @ ~frames_test).sum() / frames_test.shape[1]
+    )
+    chorale = model.sample(n_beats=args.steps, temperature=args.temperature)[0]
+    out = _write_chorale(
+        chorale,
+        args.out or "chorale.mid",
+        f"Four-part chorale sampled from a ChoraleGenerator ({what}, T={args.temperature:g})",
+    )
+    n_beats = int(np.ceil((chorale["onset"] + chorale["duration"]).max()))
+    print(
+        f"wrote {out} ({n_beats} beats, four tracks: soprano, alto, tenor, bass) and its "
+        f"piano roll {out.with_suffix('.png')}"
+    )
+    print(_voice_leading_line(chorale))
+    better = "better" if frame_nll < bernoulli else "worse"
+    print(
+        f"held-out frame NLL (JSB style, nats per quarter-note frame, in C): four-part "
+        f"model {frame_nll:.2f} (an upper bound), independent per-key Bernoulli "
+        f"{bernoulli:.2f}: the model is {better}; {len(model.history_)} epochs, "
+        f"{time.perf_counter() - start:.0f} s in all"
+    )
+    return 0
+
+
+def _read_melody(path):
+    """The melody of a MIDI, MusicXML or ABC file: its first part, one line in
+    the soprano's range, or a one-line error naming the file."""
+    import numpy as np
+
+    from .io import read_score, split_tune_number
+    from .metrics import BACH_VOICE_RANGES
+
+    if not os.path.exists(split_tune_number(path)[0]):
+        raise CommandError(f"melody file '{path}' does not exist")
+    notes = read_score(path)  # a ReadError names the file and the reason
+    parts = np.unique(notes["part"])
+    melody = notes[notes["part"] == parts[0]]
+    onset = np.round(melody["onset"] * 4)
+    end = np.maximum(np.round((melody["onset"] + melody["duration"]) * 4), onset + 1)
+    order = np.argsort(onset, kind="stable")
+    overlap = np.flatnonzero(onset[order][1:] < end[order][:-1])
+    if overlap.size:
+        at = onset[order][overlap[0] + 1] / 4
+        raise CommandError(
+            f"'{path}' has notes sounding together in its "
+            f"{'first part' if len(parts) > 1 else 'melody'} (at quarter note {at:g}); "
+            "give a single melodic line"
+        )
+    low, high = BACH_VOICE_RANGES[0]
+    lo, hi = int(melody["pitch"].min()), int(melody["pitch"].max())
+    if lo < low or hi > high:
+        raise CommandError(
+            f"'{path}' spans MIDI {lo}-{hi} ({_note_name(lo)}-{_note_name(hi)}), outside the "
+            f"soprano's range {low}-{high} ({_note_name(low)}-{_note_name(high)}); "
+            "transpose it into that range"
+        )
+    return melody, len(parts)
+
+
+def _chorale_model(args):
+    """A ChoraleGenerator fitted on every four-part Bach chorale, cached in the data home."""
+    import joblib
+
+    from ._version import __version__
+    from .datasets import get_data_home
+    from .generation import ChoraleGenerator
+
+    folder = Path(get_data_home()) / "models"
+    cache = folder / f"chorale_generator_{__version__}_seed{args.seed}.joblib"
+    if cache.exists() and not args.refit:
+        try:
+            model = joblib.load(cache)
+        except Exception:  # a stale or broken cache: fit again
+            model = None
+        if model is not None:
+            _say(args, f"using the four-part model cached at {cache} (--refit fits it again)")
+            return model
+    bunch, _ = _load("bach", verbose=not args.silent)
+    chorales = _four_part(bunch.data)
+    _say(
+        args,
+        f"learning four voices of {len(chorales)} Bach chorales (once; the model is then "
+        f"cached); at most {args.max_time:g} s of training ...",
+    )
+    model = ChoraleGenerator(
+        max_time=args.max_time, random_state=args.seed, verbose=int(args.verbose)
+    )
+    model.fit(chorales)
+    folder.mkdir(parents=True, exist_ok=True)
+    joblib.dump(model, cache)
+    return model
+
+
+def _cmd_harmonize(args):
+    start = time.perf_counter()
+    _limit_threads(args.torch_threads)
+    melody, n_parts = _read_melody(args.melody)
+    if n_parts > 1:
+        _say(args, f"'{args.melody}' has {n_parts} parts; harmonizing its first")
+    model = _chorale_model(args)
+    try:
+        model.check_melody(melody)  # the model's own limits, said as a user error
+    except ValueError as exc:
+        raise CommandError(f"cannot harmonize '{args.melody}': {exc}") from None
+    chorale = model.harmonize(
+        melody,
+        n_candidates=args.candidates,
+        temperature=args.temperature,
+        random_state=args.seed,
+    )
+    out = _write_chorale(chorale, args.out, f"{Path(args.melody).name} harmonized in four parts")
+    print(
+        f"wrote {out} (the melody as the soprano, note for note, with alto, tenor and "
+        f"bass; four tracks) and its piano roll {out.with_suffix('.png')}"
+    )
+    print(_voice_leading_line(chorale))
+    print(f"{time.perf_counter() - start:.0f} s in all")
+    return 0
+
+
 # ------------------------------------------------------------------- parser
 def build_parser():
     """The argparse parser of the ``skmusic`` command."""
@@ -562,6 +800,13 @@ def build_parser():
         "--models", help="comma-separated model names, or 'classical'/'deep' (default: all)"
     )
     p.add_argument("--cv", type=int, help="song-level folds (default 5; 3 with --quick)")
+    p.add_argument(
+        "--split",
+        choices=("families", "songs"),
+        default="families",
+        help="'families' (default): no fold splits a tune family (the settings or variants "
+        "of one tune, skmusic.model_selection.tune_families); 'songs': split songs freely",
+    )
     p.add_argument(
         "--quick",
         action="store_true",
@@ -621,7 +866,8 @@ def build_parser():
         help="train a note LSTM (or an audio generator) and write a new piece",
         description="Learn a note LSTM (NoteLSTMGenerator at its defaults) from a corpus, "
         "write a sampled piece as MIDI with its piano roll (PNG), and print the held-out "
-        "log-likelihood per token beside a bigram model's, so you see whether it learned. "
+        "log-likelihood per token beside the best variable-order n-gram model's (chosen by "
+        "cross-validation on the training pieces), so you see whether it learned. "
         "Without options: the melodies of the Bach chorales, in a few minutes. On audio "
         "(a folder of audio files, or --audio for the corpus): a SpectralGenerator writes "
         "a WAV and its spectrogram beside a real one (PNG), scored beside a mean-spectrum "
@@ -644,10 +890,11 @@ def build_parser():
     p.add_argument(
         "--tokens",
         # skmusic.model_selection.TOKENIZER_PRESETS (not imported here: --help stays fast)
-        choices=["chords", "melody"],
+        choices=["chords", "melody", "satb"],
         default="melody",
         help="'melody' (default: the first part's notes and rests with their "
-        "durations) or 'chords' (all parts, chords with durations)",
+        "durations), 'chords' (all parts, chords with durations) or 'satb' (four "
+        "voices kept apart, a ChoraleGenerator: a four-part MIDI file, one track a voice)",
     )
     p.add_argument(
         "--out",
@@ -655,7 +902,10 @@ def build_parser():
         "(default generated.wav); a .png of it is written beside",
     )
     p.add_argument(
-        "--steps", type=int, help="tokens to generate (default: a typical piece's length)"
+        "--steps",
+        type=int,
+        help="tokens to generate (default: a typical piece's length); quarter-note "
+        "beats with --tokens satb (default: the soprano ends the chorale)",
     )
     p.add_argument(
         "--audio",
@@ -680,6 +930,40 @@ def build_parser():
     p.add_argument("--verbose", action="store_true", help="print the epoch table")
     common(p)
     p.set_defaults(func=_cmd_generate)
+
+    p = sub.add_parser(
+        "harmonize",
+        help="harmonize a melody in four parts (soprano, alto, tenor, bass)",
+        description="Keep a melody (the first part of a MIDI, MusicXML or ABC file) as the "
+        "soprano, note for note, and write alto, tenor and bass under it with a "
+        "ChoraleGenerator learned from the Bach chorales (trained once, in a few minutes, "
+        "then cached in skmusic's data folder). Writes a four-part MIDI file, one track "
+        "a voice, and its piano roll (PNG).",
+    )
+    p.add_argument("melody", help="a MIDI, MusicXML or ABC file with the melody")
+    p.add_argument("--out", default="chorale.mid", help="MIDI file to write (default chorale.mid)")
+    p.add_argument(
+        "--candidates",
+        type=int,
+        default=8,
+        help="harmonizations drawn; the one the model finds most likely is kept (default 8)",
+    )
+    p.add_argument(
+        "--temperature",
+        type=float,
+        default=1.0,
+        help="sampling temperature (default 1.0; lower is more conservative)",
+    )
+    p.add_argument(
+        "--max-time",
+        type=float,
+        default=300.0,
+        help="seconds of training at most, when the model is trained (default 300)",
+    )
+    p.add_argument("--refit", action="store_true", help="train the model again, not the cached")
+    p.add_argument("--verbose", action="store_true", help="print the epoch table")
+    common(p)
+    p.set_defaults(func=_cmd_harmonize)
     return parser
 
 

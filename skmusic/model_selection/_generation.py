@@ -1,13 +1,16 @@
 """Learning to generate pieces, checked on held-out pieces against a baseline."""
 
 import numpy as np
-from sklearn.model_selection import GridSearchCV, train_test_split
+from sklearn.model_selection import GridSearchCV, GroupShuffleSplit, train_test_split
 from sklearn.utils import Bunch
+
+from ..utils.tunes import tune_families
 
 __all__ = [
     "GENERATION_KINDS",
     "NotEnoughDataError",
     "TOKENIZER_PRESETS",
+    "describe_token_model",
     "fit_generation",
     "sample_generation",
 ]
@@ -24,8 +27,26 @@ TOKENIZER_PRESETS = {
     "chords": {"durations": True},  # all parts: chords with their durations
 }
 
-# The bigram baseline's smoothing, tuned by held-out likelihood.
+# The token baseline: the variable-order model (smoothing, order) that the
+# training pieces' cross-validated likelihood prefers.
 _BIGRAM_ALPHAS = (0.01, 0.03, 0.1, 0.3, 1.0)
+_BASELINE_GRID = [
+    {"smoothing": ["additive"], "order": [2], "alpha": list(_BIGRAM_ALPHAS)},
+    {"smoothing": ["kneser_ney"], "order": [3, 4]},
+    {"smoothing": ["ppm"], "order": [None], "escape": ["C", "X"]},
+]
+
+
+def describe_token_model(model):
+    """A short name of a fitted NGramTokenGenerator: ``"PPM*-C"``, ``"bigram (alpha=0.1)"``."""
+    if model.smoothing == "additive":
+        names = {1: "unigram", 2: "bigram", 3: "trigram"}
+        return f"{names.get(model.order, f'{model.order}-gram')} (alpha={model.alpha:g})"
+    if model.smoothing == "kneser_ney":
+        return f"Kneser-Ney {model.order}-gram"
+    return (
+        f"PPM*-{model.escape}" if model.order is None else f"PPM-{model.escape} order {model.order}"
+    )
 
 
 class NotEnoughDataError(ValueError):
@@ -36,7 +57,8 @@ class NotEnoughDataError(ValueError):
     """
 
 
-def _split(pieces, test_size, random_state, what):
+def _split(pieces, test_size, random_state, what, groups=None):
+    """Training and held-out pieces; with ``groups``, whole tune families held out."""
     if len(pieces) < 4:
         raise NotEnoughDataError(
             f"{len(pieces)} usable pieces in the {what}; learning to generate needs at "
@@ -44,7 +66,11 @@ def _split(pieces, test_size, random_state, what):
         )
     if test_size is None:
         test_size = 0.1 if len(pieces) >= 40 else 0.25
-    return train_test_split(pieces, test_size=test_size, random_state=random_state)
+    if groups is None or len(np.unique(groups)) == len(groups):
+        return train_test_split(pieces, test_size=test_size, random_state=random_state)
+    splitter = GroupShuffleSplit(1, test_size=test_size, random_state=random_state)
+    train, test = next(splitter.split(pieces, groups=groups))
+    return [pieces[i] for i in train], [pieces[i] for i in test]
 
 
 def fit_generation(
@@ -71,9 +97,13 @@ def fit_generation(
     (:mod:`skmusic.io.notes`); a :class:`~skmusic.features.NoteTokenizer`
     (settings ``TOKENIZER_PRESETS[tokens]``) fitted on the training pieces
     turns them into token ids; the generator is a
-    :class:`~skmusic.generation.NoteLSTMGenerator` and the baseline a bigram
-    :class:`~skmusic.generation.NGramTokenGenerator` whose smoothing ``alpha``
-    is chosen by :class:`~sklearn.model_selection.GridSearchCV`.
+    :class:`~skmusic.generation.NoteLSTMGenerator` and the baseline the
+    variable-order :class:`~skmusic.generation.NGramTokenGenerator` (additive
+    bigram, Kneser-Ney or PPM*; smoothing and order) that
+    :class:`~sklearn.model_selection.GridSearchCV` prefers on the training
+    pieces. The held-out pieces are whole tune families
+    (:func:`~skmusic.model_selection.tune_families`): a tune set or collected
+    several times is never on both sides.
 
     For ``kind="audio"`` the pieces are mono waveforms ``(1, n_samples)`` at
     ``sr``; the generator is a :class:`~skmusic.generation.SpectralGenerator`
@@ -95,8 +125,9 @@ def fit_generation(
         chords with their durations.
     test_size : float or int, default=None
         Held-out pieces, as in
-        :func:`~sklearn.model_selection.train_test_split`; ``None``: 10% from
-        40 pieces on, 25% below.
+        :func:`~sklearn.model_selection.train_test_split` (of tune families,
+        :class:`~sklearn.model_selection.GroupShuffleSplit`, where a family
+        holds two or more pieces); ``None``: 10% from 40 pieces on, 25% below.
     max_time : float, default=150.0
         Seconds of training at most (the generator's time budget).
     sr : int, default=None
@@ -155,7 +186,8 @@ def _fit_symbolic(pieces, tokens, test_size, max_time, random_state, verbose, wh
     from ..generation import NGramTokenGenerator, NoteLSTMGenerator
 
     pieces = [p for p in pieces if len(p) >= 2]
-    train, test = _split(pieces, test_size, random_state, what)
+    groups = tune_families(pieces)
+    train, test = _split(pieces, test_size, random_state, what, groups)
     tokenizer = NoteTokenizer(**TOKENIZER_PRESETS[tokens]).fit(train)
     X_train = [x for x in tokenizer.transform(train) if x.shape[-1] >= 2]
     X_test = [x for x in tokenizer.transform(test) if x.shape[-1] >= 2]
@@ -168,9 +200,7 @@ def _fit_symbolic(pieces, tokens, test_size, max_time, random_state, verbose, wh
         n_tokens=n_tokens, max_time=max_time, random_state=random_state, verbose=int(verbose)
     ).fit(X_train)
     search = GridSearchCV(
-        NGramTokenGenerator(2, n_tokens=n_tokens),
-        {"alpha": list(_BIGRAM_ALPHAS)},
-        cv=min(3, len(X_train)),
+        NGramTokenGenerator(2, n_tokens=n_tokens), _BASELINE_GRID, cv=min(3, len(X_train))
     )
     baseline = search.fit(X_train).best_estimator_
     return Bunch(
