@@ -159,8 +159,12 @@ def test_generate_writes_a_midi_piece(score_folder, tmp_path, capsys):
     )
     printed = capsys.readouterr().out
     assert "wrote" in printed
-    # the held-out log-likelihood of the LSTM beside the bigram's
-    assert re.search(r"note LSTM -?\d+\.\d+ .*bigram \(alpha=[\d.]+\) -?\d+\.\d+", printed)
+    # the held-out log-likelihood of the LSTM beside the variable-order model's
+    assert re.search(
+        r"note LSTM -?\d+\.\d+ .*\), (bigram \(alpha=[\d.]+\)|Kneser-Ney \d-gram|PPM\*-[CX]) "
+        r"-?\d+\.\d+",
+        printed,
+    )
     notes = read_score(str(out))
     assert len(notes) > 0 and out.with_suffix(".png").exists()
 
