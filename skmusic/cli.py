@@ -555,17 +555,6 @@ def _four_part(pieces):
     return [p for p in pieces if len(set(p["part"].tolist())) == 4]
 
 
-def _chorale_families(chorales):
-    """Tune-family ids: chorales whose soprano opens alike stay on one side of a split."""
-    try:
-        from .model_selection import tune_families
-    except ImportError:  # the same rule, until skmusic.model_selection has it
-        from .generation._voices import _incipit_families, _voices
-
-        return _incipit_families([_voices(c, i)[0] for i, c in enumerate(chorales)])
-    return tune_families(chorales)
-
-
 def _voice_leading_line(chorale):
     from .metrics import voice_leading_statistics
 
@@ -597,6 +586,7 @@ def _generate_satb(args, pieces, what, start):
     from sklearn.model_selection import GroupShuffleSplit
 
     from .generation import ChoraleGenerator, quarter_frames
+    from .model_selection import tune_families
 
     chorales = _four_part(pieces)
     if len(chorales) < 4:
@@ -604,7 +594,7 @@ def _generate_satb(args, pieces, what, start):
             f"{len(chorales)} of the {len(pieces)} {what} have four parts; --tokens satb "
             "learns from four-part scores (soprano, alto, tenor, bass) and needs at least 4"
         )
-    families = _chorale_families(chorales)
+    families = tune_families(chorales)  # a hymn tune's settings on one side
     test_size = 0.1 if len(chorales) >= 40 else 0.25
     if len(set(families.tolist())) < 2:
         families = np.arange(len(chorales))

@@ -25,6 +25,7 @@ from ..nn.voice_modules import (
     SummedNLLLoss,
     interval_ids,
 )
+from ..utils.tunes import tune_families
 from ..utils.validation import check_positive_int
 from ._base import check_temperature
 from ._tokens import _draw
@@ -46,7 +47,6 @@ _N_POSITIONS = 5
 # every pattern a voice could make in one beat: struck or held, then hold,
 # rest or a new note -12..12 semitones from the beat's pitch at each 16th
 _N_POSSIBLE_PATTERNS = 2 * 27**3
-_INCIPIT = 12  # melodic intervals that name a tune family
 
 
 class _NotAChorale(ValueError):
@@ -252,17 +252,6 @@ def quarter_frames(notes):
     return frames
 
 
-def _incipit_families(sopranos):
-    """One id per chorale: chorales whose soprano opens with the same
-    ``_INCIPIT`` melodic intervals share it (a hymn tune harmonized twice)."""
-    ids, families = {}, []
-    for line in sopranos:
-        pitches = line["pitch"][np.r_[True, np.diff(line["onset"]) > 0]]
-        key = tuple(np.diff(pitches.astype(np.int64))[:_INCIPIT].tolist())
-        families.append(ids.setdefault(key, len(ids)))
-    return np.asarray(families)
-
-
 # ---------------------------------------------------------------- decoding
 def _decode_line(beats, patterns, vocabulary):
     """One voice's grid (pitch, onset) from its beat pitches (MIDI, -1 rest)
@@ -442,6 +431,8 @@ class ChoraleGenerator(DensityMixin, BaseNeuralEstimator):
     voice_ranges_ : ndarray of shape (4, 2)
         Lowest and highest MIDI pitch of each voice (soprano first) in the
         training chorales as written.
+    transposed_ranges_ : ndarray of shape (4, 2)
+        The same in C major / C minor, as the network saw them.
     n_chorales_ : int
         Training chorales used (pieces that are not four parts are skipped).
     net_ : skorch.NeuralNet
@@ -570,18 +561,19 @@ class ChoraleGenerator(DensityMixin, BaseNeuralEstimator):
                         f"{exc}; {type(self).__name__} scores four-part chorales only."
                     ) from None
                 skipped.append(str(exc))
+        if not encoded:
+            raise ValueError(
+                "No four-part chorale in X: every piece needs exactly four parts "
+                "(soprano, alto, tenor, bass), e.g. load_corpus('bach').data; "
+                f"{skipped[0]}."
+            )
         if skipped:
             warnings.warn(
                 f"{len(skipped)} of {len(scores)} pieces skipped, not four-part chorales: "
                 + "; ".join(skipped[:5])
                 + ("; ..." if len(skipped) > 5 else ""),
                 UserWarning,
-                stacklevel=3,
-            )
-        if not encoded:
-            raise ValueError(
-                "No four-part chorale in X: every piece needs exactly four parts "
-                "(soprano, alto, tenor, bass), e.g. load_corpus('bach').data."
+                stacklevel=4,
             )
         return encoded
 
@@ -631,11 +623,20 @@ class ChoraleGenerator(DensityMixin, BaseNeuralEstimator):
                 for v in range(4)
             ]
         )
+        self.transposed_ranges_ = np.array(
+            [
+                [
+                    min(int(c["voices"][v]["pitch"].min()) + c["shift"] for c in encoded),
+                    max(int(c["voices"][v]["pitch"].max()) + c["shift"] for c in encoded),
+                ]
+                for v in range(4)
+            ]
+        )
         self.n_chorales_ = len(encoded)
         Xt, lengths = batch_to_tensors([self._columns(c) for c in encoded], dtype=np.int64)
         if lengths is None:
             lengths = torch.full((len(encoded),), Xt.shape[-1], dtype=torch.long)
-        groups = _incipit_families([c["voices"][0] for c in encoded])
+        groups = tune_families([c["voices"][0] for c in encoded])
         self._fit_net(SequenceDataset(Xt, lengths), n_channels=10, n_outputs=None, groups=groups)
         return self
 
@@ -814,6 +815,7 @@ class ChoraleGenerator(DensityMixin, BaseNeuralEstimator):
             h, state = module.lower_step(prev, enc[:, t : t + 1], state)
             h = h[:, 0]
             drawn = {0: tens(soprano[:, t], device=device)}
+            prev4 = tens(beats[:, :, t - 1] if t else np.full((n, 4), START), device=device)
             for voice in DRAW_ORDER[1:]:
                 strict = in_range[voice].copy()
                 if avoid_parallels and t > 0:
@@ -821,7 +823,7 @@ class ChoraleGenerator(DensityMixin, BaseNeuralEstimator):
                         strict &= ~_beat_parallels(
                             beats[:, voice, t - 1], beats[:, u, t - 1], beats[:, u, t]
                         )
-                logits = module.lower_logits(voice, h, drawn[0], drawn.get(3), drawn.get(1))
+                logits = module.lower_logits(voice, h, drawn[0], drawn.get(3), drawn.get(1), prev4)
                 ids = self._draw(rng, logits, temperature, (strict, in_range[voice], not_end))
                 beats[:, voice, t] = ids
                 drawn[voice] = tens(ids, device=device)
@@ -1009,6 +1011,54 @@ class ChoraleGenerator(DensityMixin, BaseNeuralEstimator):
             for i in range(n_samples)
         ]
 
+    def _prepare_melody(self, melody):
+        """(melody, transposition to C, minor) of a melody harmonize can take."""
+        check_is_fitted(self, "net_")
+        melody = check_notes(melody, name="melody")
+        if melody.ndim != 1 or melody.shape[0] == 0:
+            raise ValueError("melody must be a non-empty 1D note-event array.")
+        if len(np.unique(melody["part"])) != 1:
+            raise ValueError(
+                f"melody has {len(np.unique(melody['part']))} parts; pass one line, e.g. "
+                "notes[notes['part'] == 0]."
+            )
+        on, off = _quantize(melody)
+        order = np.argsort(on, kind="stable")
+        if (on[order][1:] < off[order][:-1]).any():
+            k = int(np.flatnonzero(on[order][1:] < off[order][:-1])[0])
+            raise ValueError(
+                "melody has notes that overlap (on the 16th-note grid) near quarter "
+                f"{on[order][k + 1] / GRID:g}; pass a single line."
+            )
+        shift, minor = _key_shift(melody)
+        # in C the melody must lie where the training sopranos did; of its key's
+        # two nearest transpositions (and an octave more), the one that fits
+        low, high = (int(v) for v in self.transposed_ranges_[0])
+        lo, hi = int(melody["pitch"].min()), int(melody["pitch"].max())
+        options = [shift, shift - 12, shift + 12, shift - 24, shift + 24]
+        excess = [max(0, low - (lo + s)) + max(0, hi + s - high) for s in options]
+        if min(excess) > 0:
+            raise ValueError(
+                f"melody spans MIDI {lo}-{hi}, which in C major / C minor does not fit "
+                f"the range the model's training sopranos sang there (MIDI {low}-{high}); "
+                "give a melody of a narrower range."
+            )
+        return melody, options[int(np.argmin(excess))], minor
+
+    def check_melody(self, melody):
+        """Raise a ValueError saying why :meth:`harmonize` cannot take ``melody``.
+
+        Parameters
+        ----------
+        melody : ndarray of dtype NOTE_DTYPE
+
+        Returns
+        -------
+        melody : ndarray of dtype NOTE_DTYPE
+            The melody, unchanged.
+        """
+        return self._prepare_melody(melody)[0]
+
     def harmonize(
         self,
         melody,
@@ -1030,8 +1080,10 @@ class ChoraleGenerator(DensityMixin, BaseNeuralEstimator):
         Parameters
         ----------
         melody : ndarray of dtype NOTE_DTYPE
-            One line, one part, no two notes at once (on the 16th grid), in the
-            range the training sopranos sang (``voice_ranges_[0]``).
+            One line, one part, no two notes at once (on the 16th grid); moved to
+            C major or C minor it must lie in the range the training sopranos
+            sang there (``transposed_ranges_[0]``), by octave if need be
+            (:meth:`check_melody` says why not).
         n_candidates : int, default=1
             Harmonizations drawn; the one the model finds most likely (the
             log-likelihood of its lower voices given the melody) is returned.
@@ -1052,34 +1104,10 @@ class ChoraleGenerator(DensityMixin, BaseNeuralEstimator):
         chorale : ndarray of dtype NOTE_DTYPE
             Part 0 the melody, parts 1-3 alto, tenor and bass.
         """
-        check_is_fitted(self, "net_")
-        melody = check_notes(melody, name="melody")
         n_candidates = check_positive_int("n_candidates", n_candidates)
         temperature = check_temperature(temperature)
-        if melody.ndim != 1 or melody.shape[0] == 0:
-            raise ValueError("melody must be a non-empty 1D note-event array.")
-        if len(np.unique(melody["part"])) != 1:
-            raise ValueError(
-                f"melody has {len(np.unique(melody['part']))} parts; pass one line, e.g. "
-                "notes[notes['part'] == 0]."
-            )
-        low, high = (int(v) for v in self.voice_ranges_[0])
-        lo, hi = int(melody["pitch"].min()), int(melody["pitch"].max())
-        if lo < low or hi > high:
-            raise ValueError(
-                f"melody spans MIDI {lo}-{hi}, outside the soprano range the model "
-                f"learned ({low}-{high}); transpose it into that range."
-            )
-        on, off = _quantize(melody)
-        order = np.argsort(on, kind="stable")
-        if (on[order][1:] < off[order][:-1]).any():
-            k = int(np.flatnonzero(on[order][1:] < off[order][:-1])[0])
-            raise ValueError(
-                "melody has notes that overlap (on the 16th-note grid) near quarter "
-                f"{on[order][k + 1] / GRID:g}; pass a single line."
-            )
+        melody, shift, minor = self._prepare_melody(melody)
         rng = check_random_state(self.random_state if random_state is None else random_state)
-        shift, minor = _key_shift(melody)
         unit, phase = estimate_meter(melody)
         start = _POSITION_IDS[(unit, (-phase) % unit)]
         line = melody.copy()

@@ -57,6 +57,12 @@ _N_INTERVAL_IDS = 27
 DRAW_ORDER = (0, 3, 1, 2)
 
 
+# (voice, a voice drawn before it at the same beat) -> table row
+_PAIRS = {(3, 0): 0, (1, 0): 1, (1, 3): 2, (2, 0): 3, (2, 3): 4, (2, 1): 5}
+# interval class now (12) x before (12, or none) x motion of each voice (down, none, up)
+_N_MOTIONS = 12 * 13 * 3 * 3
+
+
 def interval_ids(a, b):
     """Interval ids of the steps from pitch ids ``a`` to ``b`` (tensors of one shape)."""
     special = (a >= END) | (b >= END)
@@ -114,6 +120,14 @@ class ChoraleNet(nn.Module):
         # lower voices: the whole soprano line, then causal over their own beats
         self.soprano_enc = nn.GRU(3 * E, H // 2, batch_first=True, bidirectional=True)
         self.lower_rnn = nn.LSTM(3 * E + 2 * (H // 2), H, batch_first=True)
+        # learned scores of every candidate pitch's relation to the voices known:
+        # its step from the voice's last beat, and with each voice drawn before
+        # it its interval class, the one before, both motions and its distance
+        self.melodic = nn.Embedding(4 * 25, 1)
+        self.motion = nn.Embedding(len(_PAIRS) * _N_MOTIONS, 1)
+        self.distance = nn.Embedding(len(_PAIRS) * 49, 1)
+        for table in (self.melodic, self.motion, self.distance):
+            nn.init.zeros_(table.weight)
         self.bass_out = _mlp(H + E, H, N_PITCH_IDS, dropout)
         self.alto_out = _mlp(H + 2 * E, H, N_PITCH_IDS, dropout)
         self.tenor_out = _mlp(H + 3 * E, H, N_PITCH_IDS, dropout)
@@ -147,7 +161,8 @@ class ChoraleNet(nn.Module):
         """
         x = torch.cat([self.pitch[0](prev), *self._side(pos, mode)], dim=-1)
         out, state = self.soprano_rnn(self.drop(x), state)
-        return self.soprano_out(self.drop(out)), state
+        logits = self.soprano_out(self.drop(out))
+        return logits + self._relations(0, {}, prev[..., None].expand(*prev.shape, 4)), state
 
     def encode_soprano(self, soprano, pos, mode, lengths):
         """The whole soprano line read both ways: ``(batch, n, hidden)``."""
@@ -174,16 +189,51 @@ class ChoraleNet(nn.Module):
         out, state = self.lower_rnn(torch.cat([self.drop(x), enc], dim=-1), state)
         return self.drop(out), state
 
-    def lower_logits(self, voice, h, soprano, bass=None, alto=None):
+    def _relations(self, voice, current, prev):
+        """``(..., N_PITCH_IDS)`` learned scores of every candidate pitch of
+        ``voice`` given the previous beat of every voice (``prev``, ``(..., 4)``
+        ids) and the voices already drawn at this beat (``current``, voice ->
+        ids): the step from its own last pitch, and per drawn voice the
+        interval class now and before, both motions and the distance."""
+        cand = torch.arange(N_PITCH_IDS, device=prev.device)
+        sounding = (cand >= 1) & (cand < END)
+
+        def ok(ids):
+            return (ids >= 1) & (ids < END)
+
+        pv = prev[..., voice]
+        step = (cand - pv[..., None]).clamp(-12, 12) + 12
+        melodic = self.melodic(voice * 25 + step).squeeze(-1)
+        bias = torch.where(sounding & ok(pv)[..., None], melodic, 0.0)
+        for u, ut in current.items():
+            pu = prev[..., u]
+            before = ok(pv) & ok(pu)
+            ic_prev = torch.where(before, (pv - pu).abs() % 12, 12)[..., None]
+            dir_v = torch.where(ok(pv)[..., None], torch.sign(cand - pv[..., None]) + 1, 1)
+            dir_u = torch.where(before & ok(ut), torch.sign(ut - pu) + 1, 1)[..., None]
+            ic_now = (cand - ut[..., None]).abs() % 12
+            row = _PAIRS[(voice, u)]
+            idx = ((ic_now * 13 + ic_prev) * 3 + dir_v) * 3 + dir_u
+            rel = self.motion(row * _N_MOTIONS + idx).squeeze(-1)
+            dist = (ut[..., None] - cand).clamp(-24, 24) + 24
+            rel = rel + self.distance(row * 49 + dist).squeeze(-1)
+            bias = bias + torch.where(sounding & ok(ut)[..., None], rel, 0.0)
+        return bias
+
+    def lower_logits(self, voice, h, soprano, bass=None, alto=None, prev=None):
         """Logits of one lower voice's beat (``voice`` 1 alto, 2 tenor, 3 bass)
-        given the chain's state and the voices drawn before it at that beat."""
+        given the chain's state, the voices drawn before it at that beat and the
+        previous beat of every voice (``prev``, ``(..., 4)`` ids, soprano first)."""
         parts = [h, self.pitch[0](soprano)]
+        current = {0: soprano}
         if voice in (1, 2):
             parts.append(self.pitch[3](bass))
+            current[3] = bass
         if voice == 2:
             parts.append(self.pitch[1](alto))
+            current[1] = alto
         head = {3: self.bass_out, 1: self.alto_out, 2: self.tenor_out}[voice]
-        logits = head(torch.cat(parts, dim=-1))
+        logits = head(torch.cat(parts, dim=-1)) + self._relations(voice, current, prev)
         # a lower voice never ends the chorale
         return logits.masked_fill(torch.arange(N_PITCH_IDS, device=h.device) == END, -torch.inf)
 
@@ -273,10 +323,11 @@ class ChoraleNet(nn.Module):
         prev = torch.where(prev == END, START, prev)
         h, _ = self.lower_step(prev[:, [0, 1, 2]], enc)
         alto, tenor, bass = (beats[:, v].clamp(max=END - 1) for v in (1, 2, 3))
+        prev4 = torch.cat([torch.full((B, 4, 1), START, device=X.device), beats[:, :, :-1]], 2)
+        prev4 = prev4.transpose(1, 2)  # (B, L, 4)
         for voice, target in ((3, bass), (1, alto), (2, tenor)):
-            logp = F.log_softmax(
-                self.lower_logits(voice, h, soprano.clamp(max=END), bass, alto).to(dtype), -1
-            )
+            logits = self.lower_logits(voice, h, soprano.clamp(max=END), bass, alto, prev4)
+            logp = F.log_softmax(logits.to(dtype), -1)
             out.append((_gather(logp, target) * inner).sum(1))
 
         ctx = self.encode_chords(beats, pos, mode, lengths)

@@ -211,6 +211,12 @@ INIT_PARAMS = {
     },
     "MeanSpectrumGenerator": {"sr": 100, "n_fft": 2, "hop_length": 1, "n_mels": 1, "n_iter": 2},
     "ClassConditionalGenerator": {"generator": _small_generator},
+    "ChoraleGenerator": {
+        "embedding_dim": 4,
+        "hidden_size": 8,
+        "max_epochs": 1,
+        "random_state": 0,
+    },
     # --- model_selection ---
 }
 
