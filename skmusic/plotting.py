@@ -1,4 +1,4 @@
-"""Plots: confusion matrices, training curves, spectrograms, piano rolls.
+"""Plots: confusion matrices, training curves, spectrograms, piano rolls, learning curves.
 
 Every function draws on ``ax`` (a new figure when ``None``), returns the
 matplotlib Axes, and writes a PNG when given ``path``. matplotlib is imported
@@ -15,6 +15,7 @@ __all__ = [
     "plot_spectrogram",
     "plot_piano_roll",
     "plot_forecast",
+    "plot_learning_curve",
     "find_history",
 ]
 
@@ -404,4 +405,113 @@ def plot_forecast(
     if title:
         ax.set_title(title)
     ax.legend(loc="best")
+    return _save(ax, path)
+
+
+def plot_learning_curve(
+    table, *, spread="std", chance=None, title=None, ylabel="accuracy", ax=None, path=None
+):
+    """Mean score against training songs per class, one line per model.
+
+    Networks are dashed, classical models solid; a band around each line
+    shows the spread over draws (or over whatever rows share a model and a
+    size, e.g. the tasks of a suite).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        From :func:`skmusic.model_selection.learning_curve_table`, or any
+        table with ``model``, ``songs_per_class`` and ``score`` columns (and
+        ``family``: ``"deep"`` draws dashed).
+    spread : {"std", "range"} or None, default="std"
+        The band: mean ± standard deviation, the lowest to highest score, or
+        none.
+    chance : float, default=None
+        Draw a dotted line at this score (e.g. ``1 / n_classes``).
+    title : str, default=None
+    ylabel : str, default="accuracy"
+    ax : matplotlib Axes, default=None
+    path : str, default=None
+        Write the figure as PNG here.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skmusic.plotting import plot_learning_curve
+    >>> table = pd.DataFrame({"model": ["svm", "net"] * 4, "family": ["classical", "deep"] * 4,
+    ...                       "songs_per_class": [10, 10, 10, 10, 20, 20, 20, 20],
+    ...                       "score": [0.7, 0.6, 0.8, 0.6, 0.8, 0.8, 0.8, 0.9]})
+    >>> ax = plot_learning_curve(table)
+    >>> ax.get_xlabel(), len(ax.get_lines())
+    ('training songs per class', 2)
+    """
+    needed = {"model", "songs_per_class", "score"}
+    missing = needed - set(getattr(table, "columns", ()))
+    if missing:
+        raise ValueError(
+            f"table lacks the column(s) {sorted(missing)}; pass the table of "
+            "skmusic.model_selection.learning_curve_table."
+        )
+    if len(table) == 0:
+        raise ValueError("table is empty: nothing to plot.")
+    if spread not in ("std", "range", None):
+        raise ValueError(f"spread must be 'std', 'range' or None, got {spread!r}.")
+    stats = (
+        table.groupby(["model", "songs_per_class"])["score"]
+        .agg(["mean", "std", "min", "max"])
+        .reset_index()
+    )
+    family = {}
+    if "family" in table.columns:
+        family = table.drop_duplicates("model").set_index("model")["family"].to_dict()
+    # legend order: best at the largest size first
+    last = stats.sort_values("songs_per_class").groupby("model").tail(1)
+    order = last.sort_values("mean", ascending=False)["model"].tolist()
+    scores = table["score"].to_numpy(dtype=float)
+    bounded = bool(np.nanmin(scores) >= 0.0 and np.nanmax(scores) <= 1.0)
+    plt = _pyplot()
+    ax = _axes(ax, (7.5, 4.5))
+    colors = plt.get_cmap("tab20").colors
+    for i, model in enumerate(order):
+        rows = stats[stats["model"] == model].sort_values("songs_per_class")
+        deep = family.get(model) == "deep"
+        color = colors[(2 * i) % 20 if i < 10 else (2 * i + 1) % 20]
+        x, mean = rows["songs_per_class"].to_numpy(), rows["mean"].to_numpy()
+        ax.plot(
+            x,
+            mean,
+            linestyle="--" if deep else "-",
+            marker="o" if deep else "s",
+            markersize=4,
+            linewidth=2.0 if deep else 1.4,
+            color=color,
+            label=f"{model} (network)" if deep else model,
+        )
+        if spread is not None:
+            if spread == "std":
+                sd = np.nan_to_num(rows["std"].to_numpy())
+                low, high = mean - sd, mean + sd
+            else:
+                low, high = rows["min"].to_numpy(), rows["max"].to_numpy()
+            if bounded:  # accuracies: the band stays within [0, 1]
+                low, high = np.clip(low, 0.0, 1.0), np.clip(high, 0.0, 1.0)
+            ax.fill_between(x, low, high, color=color, alpha=0.12, linewidth=0)
+    if chance is not None:
+        ax.axhline(chance, color="0.5", linestyle=":", linewidth=1, label="chance")
+    sizes = np.sort(stats["songs_per_class"].unique())
+    if sizes.size > 1 and sizes[-1] / max(sizes[0], 1) >= 4:
+        ax.set_xscale("log", base=2)
+    ax.set_xticks(sizes)
+    ax.set_xticklabels([str(int(s)) for s in sizes])
+    ax.minorticks_off()
+    ax.set_xlabel("training songs per class")
+    ax.set_ylabel(ylabel)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False, fontsize="small")
+    if title:
+        ax.set_title(title)
     return _save(ax, path)
