@@ -12,6 +12,9 @@ compare_models
     and 2 side by side.
 one_search, table_from_search
     The same competition as one GridSearchCV that swaps the model step.
+learning_curve_table, learning_curve_summary
+    Accuracy of the same candidates at growing numbers of training songs per
+    class, scored on the same held-out songs: where the networks start to pay.
 fit_generation, sample_generation
     The workflow of ``skmusic generate``: split pieces, tokenize them (a
     preset), fit a generator and a tuned baseline, score both on the held-out
@@ -45,6 +48,12 @@ from ._generation import (
     fit_generation,
     sample_generation,
 )
+from ._learning_curve import (
+    DEFAULT_SIZES,
+    LEARNING_CURVE_NETWORKS,
+    learning_curve_summary,
+    learning_curve_table,
+)
 from ._optuna import DEFAULT_STORAGE, make_study, optimize_study, optuna_search, search_space
 
 __all__ = [
@@ -59,6 +68,10 @@ __all__ = [
     "song_folds",
     "tune_families",
     "describe_families",
+    "learning_curve_table",
+    "learning_curve_summary",
+    "DEFAULT_SIZES",
+    "LEARNING_CURVE_NETWORKS",
     "fit_generation",
     "sample_generation",
     "NotEnoughDataError",
