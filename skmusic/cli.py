@@ -154,6 +154,8 @@ def _cmd_compare(args):
     from .model_selection import compare_models, make_candidates
     from .plotting import plot_confusion_matrix, plot_training_curves
 
+    if args.learning_curve:
+        return _compare_learning_curve(args)
     start = time.perf_counter()
     _check_models(args.models)  # a misspelt model fails before any loading
     _limit_threads(args.torch_threads)
@@ -246,6 +248,161 @@ def _compare_groups(args, bunch, kind):
             f"Folds split songs freely: tune families need scores, and this {kind} folder has none."
         )
     return groups, f"Folds keep tune families together: {describe_families(groups)}."
+
+
+def _parse_sizes(text):
+    """``--sizes``: 'auto' or comma-separated positive ints."""
+    if text is None or text.strip() == "auto":
+        return "auto"
+    try:
+        sizes = [int(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        sizes = []
+    if not sizes or min(sizes) < 1:
+        raise CommandError(
+            f"--sizes takes 'auto' or songs per class separated by commas, e.g. 10,20,40; "
+            f"got {text!r}"
+        )
+    return sizes
+
+
+def _compare_learning_curve(args):
+    """``compare --learning-curve``: the candidates at growing numbers of songs per class."""
+    import numpy as np
+
+    from .model_selection import learning_curve_summary, learning_curve_table
+    from .plotting import plot_learning_curve
+
+    start = time.perf_counter()
+    models = _check_models(args.models) if args.models else None
+    sizes = _parse_sizes(args.sizes)
+    if args.draws is not None and args.draws < 1:
+        raise CommandError(f"--draws must be a positive number of draws, got {args.draws}")
+    _limit_threads(args.torch_threads)
+    cv = args.cv or 3
+    max_per_class = args.max_per_class
+    if max_per_class is None and args.data in (None, CORPUS, "composers", "bach"):
+        max_per_class = 40 if args.quick else 60
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    classes = args.classes.split(",") if args.classes else None
+    bunch, kind = _load(
+        args.data, classes=classes, max_per_class=max_per_class, verbose=not args.silent
+    )
+    y = np.asarray(bunch.target)
+    labels, counts = np.unique(y, return_counts=True)
+    if len(labels) < 2:
+        raise CommandError(f"the data has a single class ({labels[0]}); give two or more")
+    if counts.min() < cv + 1:
+        raise CommandError(
+            f"class '{labels[np.argmin(counts)]}' has {counts.min()} songs: a learning curve "
+            f"over --cv {cv} folds needs more; use a smaller --cv or more songs"
+        )
+    _say(
+        args,
+        f"{len(y)} songs ({kind}), classes: "
+        + ", ".join(f"{c} ({n})" for c, n in zip(labels, counts, strict=True)),
+    )
+    groups, split_note = _compare_groups(args, bunch, kind)
+    if models is None:
+        candidates = None
+    else:
+        from .model_selection import make_candidates
+
+        candidates = make_candidates(
+            kind, models=models, quick=args.quick, max_epochs=args.epochs, random_state=args.seed
+        )
+    if candidates is None and args.epochs is not None:
+        from .model_selection import LEARNING_CURVE_NETWORKS, make_candidates
+
+        candidates = make_candidates(
+            kind,
+            models=["classical", *LEARNING_CURVE_NETWORKS[kind]],
+            quick=args.quick,
+            max_epochs=args.epochs,
+            random_state=args.seed,
+        )
+    try:
+        table = learning_curve_table(
+            bunch.data,
+            y,
+            kind=kind,
+            groups=groups,
+            sizes=sizes,
+            n_draws=args.draws or 3,
+            candidates=candidates,
+            cv=cv,
+            quick=args.quick,
+            n_jobs=args.n_jobs,
+            progress=not args.silent,
+            random_state=args.seed,
+        )
+    except ValueError as exc:
+        if "sizes" in str(exc):  # a size the folder cannot hold: a user error
+            raise CommandError(str(exc).replace("sizes=", "--sizes ")) from None
+        raise
+    csv = out / "learning_curve.csv"
+    table.to_csv(csv, index=False)
+    png = out / "learning_curve.png"
+    plot_learning_curve(
+        table,
+        chance=1 / len(labels),
+        path=png,
+        title=f"{len(labels)} classes, {len(y)} songs; held out: {cv} folds",
+    )
+    _close_figures()
+    wall = time.perf_counter() - start
+    print(_format_learning_curve(table, learning_curve_summary(table), cv=cv, wall=wall))
+    print(split_note)
+    print(f"\nwrote {csv}")
+    print(f"wrote {png}")
+    return 0
+
+
+def _format_learning_curve(table, summary, *, cv, wall):
+    """Mean score per model and size, the best of each family per size, the crossover."""
+    pivot = table.pivot_table(
+        index=["model", "family"], columns="songs_per_class", values="score", aggfunc="mean"
+    )
+    pivot = pivot.sort_values(pivot.columns[-1], ascending=False).round(3)
+    pivot.columns = [f"{c} a class" for c in pivot.columns]
+    draws = table.groupby("songs_per_class")["draw"].nunique()
+    n_draws = f"{draws.min()}" if draws.min() == draws.max() else f"{draws.min()}-{draws.max()}"
+    lines = [
+        f"Song accuracy on held-out songs ({cv} song-level folds) by training songs per "
+        f"class, mean of {n_draws} draws per size ({wall:.0f} s in all):",
+        "",
+        pivot.reset_index().to_string(index=False),
+        "",
+    ]
+    crossover = summary.attrs.get("crossover")
+    has_both = summary["gap"].notna().any()
+    if not has_both:
+        return "\n".join(lines)
+    for row in summary.itertuples():
+        lines.append(
+            f"{row.songs_per_class:>4} a class: best network {row.best_network} "
+            f"{row.network_score:.3f}, best classical {row.best_classical} "
+            f"{row.classical_score:.3f} ({row.gap:+.3f})"
+        )
+    last = summary.iloc[-1]
+    if crossover is None:
+        lines.append(
+            f"\nThe best network stays below the best classical model at every size measured "
+            f"(at {last.songs_per_class} songs a class by {-last.gap:.3f}): on this folder "
+            "the classical model is the better choice."
+        )
+    elif crossover == summary["songs_per_class"].iloc[0]:
+        lines.append(
+            f"\nThe best network matches the best classical model from the smallest size "
+            f"measured on ({crossover} songs a class)."
+        )
+    else:
+        lines.append(
+            f"\nThe best network matches the best classical model from {crossover} songs a "
+            "class on; below that the classical model is the better choice."
+        )
+    return "\n".join(lines)
 
 
 def _format_table(table, *, cv, n_songs, wall):
@@ -822,6 +979,23 @@ def build_parser():
         "--storage",
         default=None,
         help="Optuna storage URL, e.g. sqlite:///skmusic_study.db (resumable)",
+    )
+    p.add_argument(
+        "--learning-curve",
+        action="store_true",
+        help="fit the models at growing numbers of training songs per class (--sizes), "
+        "each scored on the same held-out songs, and write learning_curve.png and "
+        "learning_curve.csv: where the networks start to pay on this data (default "
+        "models: the classical ones and the networks that read this kind of data best; "
+        "corpus: 60 songs a class, 40 with --quick; a folder: all its songs; 3 folds)",
+    )
+    p.add_argument(
+        "--sizes",
+        help="with --learning-curve: training songs per class, comma-separated "
+        "(default 'auto': 10,20,40,80,160 as far as the data holds them, then the largest)",
+    )
+    p.add_argument(
+        "--draws", type=int, help="with --learning-curve: draws of songs per size (default 3)"
     )
     p.add_argument("--n-jobs", type=int, default=2, help="parallel CV fits (default 2)")
     p.add_argument("--out", default="skmusic_results", help="output folder")
