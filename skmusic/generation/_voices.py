@@ -344,13 +344,27 @@ def _beat_parallels(prev_v, prev_u, cur_u):
     return _parallel(pitch(prev_v)[:, None], cand, pitch(prev_u)[:, None], pitch(cur_u)[:, None])
 
 
-def _grid_parallels(cands, next_v, line_u, next_u):
+def _held(seq, before):
+    """``seq`` (..., k) with every rest (-1) replaced by the pitch sounding last
+    (``before``, broadcast to ``seq[..., 0]``, before the first): a voice is
+    heard to move from its last note across a rest, as the slices of
+    :func:`skmusic.metrics.voice_leading_counts` compare it when nothing starts
+    during the rest."""
+    out = seq.copy()
+    last = np.broadcast_to(before, seq.shape[:-1])
+    for k in range(seq.shape[-1]):
+        out[..., k] = np.where(seq[..., k] >= 0, seq[..., k], last)
+        last = out[..., k]
+    return out
+
+
+def _grid_parallels(cands, next_v, before_v, line_u, next_u, before_u):
     """``(n, n_patterns + 1)``: which patterns of a voice make parallels with
-    voice ``u`` (its four 16ths ``line_u``) inside the beat or into the next."""
-    seq_v = np.concatenate(
-        [cands, np.broadcast_to(next_v[:, None, None], cands.shape[:2] + (1,))], -1
-    )
-    seq_u = np.concatenate([line_u, next_u[:, None]], -1)[:, None, :]
+    voice ``u`` (its four 16ths ``line_u``) inside the beat or into the next;
+    ``before_*`` are the pitches the voices sounded last before the beat."""
+    after = np.broadcast_to(next_v[:, None, None], (*cands.shape[:2], 1))
+    seq_v = _held(np.concatenate([cands, after], -1), before_v[:, None])
+    seq_u = _held(np.concatenate([line_u, next_u[:, None]], -1), before_u)[:, None, :]
     return _parallel(seq_v[..., :-1], seq_v[..., 1:], seq_u[..., :-1], seq_u[..., 1:]).any(-1)
 
 
@@ -808,6 +822,7 @@ class ChoraleGenerator(DensityMixin, BaseNeuralEstimator):
         beats[:, 0] = soprano
         prev = torch.full((n, 3, 1), START, dtype=torch.long, device=device)
         state = None
+        heard = np.zeros((n, 4), dtype=np.int64)  # each voice's last sounding beat (id)
         not_end = np.ones((n, END + 1), dtype=bool)
         not_end[:, END] = False
         in_range = {v: np.c_[_range_mask(ranges[:, v]), np.zeros(n, bool)] for v in (1, 2, 3)}
@@ -820,14 +835,14 @@ class ChoraleGenerator(DensityMixin, BaseNeuralEstimator):
                 strict = in_range[voice].copy()
                 if avoid_parallels and t > 0:
                     for u in drawn:
-                        strict &= ~_beat_parallels(
-                            beats[:, voice, t - 1], beats[:, u, t - 1], beats[:, u, t]
-                        )
+                        strict &= ~_beat_parallels(heard[:, voice], heard[:, u], beats[:, u, t])
                 logits = module.lower_logits(voice, h, drawn[0], drawn.get(3), drawn.get(1), prev4)
                 ids = self._draw(rng, logits, temperature, (strict, in_range[voice], not_end))
                 beats[:, voice, t] = ids
                 drawn[voice] = tens(ids, device=device)
             prev = tens(beats[:, 1:, t : t + 1], device=device)
+            sounding = (beats[:, :, t] > 0) & (beats[:, :, t] < END)
+            heard = np.where(sounding, beats[:, :, t], heard)
         for i, n_i in enumerate(lengths):
             beats[i, 1:, n_i] = START
             beats[i, :, n_i + 1 :] = START
@@ -845,9 +860,11 @@ class ChoraleGenerator(DensityMixin, BaseNeuralEstimator):
         ranges,
         avoid_parallels,
         soprano=None,
+        soprano_grid=None,
     ):
         """Pattern ids ``(n, 4, L)`` of every voice; the soprano's drawn too
-        unless given."""
+        unless given (its pattern ids ``soprano`` and its 16ths ``soprano_grid``,
+        MIDI in C)."""
         n, _, L = beats.shape
         device = next(module.parameters()).device
         tens = torch.as_tensor
@@ -864,7 +881,9 @@ class ChoraleGenerator(DensityMixin, BaseNeuralEstimator):
         some = np.ones((n, n_pat + 1), dtype=bool)
         some[:, n_pat] = False  # never draw the shared class of rare patterns
         midi = np.where((beats > 0) & (beats < END), beats + _LOWEST_KEY - 1, -1)
+        # the 16ths drawn so far (MIDI, -1 silent), and one silent step before the first
         grid = np.full((n, 4, L * GRID + 1), -1, dtype=np.int64)
+        heard = np.full((n, 4), -1, dtype=np.int64)
         before = np.concatenate([np.full((n, 4, 1), START), beats[:, :, :-1]], axis=2)
         after = np.concatenate([beats[:, :, 1:], np.full((n, 4, 1), END)], axis=2)
         iv_in = interval_ids(tens(before), tens(beats)).to(device)
@@ -873,32 +892,41 @@ class ChoraleGenerator(DensityMixin, BaseNeuralEstimator):
             g0 = GRID * t
             nxt = midi[:, :, t + 1] if t + 1 < L else np.full((n, 4), -1)
             drawn = {}
+            last = heard  # the pitch every voice sounded last before the beat
             for voice in DRAW_ORDER:
+                if voice == 0 and soprano is not None:  # given: its own 16ths
+                    patterns[:, 0, t] = soprano[:, t]
+                    grid[:, 0, g0 : g0 + GRID] = soprano_grid[:, g0 : g0 + GRID]
+                    drawn[0] = tens(soprano[:, t], device=device)
+                    continue
                 cands = _candidate_pitches(table, midi[:, voice, t], nxt[:, voice])
-                if voice == 0 and soprano is not None:
-                    ids = soprano[:, t]
-                else:
-                    prev = patterns[:, voice, t - 1] if t else np.full(n, n_pat + 1)
-                    logits = module.pattern_logits(
-                        voice,
-                        ctx[:, t],
-                        tens(prev, device=device),
-                        iv_in[:, voice, t],
-                        iv_out[:, voice, t],
-                        drawn,
-                    )
-                    lo, hi = ranges[:, voice, :1, None], ranges[:, voice, 1:, None]
-                    fits = ((cands < 0) | ((cands >= lo) & (cands <= hi))).all(-1) & some
-                    strict = fits.copy()
-                    if avoid_parallels:
-                        for u in drawn:
-                            strict &= ~_grid_parallels(
-                                cands, nxt[:, voice], grid[:, u, g0 : g0 + GRID], nxt[:, u]
-                            )
-                    ids = self._draw(rng, logits, temperature, (strict, fits, some))
+                prev = patterns[:, voice, t - 1] if t else np.full(n, n_pat + 1)
+                logits = module.pattern_logits(
+                    voice,
+                    ctx[:, t],
+                    tens(prev, device=device),
+                    iv_in[:, voice, t],
+                    iv_out[:, voice, t],
+                    drawn,
+                )
+                lo, hi = ranges[:, voice, :1, None], ranges[:, voice, 1:, None]
+                fits = ((cands < 0) | ((cands >= lo) & (cands <= hi))).all(-1) & some
+                strict = fits.copy()
+                if avoid_parallels:
+                    for u in drawn:
+                        strict &= ~_grid_parallels(
+                            cands,
+                            nxt[:, voice],
+                            last[:, voice],
+                            grid[:, u, g0 : g0 + GRID],
+                            nxt[:, u],
+                            last[:, u],
+                        )
+                ids = self._draw(rng, logits, temperature, (strict, fits, some))
                 patterns[:, voice, t] = ids
                 grid[:, voice, g0 : g0 + GRID] = cands[np.arange(n), ids]
                 drawn[voice] = tens(ids, device=device)
+            heard = _held(grid[:, :, g0 : g0 + GRID], last)[:, :, -1]
         return patterns
 
     def _ranges(self, shifts, within_ranges):
@@ -1143,6 +1171,7 @@ class ChoraleGenerator(DensityMixin, BaseNeuralEstimator):
                 ranges,
                 avoid_parallels,
                 soprano=s_pat,
+                soprano_grid=np.tile(np.r_[pitch, np.full(GRID, -1)], (k, 1)),
             )
             best = 0
             if k > 1:
