@@ -30,13 +30,14 @@ import numpy as np
 from _common import TimeCap, epochs_run, log, md_table, setup, write_result
 from sklearn.ensemble import AdaBoostClassifier
 from sklearn.metrics import accuracy_score, fbeta_score
-from sklearn.model_selection import train_test_split
+from sklearn.model_selection import GroupShuffleSplit
 from sklearn.pipeline import make_pipeline
 
 from skmusic.datasets import load_corpus, render_audio
 from skmusic.ensemble import VotingSliceClassifier
 from skmusic.features import MFCC, ChannelScaler, NoteTokenizer, SequenceStats
 from skmusic.generation import NGramTokenGenerator, NoteLSTMGenerator
+from skmusic.model_selection import song_folds, tune_families
 from skmusic.nn import SpectrogramCNNClassifier
 
 SR = 22050
@@ -81,9 +82,15 @@ def classification(quick, cap, rows_out):
         random_state=2,
     )
     # Blind set 2: Bach chorales not drawn for training, at an unseen tempo (60 bpm).
+    # "not drawn" means not in the tune family of any training chorale either
     chorales = load_corpus("bach", verbose=False)
     used = set(songs.filenames)
-    fresh = [n for n, f in zip(chorales.data, chorales.filenames) if f not in used]
+    used_tunes = {g for g, f in zip(chorales.groups, chorales.filenames) if f in used}
+    fresh = [
+        n
+        for n, f, g in zip(chorales.data, chorales.filenames, chorales.groups)
+        if f not in used and g not in used_tunes
+    ]
     rng = np.random.RandomState(3)
     pick = rng.choice(len(fresh), 2 * n_blind, replace=False)
     slow = [
@@ -95,7 +102,9 @@ def classification(quick, cap, rows_out):
     X = mfcc.fit_transform(waves)
     X_unseen = mfcc.transform(list(unseen.data))
     X_slow = mfcc.transform(slow)
-    idx_tr, idx_te = train_test_split(np.arange(len(y)), test_size=0.25, stratify=y, random_state=0)
+    # a quarter of the tune families held out, stratified (a hymn tune's settings together)
+    groups = tune_families(list(songs.notes) + list(others.notes))
+    idx_tr, idx_te = song_folds(y, groups=groups, cv=4, random_state=0)[0]
     X_tr, X_te = [X[i] for i in idx_tr], [X[i] for i in idx_te]
     log(
         f"{len(y)} clips ({len(songs.data)} bach, {len(others.data)} other), "
@@ -159,9 +168,16 @@ def classification(quick, cap, rows_out):
 def generation(quick, cap):
     chorales = load_corpus("bach", verbose=False)
     n_train, n_test = (80, 30) if quick else (300, 100)
-    idx = np.random.RandomState(0).permutation(len(chorales.data))
-    train = [chorales.data[i] for i in idx[:n_train]]
-    test = [chorales.data[i] for i in idx[n_train : n_train + n_test]]
+    # whole tune families held out: no test chorale harmonizes a training chorale's tune
+    idx_tr, idx_te = next(
+        GroupShuffleSplit(1, test_size=0.25, random_state=0).split(
+            chorales.data, groups=chorales.groups
+        )
+    )
+    rng = np.random.RandomState(0)
+    train = [chorales.data[i] for i in rng.permutation(idx_tr)[:n_train]]
+    test = [chorales.data[i] for i in rng.permutation(idx_te)[:n_test]]
+    n_train, n_test = len(train), len(test)
     tok = NoteTokenizer(durations=True, part=0).fit(train)  # soprano line: pitch_duration
     T_tr, T_te = tok.transform(train), tok.transform(test)
     unk = np.mean(np.concatenate([t.ravel() for t in T_te]) == tok.unknown_id_)
@@ -171,6 +187,14 @@ def generation(quick, cap):
         ("unigram (add-0.1)", NGramTokenGenerator(order=1, alpha=0.1, n_tokens=n)),
         ("bigram (add-0.1)", NGramTokenGenerator(order=2, alpha=0.1, n_tokens=n)),
         ("trigram (add-0.1)", NGramTokenGenerator(order=3, alpha=0.1, n_tokens=n)),
+        (
+            "Kneser-Ney 5-gram (interpolated)",
+            NGramTokenGenerator(order=5, smoothing="kneser_ney", n_tokens=n),
+        ),
+        (
+            "PPM*-C (unbounded order, exclusion; IDyOM's model)",
+            NGramTokenGenerator(order=None, smoothing="ppm", escape="C", n_tokens=n),
+        ),
         (
             "NoteLSTMGenerator() (defaults)",
             NoteLSTMGenerator(n_tokens=n, random_state=0, **({"max_time": cap} if quick else {})),
@@ -235,8 +259,9 @@ def main():
     setup_text = (
         f"Classification: {n_songs} real music21-corpus pieces rendered to audio at {SR} Hz "
         f"(first {SECONDS:g} s; random timbre and 80-120 bpm per piece), Bach chorales "
-        "('bach') against Palestrina and O'Neill's tunes ('other'), stratified song-level "
-        f"split, 25 % test ({n_test} clips). Input: `MFCC(n_mfcc={N_MFCC}, hop_length=512)`. "
+        "('bach') against Palestrina and O'Neill's tunes ('other'), stratified split by "
+        "tune family (`song_folds(y, groups=tune_families(notes), cv=4)[0]`: no tune on "
+        f"both sides), 25 % test ({n_test} clips). Input: `MFCC(n_mfcc={N_MFCC}, hop_length=512)`. "
         f"CNN: `SpectrogramCNNClassifier` with Choi-style ELU blocks on {SLICE}-frame (5 s) "
         "slices with 50 % overlap, soft vote per clip (`VotingSliceClassifier`), "
         "ChannelScaler, Adam; the 'choi' preset's 5 blocks pool 192x in frequency and need "
@@ -245,16 +270,20 @@ def main():
         "F-beta: `sklearn.metrics.fbeta_score(beta=0.5, pos_label='bach')`. Blind accuracy "
         "(the paper's term): the share of clips from outside the training data given the "
         "right answer -- pieces of two collections never seen in training (trecento, "
-        "Ryan's Mammoth; right answer 'other') and Bach chorales not drawn for training, "
+        "Ryan's Mammoth; right answer 'other') and Bach chorales neither drawn for "
+        "training nor on the tune of a training chorale, "
         "rendered at 60 bpm, slower than every training piece (right answer 'bach').\n\n"
-        f"Generation: {n_train} training and {n_test_gen} held-out Bach chorales, soprano "
+        f"Generation: {n_train} training and {n_test_gen} held-out Bach chorales (whole tune "
+        "families held out, `GroupShuffleSplit` over `load_corpus('bach').groups`), soprano "
         f"part as `NoteTokenizer(durations=True, part=0)` tokens (pitch_duration; vocabulary "
         f"{n_tokens} with '<unk>', fitted on the training chorales; {unk:.1%} of held-out "
         "tokens are '<unk>'). Score = mean log-likelihood per predicted token (natural log) "
         "of held-out chorales, as `generator.score`. `NoteLSTMGenerator()` runs at its "
         "defaults (early stopping on held-out whole chorales, best weights restored, AdamW, "
         "dropout 0.5, a width chosen from the vocabulary, rare tokens sharing one class); "
-        "the 'chopin' preset is the paper's network under the same early stopping."
+        "the 'chopin' preset is the paper's network under the same early stopping. The "
+        "n-gram peers include the field's standard variable-order models: interpolated "
+        "Kneser-Ney and PPM* with escape C and exclusion (IDyOM's long-term model)."
         + (
             " **--quick**: 20 bach / 20 other clips, small CNN and LSTM, few epochs."
             if quick

@@ -423,7 +423,9 @@ def test_note_lstm_rare_tokens_share_one_class():
     """Tokens seen fewer than min_count times share a class, split evenly, so a
     held-out unseen token keeps a finite, sensible likelihood."""
     X = [np.resize([1, 2, 3, 4], 24) for _ in range(6)] + [np.array([1, 2, 5, 6, 3, 4])]
-    gen = NoteLSTMGenerator(width=8, hidden_size=8, max_epochs=3, random_state=0).fit(X)
+    gen = NoteLSTMGenerator(
+        width=8, hidden_size=8, max_epochs=3, ngram_mix=None, random_state=0
+    ).fit(X)
     assert gen.n_tokens_ == 7 and gen.n_rare_ == 3  # 0 (never seen), 5 and 6 (once each)
     assert gen.token_map_[[0, 5, 6]].tolist() == [4, 4, 4]
     lp = gen._log_probs([np.array([1, 0]), np.array([1, 5])])
@@ -434,6 +436,45 @@ def test_note_lstm_rare_tokens_share_one_class():
     every = NoteLSTMGenerator(width=8, hidden_size=8, max_epochs=1, min_count=1).fit(X)
     assert every.n_rare_ == 1  # only the unseen id 0
     assert NoteLSTMGenerator.from_preset("chopin").num_layers == 3
+
+
+def test_note_lstm_mixes_in_the_ngram_the_held_out_sequences_prefer():
+    """ngram_mix="auto": the mixture's weight and n-gram are chosen on the
+    early-stopping sequences; score, score_samples and sample all use the mixture."""
+    rng = np.random.RandomState(0)
+    # a pattern with noise: an n-gram and a small, briefly trained LSTM both miss some of it
+    X = [
+        np.where(rng.rand(40) < 0.2, rng.randint(1, 9, 40), np.resize([1, 2, 3, 4, 5], 40))
+        for _ in range(20)
+    ]
+    params = {**TINY_LSTM, "max_epochs": 4}
+    gen = NoteLSTMGenerator(**params).fit(X)
+    assert gen.ngram_ is not None and 0 < gen.ngram_weight_ < 1
+    assert gen.ngram_.smoothing == "kneser_ney"
+    held_out = [x.astype(np.int64) for x in X[:5]]
+    w = gen.ngram_weight_
+    lstm = np.concatenate(gen._lstm_log_probs(held_out))
+    ngram = np.concatenate(gen.ngram_._all_log_probs(held_out))
+    mixed = np.logaddexp(np.log1p(-w) + lstm, np.log(w) + ngram)
+    assert gen.score(held_out) == pytest.approx(mixed.mean())
+    assert gen.score_samples(held_out).shape == (5,)
+    draws = gen.sample(30, n_samples=2, random_state=0)
+    assert draws.shape == (2, 1, 30) and draws.max() < gen.n_tokens_
+    np.testing.assert_array_equal(draws, gen.sample(30, n_samples=2, random_state=0))
+    assert gen.sample(5, prompt=[1, 2], random_state=0).shape == (1, 1, 5)
+    # ngram_mix=None: the network alone, the same network
+    alone = NoteLSTMGenerator(**params, ngram_mix=None).fit(X)
+    assert alone.ngram_ is None and alone.ngram_weight_ == 0.0
+    assert alone.score(held_out) == pytest.approx(lstm.mean(), rel=1e-5)
+    # groups: the early-stopping sequences are whole groups
+    groups = np.arange(20) // 2
+    grouped = NoteLSTMGenerator(**params).fit(X, groups=groups)
+    _, _, owner = grouped._windows([grouped.token_map_[x] for x in X])
+    valid = grouped.net_.train_split.cv.test_fold == 0
+    held = set(groups[owner[valid]].tolist())
+    assert held and not held & set(groups[owner[~valid]].tolist())  # whole pairs held out
+    with pytest.raises(ValueError, match="one group per sequence"):
+        NoteLSTMGenerator(**params).fit(X, groups=[0, 1])
 
 
 def test_hop_none_means_width_in_every_generator():

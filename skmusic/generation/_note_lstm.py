@@ -8,15 +8,17 @@ import torch
 from scipy.special import log_softmax
 from sklearn.base import DensityMixin, _fit_context
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ..nn.base import BaseNeuralEstimator, PresetMixin, fill_doc
 from ..nn.data import SequenceDataset, batch_to_tensors, inference
 from ..nn.generative import TokenLSTMNet
+from ..nn.splits import split_valid_indices
 from ..utils.validation import check_positive_int, check_sizes
 from ..utils.windows import window_starts
 from ._base import check_temperature
+from ._ngram import NGramTokenGenerator
 from ._tokens import (
     _check_known,
     _draw,
@@ -28,6 +30,13 @@ from ._tokens import (
 __all__ = ["NoteLSTMGenerator"]
 
 _IGNORE = -100  # CrossEntropyLoss's ignore_index: padded targets
+
+# ngram_mix="auto": the variable-order models tried beside the LSTM, and the weights.
+_MIX_MODELS = (
+    {"order": 3, "smoothing": "kneser_ney"},
+    {"order": 5, "smoothing": "kneser_ney"},
+)
+_MIX_WEIGHTS = np.linspace(0.0, 0.95, 20)
 
 
 @fill_doc
@@ -52,6 +61,16 @@ class NoteLSTMGenerator(PresetMixin, DensityMixin, BaseNeuralEstimator):
     split evenly among them, so a held-out token the model never saw (a
     tokenizer's ``"<unk>"``) keeps a realistic likelihood, as an n-gram's
     smoothing gives it.
+
+    With ``ngram_mix="auto"`` (the default) the LSTM's next-token distribution
+    is mixed with a variable-order model's (interpolated Kneser-Ney or PPM*,
+    :class:`NGramTokenGenerator`), ``(1 - w) * p_lstm + w * p_ngram``: the
+    model and the weight ``w`` are those that give the early-stopping
+    sequences the highest likelihood (the n-gram fitted on the training
+    sequences only, then refitted on all), so ``w`` is 0 where the n-gram adds
+    nothing. The n-gram's smoothing carries rare tokens and verbatim repeats
+    that a small network learns poorly, as neural language models are
+    interpolated with n-grams in speech recognition.
 
     It is a density estimator in sklearn's sense: :meth:`score` is the mean
     log-likelihood per predicted token of held-out sequences (natural log; its
@@ -94,6 +113,10 @@ class NoteLSTMGenerator(PresetMixin, DensityMixin, BaseNeuralEstimator):
         Hidden dense layers (ReLU) before the softmax layer.
     tie_weights : bool, default=False
         Share the embedding matrix with the softmax layer.
+    ngram_mix : {{"auto"}} or None, default="auto"
+        ``"auto"``: mix in the variable-order model and weight that the
+        held-out early-stopping sequences prefer (see above; without a
+        validation split, nothing is mixed in). ``None``: the LSTM alone.
     {training}
 
     Attributes
@@ -109,6 +132,10 @@ class NoteLSTMGenerator(PresetMixin, DensityMixin, BaseNeuralEstimator):
     n_classes_ : int
         Output classes of the network: the tokens with their own class, plus
         the shared rare class when ``n_rare_ > 0``.
+    ngram_ : NGramTokenGenerator or None
+        The variable-order model mixed in (``None``: the LSTM alone).
+    ngram_weight_ : float
+        Its weight ``w`` in the mixture (0 when none is mixed in).
     start_probs_ : ndarray of shape (n_tokens_,)
         How often each token opened a training sequence (the first token of an
         unprompted sample is drawn from it).
@@ -121,7 +148,7 @@ class NoteLSTMGenerator(PresetMixin, DensityMixin, BaseNeuralEstimator):
 
     See Also
     --------
-    NGramTokenGenerator : the additive-smoothing n-gram baseline.
+    NGramTokenGenerator : the n-gram baseline (additive, Kneser-Ney, PPM).
     skmusic.features.NoteTokenizer : scores to token ids and back.
 
     References
@@ -169,6 +196,7 @@ class NoteLSTMGenerator(PresetMixin, DensityMixin, BaseNeuralEstimator):
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "dense": [tuple, list],
         "tie_weights": ["boolean"],
+        "ngram_mix": [StrOptions({"auto"}), None],
     }
     _criterion = torch.nn.CrossEntropyLoss
 
@@ -185,6 +213,7 @@ class NoteLSTMGenerator(PresetMixin, DensityMixin, BaseNeuralEstimator):
         dropout=0.5,
         dense=(),
         tie_weights=False,
+        ngram_mix="auto",
         max_epochs=100,
         batch_size=32,
         lr=0.003,
@@ -210,6 +239,7 @@ class NoteLSTMGenerator(PresetMixin, DensityMixin, BaseNeuralEstimator):
         self.dropout = dropout
         self.dense = dense
         self.tie_weights = tie_weights
+        self.ngram_mix = ngram_mix
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.lr = lr
@@ -281,7 +311,7 @@ class NoteLSTMGenerator(PresetMixin, DensityMixin, BaseNeuralEstimator):
         self._class_ids = np.flatnonzero(keep)
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, groups=None):
         """Train on token sequences.
 
         Parameters
@@ -292,12 +322,25 @@ class NoteLSTMGenerator(PresetMixin, DensityMixin, BaseNeuralEstimator):
             sequence has at least 2 tokens.
         y : None
             Ignored.
+        groups : array-like of shape (n_sequences,), default=None
+            A group per sequence, e.g. its tune family
+            (:func:`skmusic.model_selection.tune_families` of the scores): the
+            early-stopping sequences are whole groups, so the epochs and the
+            n-gram mixture are chosen on tunes the model did not learn from.
+            ``None``: every sequence is its own group.
 
         Returns
         -------
         self : object
         """
         seqs = fit_token_statistics(self, X)
+        if groups is not None:
+            groups = np.asarray(groups)
+            if groups.shape != (len(seqs),):
+                raise ValueError(
+                    f"groups has shape {groups.shape}, but X holds {len(seqs)} sequences; "
+                    "give one group per sequence."
+                )
         if self.hidden_size is None:
             width = 2 ** round(np.log2(8 * np.sqrt(self.n_tokens_)))
             self.hidden_size_ = int(np.clip(width, 64, 256))
@@ -305,14 +348,51 @@ class NoteLSTMGenerator(PresetMixin, DensityMixin, BaseNeuralEstimator):
             self.hidden_size_ = int(self.hidden_size)
         self._fit_vocabulary(seqs)
         Xw, yw, owner = self._windows([self.token_map_[ids] for ids in seqs])
-        # whole sequences are held out: their windows would overlap training ones
+        # whole sequences (or groups) are held out: their windows would overlap training ones
         self._fit_net(
-            SequenceDataset(Xw, None, yw), n_channels=1, n_outputs=self.n_classes_, groups=owner
+            SequenceDataset(Xw, None, yw),
+            n_channels=1,
+            n_outputs=self.n_classes_,
+            groups=owner if groups is None else np.unique(groups, return_inverse=True)[1][owner],
         )
+        self._fit_ngram_mix(seqs, owner)
         return self
 
+    def _fit_ngram_mix(self, seqs, owner):
+        """Choose the variable-order model and its weight on the early-stopping sequences."""
+        self.ngram_, self.ngram_weight_ = None, 0.0
+        split = self.net_.train_split
+        if self.ngram_mix is None or split is None:
+            return
+        held = np.unique(owner[split_valid_indices(split)])
+        valid = [seqs[i] for i in held]
+        train = [ids for i, ids in enumerate(seqs) if i not in set(held.tolist())]
+        lstm = np.concatenate(self._lstm_log_probs(valid))
+        best = (lstm.mean(), None, 0.0)
+        for params in _MIX_MODELS:
+            ngram = NGramTokenGenerator(n_tokens=self.n_tokens_, **params).fit(train)
+            other = np.concatenate(ngram._all_log_probs(valid))
+            for w in _MIX_WEIGHTS[1:]:
+                mixed = np.logaddexp(np.log1p(-w) + lstm, np.log(w) + other).mean()
+                if mixed > best[0]:
+                    best = (mixed, params, float(w))
+        if best[1] is not None:
+            self.ngram_ = NGramTokenGenerator(n_tokens=self.n_tokens_, **best[1]).fit(seqs)
+            self.ngram_weight_ = best[2]
+
     def _log_probs(self, seqs):
-        """Per sequence, log p(token_t | tokens before t) for t = 1 .. n - 1."""
+        """Per sequence, log p(token_t | tokens before t) for t = 1 .. n - 1 (the mixture)."""
+        lstm = self._lstm_log_probs(seqs)
+        if getattr(self, "ngram_", None) is None:
+            return lstm
+        w = self.ngram_weight_
+        other = self.ngram_._all_log_probs(seqs)
+        return [
+            np.logaddexp(np.log1p(-w) + a, np.log(w) + b) for a, b in zip(lstm, other, strict=True)
+        ]
+
+    def _lstm_log_probs(self, seqs):
+        """Per sequence, the LSTM's own log p(token_t | tokens before t)."""
         rare_class = self.n_classes_ - 1 if self.n_rare_ else -1
         penalty = np.log(self.n_rare_) if self.n_rare_ else 0.0
         classes = [self.token_map_[ids] for ids in seqs]
@@ -410,6 +490,12 @@ class NoteLSTMGenerator(PresetMixin, DensityMixin, BaseNeuralEstimator):
         rng = check_random_state(self.random_state if random_state is None else random_state)
         module = self.net_.module_
         device = next(module.parameters()).device
+        if getattr(self, "ngram_", None) is not None:
+            with inference(module):
+                tokens = self._sample_mixed(
+                    module, device, n_steps, n_samples, prompt, temperature, rng
+                )
+            return tokens[:, np.newaxis, :]
         classes = np.empty((n_samples, n_steps), dtype=np.int64)
         with inference(module):
             if prompt is None:
@@ -435,6 +521,36 @@ class NoteLSTMGenerator(PresetMixin, DensityMixin, BaseNeuralEstimator):
         if prompt is None:
             out[:, 0] = first_ids
         return out[:, np.newaxis, :]
+
+    def _sample_mixed(self, module, device, n_steps, n_samples, prompt, temperature, rng):
+        """:meth:`sample` through the mixture: LSTM and n-gram in token space."""
+        n_keep, w = len(self._class_ids), self.ngram_weight_
+        tokens = np.empty((n_samples, n_steps), dtype=np.int64)
+        if prompt is None:
+            tokens[:, 0] = _draw(rng, np.tile(self.start_probs_, (n_samples, 1)))
+            histories = [[int(token)] for token in tokens[:, 0]]
+            first = 1
+            feed = self.token_map_[tokens[:, :1]]
+        else:
+            ids = _prompt_ids(prompt, self.n_tokens_)
+            histories = [ids.tolist() for _ in range(n_samples)]
+            first = 0
+            feed = np.tile(self.token_map_[ids], (n_samples, 1))
+        state = None
+        for t in range(first, n_steps):
+            logits, state = module.step(torch.from_numpy(feed).to(device), state)
+            cls = np.exp(log_softmax(logits[:, -1].double().cpu().numpy(), axis=1))
+            probs = np.zeros((n_samples, self.n_tokens_))
+            probs[:, self._class_ids] = cls[:, :n_keep]
+            if self.n_rare_:
+                probs[:, self._rare_ids] = cls[:, n_keep:] / self.n_rare_
+            ngram = np.exp([self.ngram_._next_log_probs(h) for h in histories])
+            log_probs = np.log((1 - w) * probs + w * ngram + 1e-300) / temperature
+            tokens[:, t] = _draw(rng, np.exp(log_softmax(log_probs, axis=1)))
+            for history, token in zip(histories, tokens[:, t], strict=True):
+                history.append(int(token))
+            feed = self.token_map_[tokens[:, t : t + 1]]
+        return tokens
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

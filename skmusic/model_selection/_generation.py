@@ -189,7 +189,10 @@ def _fit_symbolic(pieces, tokens, test_size, max_time, random_state, verbose, wh
     groups = tune_families(pieces)
     train, test = _split(pieces, test_size, random_state, what, groups)
     tokenizer = NoteTokenizer(**TOKENIZER_PRESETS[tokens]).fit(train)
-    X_train = [x for x in tokenizer.transform(train) if x.shape[-1] >= 2]
+    train_tokens = tokenizer.transform(train)
+    usable = [i for i, x in enumerate(train_tokens) if x.shape[-1] >= 2]
+    X_train = [train_tokens[i] for i in usable]
+    train_groups = tune_families(train)[usable]  # early stopping on tunes not learned from
     X_test = [x for x in tokenizer.transform(test) if x.shape[-1] >= 2]
     if len(X_train) < 2 or not X_test:
         raise NotEnoughDataError(
@@ -198,7 +201,7 @@ def _fit_symbolic(pieces, tokens, test_size, max_time, random_state, verbose, wh
     n_tokens = tokenizer.n_tokens_
     generator = NoteLSTMGenerator(
         n_tokens=n_tokens, max_time=max_time, random_state=random_state, verbose=int(verbose)
-    ).fit(X_train)
+    ).fit(X_train, groups=train_groups)
     search = GridSearchCV(
         NGramTokenGenerator(2, n_tokens=n_tokens), _BASELINE_GRID, cv=min(3, len(X_train))
     )
