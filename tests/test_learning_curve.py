@@ -239,3 +239,107 @@ def test_command_user_errors_are_one_line(tmp_path, capsys, extra, message):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+# --------------------------------------------------------------------------- the task suite
+# (benchmarks/bench_music_tasks.py: labels come from the score's fields, never the input)
+
+
+@pytest.fixture(scope="module")
+def suite():
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    folder = Path(__file__).parent.parent / "benchmarks"
+    sys.path.insert(0, str(folder))
+    try:
+        spec = importlib.util.spec_from_file_location(
+            "bench_music_tasks", folder / "bench_music_tasks.py"
+        )
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(folder))
+    return module
+
+
+_TUNE = """X:1
+T:one tune, two meters
+M:{meter}
+L:1/8
+K:{key}
+EFG ABc|BAG FED|EFG ABc|B3 E3|EFG ABc|BAG FED|GFE DEF|E6|]
+"""
+
+
+def test_the_time_signature_never_reaches_the_meter_tasks_input(suite, tmp_path):
+    from skmusic.io import read_score
+    from skmusic.io.notes import NOTE_DTYPE
+
+    paths = []
+    for meter in ("6/8", "3/4", "2/4"):
+        path = tmp_path / f"tune{len(paths)}.abc"
+        path.write_text(_TUNE.format(meter=meter, key="Em"))
+        paths.append(path)
+    notes = [read_score(p) for p in paths]
+    assert notes[0].dtype == NOTE_DTYPE  # pitch, onset, duration, velocity, part: no meter
+    for other in notes[1:]:  # the same notes under another time signature: the same input
+        assert np.array_equal(notes[0], other)
+    labels = [suite.meter_label(f, b) for _, f, b in suite.abc_tunes(str(paths[0]))]
+    assert labels == ["compound"]
+
+
+def test_meter_and_mode_labels_agree_with_music21(suite):
+    from music21 import key, meter
+
+    from skmusic.io.scores import _parse_music21
+
+    rng = np.random.RandomState(0)
+    cases = [
+        (suite.ESSEN_GERMAN[1:2], "essenFolksong/", suite.meter_label),
+        (tuple(suite.FIDDLE_BOOKS.values())[:1], "", suite.mode_label),
+    ]
+    for patterns, prefix, labeller in cases:
+        by_label = suite._labelled_tunes([prefix + p for p in patterns], labeller)
+        assert len(by_label) >= 2
+        for label, addresses in by_label.items():
+            for address in rng.choice(addresses, 2, replace=False):
+                score = _parse_music21(address)
+                if labeller is suite.meter_label:
+                    (first,) = score.recurse().getElementsByClass(meter.TimeSignature)[:1]
+                    sig = first.ratioString
+                    assert sig in suite.METERS[label], (address, sig, label)
+                else:
+                    (first,) = score.recurse().getElementsByClass(key.KeySignature)[:1]
+                    assert first.mode == label, (address, first, label)
+
+
+@pytest.mark.parametrize(
+    ("fields", "body", "meter", "mode", "dance"),
+    [
+        ({"M": ["6/8"], "K": ["Em"], "R": ["Double Jig"]}, "abc|", "compound", "minor", "jig"),
+        ({"M": ["C|"], "K": ["A Minor"], "R": ["reel"]}, "abc|", "duple", "minor", "reel"),
+        ({"M": ["3/4"], "K": ["G"], "R": ["Hornpipe"]}, "abc|", "triple", "major", "hornpipe"),
+        ({"M": ["5/4"], "K": ["Dmix"], "R": ["air"]}, "abc|", None, None, None),
+        ({"M": ["2/4"], "K": ["Ador"]}, "abc|\nM:3/4\nabc|", None, None, None),
+        ({"M": ["2/4"], "K": ["Bb"]}, "abc|[K:Gm]abc|", "duple", None, None),
+    ],
+)
+def test_suite_labels_from_abc_fields(suite, fields, body, meter, mode, dance):
+    assert suite.meter_label(fields, body) == meter
+    assert suite.mode_label(fields, body) == mode
+    assert suite.dance_label(fields, body) == dance
+
+
+def test_voice_lines_hide_the_register(suite):
+    bach = load_corpus("bach", verbose=False)
+    chorale = next(c for c in bach.data if suite.voice_lines(c) is not None)
+    lines = suite.voice_lines(chorale)
+    assert len(lines) == 4 and all((line["part"] == 0).all() for line in lines)
+    assert all(abs(line["pitch"].mean() - suite.VOICE_MEAN_PITCH) <= 0.5 for line in lines)
+    parts = np.unique(chorale["part"])
+    for line, p in zip(lines, parts, strict=True):  # the same melody, moved as a whole
+        original = chorale[chorale["part"] == p]
+        assert np.array_equal(line["onset"], original["onset"])
+        assert len(set((line["pitch"] - original["pitch"]).tolist())) == 1
