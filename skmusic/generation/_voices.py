@@ -292,7 +292,7 @@ def _grid_notes(pitch, onset, part):
             e += 1
         ends.append(e)
     ends = np.asarray(ends, dtype=np.int64)
-    return make_notes(pitch[starts], starts / GRID, (ends - starts) / GRID, velocity=80, part=part)
+    return make_notes(pitch[starts], starts / GRID, (ends - starts) / GRID, velocity=64, part=part)
 
 
 # ------------------------------------------------------------ constraints
