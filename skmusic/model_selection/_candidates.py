@@ -13,13 +13,12 @@ from sklearn.svm import SVC
 from ..ensemble import VotingSliceClassifier
 from ..features import (
     MFCC,
-    MelodicViewpoints,
     MelSpectrogram,
     NoteSequence,
     ScoreFeatures,
     SequenceStats,
 )
-from ..generation import ClassConditionalGenerator, NGramTokenGenerator
+from ..generation import ClassConditionalGenerator, ViewpointGenerator
 from ..nn import (
     CRNNClassifier,
     InceptionTimeClassifier,
@@ -101,16 +100,22 @@ class Candidate:
 
 
 def _event_model():
-    """The n-gram event classifier: a bigram model of linked melodic viewpoints per class.
+    """The event classifier: a multiple-viewpoint model of the melody line per class.
 
-    One token per note of the melody line (interval class linked with duration
-    ratio, :class:`~skmusic.features.MelodicViewpoints`); the class whose
-    bigram model gives a song the highest mean log-likelihood wins
-    (Conklin and Witten 1995; Hillewaere, Manderick and Conklin 2009).
+    One :class:`~skmusic.generation.ViewpointGenerator` per class (IDyOM's
+    variable-order PPM* models of pitch, interval, scale degree, duration,
+    duration ratio and linked pairs, combined by entropy-weighted geometric
+    means; Conklin and Witten 1995, Pearce 2005); the class whose model
+    gives a song the highest mean log-likelihood per note wins (Hillewaere,
+    Manderick and Conklin 2009). Two settings differ from the generator's
+    defaults, which are IDyOM's for predicting a melody: no short-term model
+    (the piece's own model is the same for every class and blurs them) and an
+    unweighted geometric mean of the viewpoints (``bias=0``); both were the
+    more accurate on the folk and composers corpora
+    (``benchmarks/results/viewpoints.md``).
     """
-    tokens = MelodicViewpoints()
-    model = ClassConditionalGenerator(NGramTokenGenerator(2, n_tokens=tokens.n_tokens()))
-    return Pipeline([("tokens", tokens), ("clf", model)]), {}
+    model = ClassConditionalGenerator(ViewpointGenerator(short_term=False, bias=0.0))
+    return Pipeline([("clf", model)]), {}
 
 
 def _minirocket(random_state):
@@ -255,8 +260,8 @@ def make_candidates(
     global features per song: :class:`~skmusic.features.ScoreFeatures` for
     scores, MFCC statistics (:class:`~skmusic.features.SequenceStats`) for
     audio. For scores two sequence models join them: the n-gram event
-    classifier (``"ngram_events"``: a bigram model per class over linked
-    melodic viewpoints, :class:`~skmusic.features.MelodicViewpoints`) and,
+    classifier (``"ngram_events"``: a multiple-viewpoint model of the melody
+    per class, :class:`~skmusic.generation.ViewpointGenerator`) and,
     where sktime or aeon is installed (an optional extra), MiniRocket on the
     note series (``"minirocket"``). The note network (``"note_network"``,
     :class:`~skmusic.nn.NoteNetworkClassifier`) reads whole songs in its own
