@@ -463,8 +463,9 @@ def short_term_proba(
     L, V = x.size, int(n_symbols)
     novel = V - 1
     best = np.full((L, V), -1, dtype=np.int64)  # longest match ending before t, per symbol
-    pairs = list(_match_pairs(x))
-    for t, j, m in pairs:
+    # the pairs of a long piece are made twice rather than held (L^2 / 2 of them)
+    pairs = list(_match_pairs(x)) if L <= 3000 else None
+    for t, j, m in pairs if pairs is not None else _match_pairs(x):
         np.maximum.at(best, (t, x[j]), m)
     longest = best.max(axis=1)
     if order is None:
@@ -487,7 +488,7 @@ def short_term_proba(
     full = np.zeros(size)
     ue = np.zeros(size) if update_exclusion else None
     kstar = best[np.arange(L), x]  # deepest context in which x[t] had been seen before
-    for t, j, m in pairs:
+    for t, j, m in pairs if pairs is not None else _match_pairs(x):
         hi = np.minimum(m, K)
         full += np.bincount((t * (K + 1) + hi) * V + x[j], minlength=size)
         if ue is not None:
