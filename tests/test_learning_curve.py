@@ -90,6 +90,18 @@ def test_table_has_one_row_per_model_size_and_draw(songs):
     assert np.array_equal(knn["score"], again["score"])
 
 
+@pytest.mark.parametrize("backend", ["threading", pytest.param("loky", marks=pytest.mark.slow)])
+def test_parallel_fits_give_the_same_curve(songs, backend):
+    from joblib import parallel_config
+
+    kwargs = dict(groups=songs.groups, models=["knn", "logistic_regression"], sizes=[5, 10])
+    one = learning_curve_table(songs.data, songs.target, quick=True, **kwargs)
+    with parallel_config(backend=backend):
+        two = learning_curve_table(songs.data, songs.target, quick=True, n_jobs=2, **kwargs)
+    assert np.array_equal(one["score"], two["score"])
+    assert one["params"].tolist() == two["params"].tolist()
+
+
 def test_no_draw_shares_a_tune_family_with_its_held_out_songs(chorales):
     X, y, groups = chorales
     assert len(np.unique(groups)) < len(groups) - 10  # families of several chorales exist

@@ -162,26 +162,14 @@ def _fit_score(cand, X_train, y_train, g_train, X_test, y_test, *, tune, inner_c
     return float(score), fit_time, str(shown)
 
 
-def _run_job(cand, X, y, groups, train, test, *, tune, inner_cv, scoring, seed, error_score):
-    g_train = None if groups is None else groups[train]
+def _run_job(cand, X_train, y_train, g_train, X_test, y_test, *, error_score, **settings):
     try:
-        return _fit_score(
-            cand,
-            _take(X, train),
-            y[train],
-            g_train,
-            _take(X, test),
-            y[test],
-            tune=tune,
-            inner_cv=inner_cv,
-            scoring=scoring,
-            seed=seed,
-        )
+        return _fit_score(cand, X_train, y_train, g_train, X_test, y_test, **settings)
     except Exception as exc:
         if isinstance(error_score, str) and error_score == "raise":
             raise
         warnings.warn(
-            f"{cand.name} failed to fit on {len(train)} songs ({type(exc).__name__}: {exc}); "
+            f"{cand.name} failed to fit on {len(y_train)} songs ({type(exc).__name__}: {exc}); "
             f"its score is {error_score}.",
             UserWarning,
             stacklevel=2,
@@ -362,7 +350,16 @@ def learning_curve_table(
         error_score=error_score,
     )
     calls = (
-        delayed(_run_job)(cand, X, y, groups, train, test, **settings)
+        # each fit gets its own songs only: a worker is sent a draw and a fold, not the data
+        delayed(_run_job)(
+            cand,
+            _take(X, train),
+            y[train],
+            None if groups is None else groups[train],
+            _take(X, test),
+            y[test],
+            **settings,
+        )
         for cand, (_, _, _, train, test) in jobs
     )
     results = Parallel(n_jobs=n_jobs, return_as="generator")(calls)
