@@ -83,7 +83,7 @@ class NoteLSTMGenerator(PresetMixin, DensityMixin, BaseNeuralEstimator):
 
     Presets (:meth:`from_preset`): ``"chopin"``, the paper's network (windows
     of 100 tokens, 3 LSTM layers of 512, a dense layer of 256, dropout 0.3,
-    RMSprop).
+    RMSprop), alone (no n-gram mixed in).
 
     Parameters
     ----------
@@ -182,6 +182,7 @@ class NoteLSTMGenerator(PresetMixin, DensityMixin, BaseNeuralEstimator):
             "lr_schedule": "constant",
             "lr": 0.001,
             "min_count": 1,
+            "ngram_mix": None,  # the paper's network alone
         },
     }
     _parameter_constraints: ClassVar[dict] = {
