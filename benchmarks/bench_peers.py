@@ -24,7 +24,9 @@ Data:
   read note series (:func:`note_series`); the networks through :func:`music_network_model`
   (the note network in its own categorical representation, whole songs). The random forest
   and SVM read ``ScoreFeatures``; the n-gram event classifier (``ngram``,
-  :func:`ngram_event_classifier`) reads linked melodic viewpoint tokens.
+  :func:`ngram_event_classifier`, an add-one bigram) reads linked melodic viewpoint tokens;
+  ``viewpoints`` is ``skmusic compare``'s event classifier since issue 27 (one
+  ``ViewpointGenerator`` per class: IDyOM's multiple-viewpoint PPM* models).
 
 Every fit is timed and scored on its test split, and appended to a CSV as soon as it ends,
 so a run that is cut short keeps its rows; an error becomes the row's result
@@ -64,7 +66,12 @@ from skmusic.datasets import load_corpus
 from skmusic.ensemble import VotingSliceClassifier
 from skmusic.features import MelodicViewpoints, NoteSequence, ScoreFeatures, SequenceStats
 from skmusic.generation import ClassConditionalGenerator, NGramTokenGenerator
-from skmusic.model_selection import describe_families, song_folds, tune_families
+from skmusic.model_selection import (
+    describe_families,
+    make_candidates,
+    song_folds,
+    tune_families,
+)
 from skmusic.model_selection._candidates import NOTE_FEATURES
 from skmusic.nn import NoteNetworkClassifier
 from skmusic.nn.notes import NOTE_NETWORK_FEATURES
@@ -73,8 +80,8 @@ from skmusic.utils.estimator_checks import all_estimators
 SERIES_SETS = ("BasicMotions", "PLAID", "OSULeaf", "ArrowHead")
 MUSIC_SETS = ("composers", "folk", "tunes")
 DATASETS = SERIES_SETS + MUSIC_SETS
-PEERS = ("minirocket", "random_forest", "svm", "ngram")
-CLASSICAL = ("random_forest", "svm", "ngram")
+PEERS = ("minirocket", "random_forest", "svm", "ngram", "viewpoints")
+CLASSICAL = ("random_forest", "svm", "ngram", "viewpoints")
 # songs per class and folds of the music sets: (full run, --quick)
 MUSIC_SIZES = {
     "composers": ((100, 5), (20, 3)),
@@ -230,9 +237,11 @@ def make_model(name, kind, networks):
     if name == "minirocket":
         steps = _minirocket()
         return Pipeline([("notes", note_series()), *steps] if kind == "music" else steps)
-    if name == "ngram":
+    if name in ("ngram", "viewpoints"):
         if kind != "music":
-            raise ValueError("the n-gram event classifier reads scores (music sets only)")
+            raise ValueError("the event classifiers read scores (music sets only)")
+        if name == "viewpoints":  # compare's event classifier (issue 27)
+            return make_candidates("symbolic", models=["ngram_events"])[0].estimator
         return ngram_event_classifier()
     features = ScoreFeatures() if kind == "music" else SequenceStats()
     if name == "random_forest":
@@ -770,7 +779,7 @@ def main():
         tasks[dataset] = task = load_task(dataset, args.quick, args.n_jobs, args.split)
         log(f"\n{task.about} (loaded in {time.perf_counter() - t:.1f} s)")
         for name in _ordered(models, networks):
-            if name == "ngram" and task.kind != "music":
+            if name in ("ngram", "viewpoints") and task.kind != "music":
                 continue  # an event model of scores: no series to read
             for fold, (train, test) in enumerate(task.splits):
                 model = make_model(name, task.kind, networks)
