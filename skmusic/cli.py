@@ -270,7 +270,12 @@ def _compare_learning_curve(args):
     """``compare --learning-curve``: the candidates at growing numbers of songs per class."""
     import numpy as np
 
-    from .model_selection import learning_curve_summary, learning_curve_table
+    from .model_selection import (
+        LEARNING_CURVE_NETWORKS,
+        learning_curve_summary,
+        learning_curve_table,
+        make_candidates,
+    )
     from .plotting import plot_learning_curve
 
     start = time.perf_counter()
@@ -304,24 +309,13 @@ def _compare_learning_curve(args):
         + ", ".join(f"{c} ({n})" for c, n in zip(labels, counts, strict=True)),
     )
     groups, split_note = _compare_groups(args, bunch, kind)
-    if models is None:
-        candidates = None
-    else:
-        from .model_selection import make_candidates
-
-        candidates = make_candidates(
-            kind, models=models, quick=args.quick, max_epochs=args.epochs, random_state=args.seed
-        )
-    if candidates is None and args.epochs is not None:
-        from .model_selection import LEARNING_CURVE_NETWORKS, make_candidates
-
-        candidates = make_candidates(
-            kind,
-            models=["classical", *LEARNING_CURVE_NETWORKS[kind]],
-            quick=args.quick,
-            max_epochs=args.epochs,
-            random_state=args.seed,
-        )
+    candidates = make_candidates(
+        kind,
+        models=models or ["classical", *LEARNING_CURVE_NETWORKS[kind]],
+        quick=args.quick,
+        max_epochs=args.epochs,
+        random_state=args.seed,
+    )
     try:
         table = learning_curve_table(
             bunch.data,
@@ -338,7 +332,7 @@ def _compare_learning_curve(args):
             random_state=args.seed,
         )
     except ValueError as exc:
-        if "sizes" in str(exc):  # a size the folder cannot hold: a user error
+        if "sizes" in str(exc) or "training fold" in str(exc):  # too few songs: a user error
             raise CommandError(str(exc).replace("sizes=", "--sizes ")) from None
         raise
     csv = out / "learning_curve.csv"
