@@ -191,6 +191,30 @@ def _next_frame_log_likelihood(module, X, lengths=None):
     return mixture_log_prob(module(X[..., :-1]), X[..., -1])
 
 
+# Variances (in units of each band's variance) added to every code's own
+# under codebook_smoothing="auto"; the held-out frames' likelihood picks one.
+_SMOOTHING_GRID = (0.0, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
+_MIN_CODE_VAR = 0.05**2
+
+
+def _codebook_log_likelihood(frames, centres, variances, weights, chunk=2048):
+    """Mean log density of ``frames`` (n, M) under the diagonal mixture with
+    means ``centres`` (K, M), ``variances`` (K, M) and mixing ``weights`` (K,)."""
+    from scipy.special import logsumexp
+
+    inv = 1.0 / variances
+    const = np.log(np.maximum(weights, 1e-300)) - 0.5 * (
+        np.log(variances).sum(axis=1) + frames.shape[1] * _LOG_2PI
+    )
+    mean_term = (centres**2 * inv).sum(axis=1)
+    total = 0.0
+    for start in range(0, len(frames), chunk):
+        f = frames[start : start + chunk]
+        quad = (f**2) @ inv.T - 2 * f @ (centres * inv).T + mean_term
+        total += logsumexp(const - 0.5 * quad, axis=1).sum()
+    return total / len(frames)
+
+
 class _MelFrames:
     """Log-mel analysis and Griffin-Lim synthesis shared by the spectral generators."""
 
@@ -591,20 +615,32 @@ class SpectralGenerator(_MelFrames, BaseNeuralEstimator):
     n_codes : int or None, default=64
         A categorical next frame: ``n_codes`` k-means centroids of the
         training frames (``codebook_``, fewer when the audio has fewer
-        distinct frames), each with the spread of its members
-        (``codebook_scale_``), become the mixture's fixed components and the
-        network predicts only which comes next, so every drawn frame lies
-        near frames the class really has and a roll-out does not blur.
-        ``None``: a free mixture of ``n_components`` Gaussians whose means
-        the network predicts (in paper_003's benchmark its clips were
-        recognised far less often: 0.43-0.6 against 0.8). 64 rather than 256
-        codes: ``skmusic generate --data corpus --class bach --audio`` (12
-        pieces, 22050 Hz) scored -3.40 nats per band and frame on held-out
-        pieces with 256, worse than the mean-spectrum baseline's -3.35, and
-        -3.05 with 64 (-3.00 with 32, -3.10 with 128); O'Neill's -1.28 with
-        64 against -1.14 with 256 (baseline -3.50). In paper_003 (10 kHz, 128
-        bands) 64 codes were better in three classes of five, worse in two,
-        and one clip fewer was recognised (0.767 against 0.800).
+        distinct frames), each with the spread of its members widened by
+        ``codebook_smoothing`` (``codebook_scale_``), become the mixture's
+        fixed components and the network predicts only which comes next, so
+        every drawn frame lies near frames the class really has and a
+        roll-out does not blur. ``None``: a free mixture of ``n_components``
+        Gaussians whose means the network predicts (in paper_003's benchmark
+        its clips were recognised far less often: 0.43-0.6 against 0.8).
+        Since the components are fixed, the context can raise a frame's
+        log-likelihood by at most ``log(n_codes) / n_mels`` nats per band
+        (0.065 at the defaults) over the codebook's own mixture: how well the
+        codes cover held-out frames decides most of :meth:`score`.
+    codebook_smoothing : "auto" or float >= 0, default="auto"
+        Variance added to every code's per-band variance, in units of the
+        band's own variance (standardised frames). The members' spread alone
+        fits the training recordings' frames tightly, and the frames of other
+        recordings (other pitches, chords, levels) fall between the codes,
+        where a tight Gaussian gives them almost no density: unsmoothed, the
+        codebook's mixture scored held-out Palestrina recordings (rendered
+        by class, 22050 Hz) at -9.8 nats per band and frame against the
+        mean-spectrum baseline's -4.2, and -4.0 smoothed (0.3); the network
+        cannot make up such a gap (see ``n_codes``).
+        ``"auto"``: chosen from ``(0, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3)`` by
+        4-fold cross-validation over whole training waveforms (over the
+        quarters of each waveform when there are fewer than 4): codes fitted
+        on the other folds score the held-out fold's frames (code frequencies
+        as weights). The chosen value is ``codebook_smoothing_``.
     dropout : float, default=0.0
         Before the output layer.
     n_iter : int, default=32
@@ -634,7 +670,11 @@ class SpectralGenerator(_MelFrames, BaseNeuralEstimator):
     stft_gain_ : ndarray of shape (1 + n_fft // 2,) or None
         The inversion's per-bin equaliser (``equalize``).
     codebook_, codebook_scale_ : ndarray of shape (n_codes_, n_mels) or None
-        The codebook's frames and spreads (standardised units; ``n_codes``).
+        The codebook's frames and spreads (standardised units; ``n_codes``):
+        every spread is ``sqrt(max(members' variance, 0.05**2) +
+        codebook_smoothing_)``.
+    codebook_smoothing_ : float or None
+        The smoothing used (``codebook_smoothing``; None without a codebook).
     n_channels_in_ : int
         Always 1 (mono).
     n_features_in_ : int
@@ -676,6 +716,7 @@ class SpectralGenerator(_MelFrames, BaseNeuralEstimator):
         "num_layers": [Interval(Integral, 1, None, closed="left")],
         "n_components": [Interval(Integral, 1, None, closed="left")],
         "n_codes": [Interval(Integral, 1, None, closed="left"), None],
+        "codebook_smoothing": [StrOptions({"auto"}), Interval(Real, 0, None, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left")],
     }
 
@@ -694,6 +735,7 @@ class SpectralGenerator(_MelFrames, BaseNeuralEstimator):
         num_layers=1,
         n_components=4,
         n_codes=64,
+        codebook_smoothing="auto",
         dropout=0.0,
         n_iter=32,
         loudness="match",
@@ -725,6 +767,7 @@ class SpectralGenerator(_MelFrames, BaseNeuralEstimator):
         self.num_layers = num_layers
         self.n_components = n_components
         self.n_codes = n_codes
+        self.codebook_smoothing = codebook_smoothing
         self.dropout = dropout
         self.n_iter = n_iter
         self.loudness = loudness
@@ -784,23 +827,69 @@ class SpectralGenerator(_MelFrames, BaseNeuralEstimator):
         )
 
     def _fit_codebook(self, scaled):
-        """k-means centroids of the standardised training frames, and each
-        one's per-band spread (at least 0.05 of the band's own)."""
+        """k-means centroids of the standardised training frames and each
+        one's per-band variance: its members' own (at least 0.05**2) plus
+        ``codebook_smoothing_``.
+
+        Under ``codebook_smoothing="auto"`` the smoothing is chosen by
+        cross-validation over whole waveforms (4 folds; with fewer than 4
+        waveforms, over the quarters of each): codes fitted on the other
+        folds' frames (every second frame), every candidate in
+        ``_SMOOTHING_GRID`` scores the held-out fold's frames under the
+        codebook mixture (code frequencies as weights, no context), and the
+        best total wins.
+        """
+        if self.n_codes is None:
+            self.codebook_ = self.codebook_scale_ = self.codebook_smoothing_ = None
+            return
+        if self.codebook_smoothing == "auto":
+            self.codebook_smoothing_ = self._choose_smoothing(scaled)
+        else:
+            self.codebook_smoothing_ = float(self.codebook_smoothing)
+        frames = np.concatenate(scaled, axis=1).T.astype(np.float64)
+        centres, within, _ = self._kmeans(frames)
+        self.codebook_ = centres.astype(np.float32)
+        self.codebook_scale_ = np.sqrt(within + self.codebook_smoothing_).astype(np.float32)
+
+    def _choose_smoothing(self, scaled, n_folds=4):
+        if len(scaled) >= n_folds:
+            pieces = scaled
+            fold = check_random_state(self.random_state).permutation(len(pieces)) % n_folds
+        else:  # too few waveforms: their quarters, in time
+            pieces, fold = [], []
+            for s in scaled:
+                edges = np.linspace(0, s.shape[1], n_folds + 1).astype(int)
+                pieces += [s[:, a:b] for a, b in zip(edges[:-1], edges[1:])]
+                fold += list(range(n_folds))
+            fold = np.asarray(fold)
+        totals = np.zeros(len(_SMOOTHING_GRID))
+        for k in range(n_folds):
+            held = [p for p, f in zip(pieces, fold) if f == k and p.shape[1]]
+            rest = [p for p, f in zip(pieces, fold) if f != k and p.shape[1]]
+            if not held or not rest:
+                continue
+            fit_frames = np.concatenate(rest, axis=1).T[::2].astype(np.float64)
+            check = np.concatenate(held, axis=1).T.astype(np.float64)
+            centres, within, weights = self._kmeans(fit_frames)
+            totals += [
+                len(check) * _codebook_log_likelihood(check, centres, within + v, weights)
+                for v in _SMOOTHING_GRID
+            ]
+        return float(_SMOOTHING_GRID[int(np.argmax(totals))])
+
+    def _kmeans(self, frames):
+        """(centres, members' per-band variance (at least 0.05**2), code
+        frequencies) of k-means on ``frames`` (n, n_mels)."""
         from sklearn.cluster import KMeans
 
-        if self.n_codes is None:
-            self.codebook_ = self.codebook_scale_ = None
-            return
-        frames = np.concatenate(scaled, axis=1).T.astype(np.float64)
         n_codes = min(self.n_codes, len(np.unique(frames, axis=0)))
         km = KMeans(n_codes, n_init=1, random_state=self.random_state).fit(frames)
         centres = km.cluster_centers_
-        count = np.bincount(km.labels_, minlength=n_codes)[:, None]
+        count = np.bincount(km.labels_, minlength=n_codes)
         squares = np.zeros_like(centres)
         np.add.at(squares, km.labels_, (frames - centres[km.labels_]) ** 2)
-        self.codebook_ = centres.astype(np.float32)
-        spread = np.sqrt(squares / np.maximum(count, 1))
-        self.codebook_scale_ = np.maximum(spread, 0.05).astype(np.float32)
+        within = np.maximum(squares / np.maximum(count, 1)[:, None], _MIN_CODE_VAR)
+        return centres, within, count / count.sum()
 
     def make_module(self):
         """The untrained torch module these parameters describe.
@@ -838,8 +927,8 @@ class SpectralGenerator(_MelFrames, BaseNeuralEstimator):
         mels = self._log_mel(batch)
         self._fit_levels(mels, batch)
         scaled = self._standardised(mels)
-        self._fit_codebook(scaled)
         inputs, targets, owner = regression_windows(scaled, self.width, 1, self.hop, owners=True)
+        self._fit_codebook(scaled)
         dataset = SequenceDataset(
             torch.from_numpy(inputs), None, torch.from_numpy(np.ascontiguousarray(targets[..., 0]))
         )
