@@ -18,7 +18,7 @@ mode                      symbolic major / minor, four fiddle tune books; label 
                                    field (the notated mode), as many majors as minors drawn
                                    from every book
 era                       symbolic renaissance / baroque / classical, 32-quarter excerpts
-                                   (Palestrina, Monteverdi, Josquin / Bach chorales, Handel,
+                                   (Palestrina, Monteverdi / Bach chorales, Handel,
                                    Corelli, C. P. E. Bach / Haydn, Mozart, Beethoven)
 voice                     symbolic soprano / alto / tenor / bass lines of Bach's chorales, each
                                    line its own piece, transposed to a mean pitch of 66
@@ -132,7 +132,7 @@ FIDDLE_BOOKS = {
 }
 DANCES = {"reel": {"reel"}, "jig": {"jig", "double jig"}, "hornpipe": {"hornpipe"}}
 ERAS = {
-    "renaissance": ("palestrina/*.krn", "monteverdi/*.mxl", "josquin/*.abc"),
+    "renaissance": ("palestrina/*.krn", "monteverdi/*.mxl"),
     "baroque": (
         "bach/bwv*.mxl",
         "handel/rinaldo/*.mxl",
