@@ -498,7 +498,7 @@ class ChoraleGenerator(DensityMixin, BaseNeuralEstimator):
         hidden_size=192,
         dropout=0.3,
         min_pattern_count=3,
-        max_epochs=60,
+        max_epochs=30,
         batch_size=16,
         lr=0.003,
         optimizer="adamw",
