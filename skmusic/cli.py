@@ -778,7 +778,7 @@ def _generate_satb(args, pieces, what, start):
     chorale = model.sample(n_beats=args.steps, temperature=args.temperature)[0]
     out = _write_chorale(
         chorale,
-        args.out or "chorale.mid",
+        args.out or "generated.mid",
         f"Four-part chorale sampled from a ChoraleGenerator ({what}, T={args.temperature:g})",
     )
     n_beats = int(np.ceil((chorale["onset"] + chorale["duration"]).max()))
