@@ -511,6 +511,35 @@ def _cmd_predict(args):
 
 
 # ----------------------------------------------------------------- generate
+# The highest rate `generate` analyses audio at by default: a folder at a lower rate
+# is analysed at its own (no empty bands above its Nyquist frequency, fewer frames).
+_AUDIO_SR = 22050
+
+
+def _audio_folder_rate(root):
+    """The rate to analyse a folder's recordings at: their most common rate, at most
+    ``_AUDIO_SR``; None when the folder holds no readable audio (scores)."""
+    from collections import Counter
+
+    import soundfile
+
+    from .io.audio import AUDIO_EXTENSIONS
+
+    root = Path(root)
+    if not root.is_dir():
+        return None  # _load says what is wrong
+    rates = Counter()
+    for path in sorted(root.glob("*/*")):
+        if path.suffix.lower() in AUDIO_EXTENSIONS and not path.name.startswith("."):
+            try:
+                rates[soundfile.info(str(path)).samplerate] += 1
+            except Exception:  # a format soundfile cannot read: the loader decodes it
+                continue
+    if not rates:
+        return None
+    return min(rates.most_common(1)[0][0], _AUDIO_SR)
+
+
 def _generation_pieces(args):
     """(pieces, what they are, kind): the note arrays of --data (and --class), or
     its waveforms ("audio": a folder of audio, or the corpus rendered with --audio)."""
@@ -521,6 +550,7 @@ def _generation_pieces(args):
         from .datasets import load_corpus
 
         klass = args.klass or "bach"
+        args.sr = args.sr or _AUDIO_SR
         bunch = load_corpus(
             "composers",
             classes=[klass],
@@ -547,7 +577,11 @@ def _generation_pieces(args):
             classes=[args.klass or "bach"],
         )
         return list(bunch.data), f"'{args.klass or 'bach'}' pieces of the corpus", "symbolic"
+    if args.sr is None:
+        args.sr = _audio_folder_rate(data)  # None for a folder of scores
     bunch, kind = _load(data, verbose=not args.silent, sr=args.sr)
+    if kind == "audio" and args.sr is None:  # no header soundfile reads: the loader's rate
+        args.sr = getattr(bunch, "sr", None) or _AUDIO_SR
     if args.audio and kind != "audio":
         raise CommandError(
             f"'{data}' holds score files; --audio renders the corpus (--data corpus), "
@@ -1072,7 +1106,10 @@ def build_parser():
         "(a folder of audio files is audio already)",
     )
     p.add_argument(
-        "--sr", type=int, default=22050, help="sampling rate of the audio (default 22050)"
+        "--sr",
+        type=int,
+        help="sampling rate to learn and write audio at (default: a folder's own rate, "
+        "at most 22050; the corpus rendered with --audio: 22050)",
     )
     p.add_argument("--seconds", type=float, help="seconds of audio to generate (default 5)")
     p.add_argument(
