@@ -136,3 +136,15 @@ def test_compare_command_says_how_it_split(corpus_scores, tmp_path, capsys):
     assert "Folds keep tune families together: 12 songs in" in capsys.readouterr().out
     assert main([*argv, "--split", "songs", "--out", str(tmp_path / "b")]) == 0
     assert "split songs freely (--split songs)" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_the_bach_chorales_merge_their_repeated_hymn_tunes():
+    """All 408 chorales: the hymn tunes Bach set several times become families."""
+    chorales = load_corpus("bach", verbose=False)
+    sizes = np.bincount(chorales.groups)
+    assert len(chorales.data) > 400
+    assert 250 < sizes.size < 350  # 296 on music21 10.5's corpus
+    assert (sizes > 1).sum() > 50 and sizes.max() < 15
+    for train, test in song_folds(chorales.target, groups=chorales.groups, cv=5):
+        assert not set(chorales.groups[train]) & set(chorales.groups[test])
