@@ -217,13 +217,22 @@ def test_codebook_is_the_mixtures_fixed_components(X, fitted):
     n_codes = fitted.codebook_.shape[0]
     assert fitted.codebook_.shape == fitted.codebook_scale_.shape == (n_codes, 12)
     assert n_codes <= fitted.n_codes and np.all(fitted.codebook_scale_ >= 0.05)
-    # the module holds the codebook; only the mixing weights are trained
+    # the module holds the codebook and the hold (its last component); only the
+    # mixing weights are trained
     module = fitted.net_.module_
-    np.testing.assert_array_equal(module.codebook.numpy(), fitted.codebook_)
+    np.testing.assert_array_equal(module.codebook[:-1].numpy(), fitted.codebook_)
+    np.testing.assert_allclose(
+        module.codebook_log_std[-1].numpy(), np.log(fitted.hold_scale_), rtol=1e-6
+    )
     assert "codebook" not in dict(module.named_parameters())
+    # without the hold: the codes alone
+    codes_only = SpectralGenerator(**TINY, hold=False).fit(X)
+    assert codes_only.hold_scale_ is None and codes_only.hold_factor_ is None
+    np.testing.assert_array_equal(codes_only.net_.module_.codebook.numpy(), fitted.codebook_)
+    assert codes_only.sample(X[0, :, :800], seconds=0.1).shape == (1, 200)
     # the free mixture stays available
     free = SpectralGenerator(**{**TINY, "n_codes": None}).fit(X)
-    assert free.codebook_ is None and np.isfinite(free.score(X))
+    assert free.codebook_ is None and free.hold_scale_ is None and np.isfinite(free.score(X))
     assert free.sample(X[0, :, :800], seconds=0.1).shape == (1, 200)
     # fewer distinct frames than codes: one code per distinct frame at most
     few = SpectralGenerator(**{**TINY, "n_codes": 5000}).fit(X)
@@ -245,8 +254,9 @@ def test_codebook_smoothing_keeps_held_out_recordings_above_the_baseline():
     brings the score above the baseline's."""
     train = np.stack([steady_tone(s) for s in range(8)])
     test = np.stack([steady_tone(s) for s in (20, 21, 22)])
-    auto = SpectralGenerator(**TINY).fit(train)
-    tight = SpectralGenerator(**TINY, codebook_smoothing=0.0).fit(train)
+    codes = {**TINY, "hold": False}  # the codebook alone (the hold would cover them)
+    auto = SpectralGenerator(**codes).fit(train)
+    tight = SpectralGenerator(**codes, codebook_smoothing=0.0).fit(train)
     base = MeanSpectrumGenerator(**MEL).fit(train)
     assert auto.codebook_smoothing_ >= 0.3 and tight.codebook_smoothing_ == 0.0
     assert tight.score(test) < base.score(test) - 5
@@ -259,13 +269,37 @@ def test_codebook_smoothing_keeps_held_out_recordings_above_the_baseline():
         atol=1e-6,
     )
     np.testing.assert_array_equal(auto.codebook_, tight.codebook_)
-    fixed = SpectralGenerator(**TINY, codebook_smoothing=0.5).fit(train)
+    fixed = SpectralGenerator(**codes, codebook_smoothing=0.5).fit(train)
     assert fixed.codebook_smoothing_ == 0.5
     # one recording: the smoothing is chosen over its quarters
-    one = SpectralGenerator(**TINY).fit(train[:1])
+    one = SpectralGenerator(**codes).fit(train[:1])
     assert one.codebook_smoothing_ in (0.0, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
     with pytest.raises(ValueError, match="codebook_smoothing"):
         SpectralGenerator(**TINY, codebook_smoothing=-1.0).fit(train)
+
+
+def held_notes(seed, seconds=2.0, note=0.5):
+    """Half-second notes at pitches of their own: each frame mostly the one before."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(int(note * SR)) / SR
+    attack = np.minimum(1.0, t / 0.01)
+    notes = [attack * np.sin(2 * np.pi * f * t) for f in rng.uniform(150, 900, int(seconds / note))]
+    return (0.4 * np.concatenate(notes))[None].astype(np.float32)
+
+
+def test_hold_component_scores_held_notes_far_above_the_codes_alone():
+    train = np.stack([held_notes(s) for s in range(6)])
+    test = np.stack([held_notes(s) for s in (20, 21)])
+    held = SpectralGenerator(**TINY).fit(train)
+    codes = SpectralGenerator(**TINY, hold=False).fit(train)
+    base = MeanSpectrumGenerator(**MEL).fit(train)
+    assert held.hold_factor_ in (0.01, 0.03, 0.1, 0.3, 1.0)
+    assert held.hold_scale_.shape == (12,) and np.all(held.hold_scale_ >= 0.05)
+    assert held.score(test) > codes.score(test) + 1.0 > base.score(test) + 1.0
+    clips = held.sample(test[:, :, :800], seconds=0.5, random_state=0)
+    assert clips.shape == (2, 1, 1000) and np.isfinite(clips).all()
+    # without a prompt: started from a code, held
+    assert held.sample(seconds=0.2, n_samples=2, random_state=0).shape == (2, 1, 400)
 
 
 def test_shared_components_log_prob_equals_the_expanded_one():
