@@ -111,6 +111,17 @@ def test_sample_repeats_with_a_seed(fitted):
     assert (fixed["onset"] + fixed["duration"]).max() <= 12
 
 
+def test_sample_lengths_lie_between_the_training_chorales(fitted):
+    shortest, longest = fitted.length_range_
+    for piece in fitted.sample(4, random_state=0):
+        end = (piece["onset"] + piece["duration"]).max()
+        assert shortest - 4 <= end <= longest  # (a trailing rest may end it early)
+    short = fitted.sample(3, min_beats=8, max_beats=10, random_state=0)
+    assert all((p["onset"] + p["duration"]).max() <= 10 for p in short)
+    with pytest.raises(ValueError, match="exceeds max_beats"):
+        fitted.sample(min_beats=20, max_beats=10)
+
+
 def test_fit_repeats_with_random_state(fitted, chorales):
     again = ChoraleGenerator(**TINY).fit(chorales[:20])
     assert again.score(chorales[20:]) == fitted.score(chorales[20:])

@@ -447,6 +447,8 @@ class ChoraleGenerator(DensityMixin, BaseNeuralEstimator):
         training chorales as written.
     transposed_ranges_ : ndarray of shape (4, 2)
         The same in C major / C minor, as the network saw them.
+    length_range_ : ndarray of shape (2,)
+        Quarter-note beats of the shortest and the longest training chorale.
     n_chorales_ : int
         Training chorales used (pieces that are not four parts are skipped).
     net_ : skorch.NeuralNet
@@ -646,6 +648,8 @@ class ChoraleGenerator(DensityMixin, BaseNeuralEstimator):
                 for v in range(4)
             ]
         )
+        n_beats = [c["beats"].shape[1] for c in encoded]
+        self.length_range_ = np.array([min(n_beats), max(n_beats)])
         self.n_chorales_ = len(encoded)
         Xt, lengths = batch_to_tensors([self._columns(c) for c in encoded], dtype=np.int64)
         if lengths is None:
@@ -771,7 +775,8 @@ class ChoraleGenerator(DensityMixin, BaseNeuralEstimator):
             logits = np.where(use, logits, -np.inf)
         return _draw(rng, np.exp(log_softmax(logits, axis=-1)))
 
-    def _sample_soprano(self, module, rng, pos, mode, n_beats, max_beats, temperature, ranges):
+    def _sample_soprano(self, module, rng, pos, mode, lengths, temperature, ranges):
+        min_beats, max_beats = lengths
         n = len(mode)
         device = next(module.parameters()).device
         soprano = np.full((n, max_beats + 1), END, dtype=np.int64)
@@ -784,14 +789,9 @@ class ChoraleGenerator(DensityMixin, BaseNeuralEstimator):
                 prev, torch.as_tensor(pos[:, t : t + 1], device=device), mode_t, state
             )
             allowed = np.ones((n, logits.shape[-1]), dtype=bool)
-            if n_beats is not None:
-                allowed[:, END] = t == n_beats
-                if t == n_beats:
-                    allowed[:, :END] = False
-            elif t == max_beats:
+            allowed[:, END] = t >= min_beats
+            if t == max_beats:
                 allowed[:, :END] = False
-            else:
-                allowed[:, END] = t >= 1
             strict = allowed.copy()
             strict[:, :END] &= in_range
             ids = self._draw(rng, logits[:, -1], temperature, (strict, allowed))
@@ -953,7 +953,8 @@ class ChoraleGenerator(DensityMixin, BaseNeuralEstimator):
         n_samples=1,
         *,
         n_beats=None,
-        max_beats=160,
+        min_beats=None,
+        max_beats=None,
         mode=None,
         tonic=None,
         temperature=1.0,
@@ -968,8 +969,11 @@ class ChoraleGenerator(DensityMixin, BaseNeuralEstimator):
         n_samples : int, default=1
         n_beats : int, default=None
             Quarter-note beats of every chorale; ``None`` lets the soprano end
-            it (at most ``max_beats``).
-        max_beats : int, default=160
+            it, between ``min_beats`` and ``max_beats``.
+        min_beats, max_beats : int, default=None
+            The shortest and longest chorale the soprano may end; ``None``: the
+            shortest and longest training chorale (``length_range_``; the
+            shortest no longer than ``max_beats``).
         mode : {"major", "minor"} or None, default=None
             ``None`` draws it from the training chorales' modes.
         tonic : int or None, default=None
@@ -995,10 +999,18 @@ class ChoraleGenerator(DensityMixin, BaseNeuralEstimator):
         """
         check_is_fitted(self, "net_")
         n_samples = check_positive_int("n_samples", n_samples)
-        max_beats = check_positive_int("max_beats", max_beats)
         if n_beats is not None:
-            n_beats = check_positive_int("n_beats", n_beats)
-            max_beats = n_beats
+            min_beats = max_beats = check_positive_int("n_beats", n_beats)
+        if max_beats is None:
+            max_beats = int(self.length_range_[1])
+        max_beats = check_positive_int("max_beats", max_beats)
+        if min_beats is None:
+            min_beats = min(int(self.length_range_[0]), max_beats)
+        min_beats = check_positive_int("min_beats", min_beats)
+        if min_beats > max_beats:
+            raise ValueError(
+                f"min_beats={min_beats} exceeds max_beats={max_beats}; give min_beats <= max_beats."
+            )
         if mode not in (None, "major", "minor"):
             raise ValueError(f"mode must be 'major', 'minor' or None, got {mode!r}.")
         if tonic is not None and (not isinstance(tonic, Integral) or isinstance(tonic, bool)):
@@ -1024,7 +1036,7 @@ class ChoraleGenerator(DensityMixin, BaseNeuralEstimator):
         with inference(module):
             ranges = self._ranges(shifts, within_ranges)
             soprano, lengths = self._sample_soprano(
-                module, rng, pos, mode_ids, n_beats, max_beats, temperature, ranges
+                module, rng, pos, mode_ids, (min_beats, max_beats), temperature, ranges
             )
             L = int(lengths.max()) + 1
             soprano, pos = soprano[:, :L], pos[:, :L]
