@@ -775,7 +775,8 @@ def write_report(rows, tasks, args, elapsed, stem, note):
         text, verdict = _curve_table(suite)
         counts = suite.groupby("songs_per_class")["n_tasks"].max().to_dict()
         png = figures / f"{group}.png"
-        _plot(suite, png, f"Suite mean over {len(names)} {what}")
+        # one row per task and model: the band is the spread over tasks
+        _plot(task_means(rows[rows.task.isin(names)]), png, f"Suite mean over {len(names)} {what}")
         parts += [
             f"## Suite mean: {what} ({', '.join(names)})",
             "",

@@ -409,13 +409,21 @@ def plot_forecast(
 
 
 def plot_learning_curve(
-    table, *, spread="std", chance=None, title=None, ylabel="accuracy", ax=None, path=None
+    table,
+    *,
+    spread="std",
+    bands="best",
+    chance=None,
+    title=None,
+    ylabel="accuracy",
+    ax=None,
+    path=None,
 ):
     """Mean score against training songs per class, one line per model.
 
-    Networks are dashed, classical models solid; a band around each line
-    shows the spread over draws (or over whatever rows share a model and a
-    size, e.g. the tasks of a suite).
+    Networks are dashed, classical models solid; a band around a line shows
+    the spread over draws (or over whatever rows share a model and a size,
+    e.g. the tasks of a suite).
 
     Parameters
     ----------
@@ -426,6 +434,9 @@ def plot_learning_curve(
     spread : {"std", "range"} or None, default="std"
         The band: mean ± standard deviation, the lowest to highest score, or
         none.
+    bands : {"best", "all"}, default="best"
+        Bands around the best network and the best classical model only (by
+        mean score at the largest size), or around every line.
     chance : float, default=None
         Draw a dotted line at this score (e.g. ``1 / n_classes``).
     title : str, default=None
@@ -460,6 +471,8 @@ def plot_learning_curve(
         raise ValueError("table is empty: nothing to plot.")
     if spread not in ("std", "range", None):
         raise ValueError(f"spread must be 'std', 'range' or None, got {spread!r}.")
+    if bands not in ("best", "all"):
+        raise ValueError(f"bands must be 'best' or 'all', got {bands!r}.")
     stats = (
         table.groupby(["model", "songs_per_class"])["score"]
         .agg(["mean", "std", "min", "max"])
@@ -471,6 +484,10 @@ def plot_learning_curve(
     # legend order: best at the largest size first
     last = stats.sort_values("songs_per_class").groupby("model").tail(1)
     order = last.sort_values("mean", ascending=False)["model"].tolist()
+    banded = set(order)
+    if bands == "best":  # the first of each family in ``order``
+        banded = {next(m for m in order if family.get(m) == f) for f in set(family.values())}
+        banded = banded or set(order[:1])
     scores = table["score"].to_numpy(dtype=float)
     bounded = bool(np.nanmin(scores) >= 0.0 and np.nanmax(scores) <= 1.0)
     plt = _pyplot()
@@ -491,7 +508,7 @@ def plot_learning_curve(
             color=color,
             label=f"{model} (network)" if deep else model,
         )
-        if spread is not None:
+        if spread is not None and model in banded:
             if spread == "std":
                 sd = np.nan_to_num(rows["std"].to_numpy())
                 low, high = mean - sd, mean + sd

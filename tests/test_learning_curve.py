@@ -171,6 +171,27 @@ def test_summary_crossover_is_where_the_network_stays_ahead():
     assert learning_curve_summary(behind).attrs["crossover"] is None
 
 
+def test_plot_bands_around_the_best_of_each_family_or_every_line():
+    rng = np.random.RandomState(0)
+    table = pd.DataFrame(
+        [
+            {"model": m, "family": f, "songs_per_class": s, "score": base + rng.uniform(0, 0.1)}
+            for m, f, base in [
+                ("net", "deep", 0.6),
+                ("rf", "classical", 0.7),
+                ("knn", "classical", 0.5),
+            ]
+            for s in (10, 20, 40)
+            for _ in range(3)
+        ]
+    )
+    best = plot_learning_curve(table)
+    every = plot_learning_curve(table, bands="all")
+    assert len(best.collections) == 2 and len(every.collections) == 3
+    assert len(plot_learning_curve(table, spread=None).collections) == 0
+    assert [t.get_text() for t in best.get_legend().get_texts()] == ["rf", "net (network)", "knn"]
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
