@@ -41,8 +41,13 @@ def _spaces():
             "n_blocks": Int(1, 6),
             "dropout": Float(0.0, 0.5),
         },
-        # the n-gram event classifier's class models
+        # the event classifiers' class models
         "NGramTokenGenerator": {"order": Int(1, 4), "alpha": Float(1e-2, 2.0, log=True)},
+        "ViewpointGenerator": {
+            "bias": Float(0.0, 4.0),
+            "escape": Cat(["C", "X"]),
+            "combination": Cat(["geometric", "arithmetic"]),
+        },
         # MiniRocket's ridge tunes its own alpha by leave-one-out
         "RidgeClassifierCV": {"fit_intercept": Cat([True, False])},
         "RandomForestClassifier": {
