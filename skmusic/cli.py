@@ -383,8 +383,8 @@ def _format_learning_curve(table, summary, *, cv, wall):
     if crossover is None:
         lines.append(
             f"\nThe best network stays below the best classical model at every size measured "
-            f"(at {last.songs_per_class} songs a class by {-last.gap:.3f}): on this folder "
-            "the classical model is the better choice."
+            f"(at {last.songs_per_class} songs a class by {-last.gap:.3f}; compare the gaps "
+            "with the spread over draws in the CSV before choosing)."
         )
     elif crossover == summary["songs_per_class"].iloc[0]:
         lines.append(
@@ -394,7 +394,7 @@ def _format_learning_curve(table, summary, *, cv, wall):
     else:
         lines.append(
             f"\nThe best network matches the best classical model from {crossover} songs a "
-            "class on; below that the classical model is the better choice."
+            "class on; below that a classical model scores higher."
         )
     return "\n".join(lines)
 
