@@ -261,7 +261,7 @@ def test_generate_token_choices_are_the_library_presets():
     parser = build_parser()
     generate = parser._subparsers._group_actions[0].choices["generate"]
     (tokens,) = [a for a in generate._actions if a.dest == "tokens"]
-    assert sorted(tokens.choices) == sorted(TOKENIZER_PRESETS)
+    assert sorted(tokens.choices) == sorted([*TOKENIZER_PRESETS, "satb"])  # satb: four voices
 
 
 def test_unreadable_file_is_reported_not_traced(score_folder, tmp_path, capsys):
