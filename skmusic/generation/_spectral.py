@@ -193,19 +193,29 @@ def _next_frame_log_likelihood(module, X, lengths=None):
 
 def _hold_mixture_log_prob(params, frames, last):
     """Log density of ``frames`` (B, M) under a codebook mixture whose last
-    component is the *hold*: its mean is ``last`` (B, M), the frame before.
+    ``len(_HOLD_FACTORS)`` components are *holds*: their mean is ``last``
+    (B, M), the frame before, each with its own spread.
 
-    ``params`` is the codebook module's output (logits (B, K + 1), means
-    (1, K + 1, M), log std (1, K + 1, M)); the last row of the means is a
-    placeholder the window's last frame replaces.
+    ``params`` is the codebook module's output (logits (B, K + H), means
+    (1, K + H, M), log std (1, K + H, M)); the holds' rows of the means are
+    placeholders the window's last frame replaces.
     """
     logits, means, log_std = params
-    codes = mixture_log_prob((logits[:, :-1], means[:, :-1], log_std[:, :-1]), frames)
-    hold_log_std = log_std[0, -1]
-    z = (frames - last) * torch.exp(-hold_log_std)
-    hold = (-0.5 * z.pow(2) - hold_log_std).sum(-1) - 0.5 * frames.shape[-1] * _LOG_2PI
-    both = torch.logaddexp(codes + torch.logsumexp(logits[:, :-1], dim=-1), logits[:, -1] + hold)
-    return both - torch.logsumexp(logits, dim=-1)
+    n_codes = logits.shape[1] - _N_HOLDS
+    codes = mixture_log_prob(
+        (logits[:, :n_codes], means[:, :n_codes], log_std[:, :n_codes]), frames
+    )
+    hold_log_std = log_std[0, n_codes:]  # (H, M)
+    z = (frames - last)[:, None, :] * torch.exp(-hold_log_std)
+    holds = (-0.5 * z.pow(2) - hold_log_std).sum(-1) - 0.5 * frames.shape[-1] * _LOG_2PI
+    parts = torch.cat(
+        [
+            (codes + torch.logsumexp(logits[:, :n_codes], dim=-1))[:, None],
+            logits[:, n_codes:] + holds,
+        ],
+        dim=1,
+    )
+    return torch.logsumexp(parts, dim=1) - torch.logsumexp(logits, dim=-1)
 
 
 def _next_frame_log_likelihood_with_hold(module, X, lengths=None):
@@ -227,9 +237,11 @@ class _HoldMixtureNLLLoss(torch.nn.Module):
 # Variances (in units of each band's variance) added to every code's own
 # under codebook_smoothing="auto"; the held-out frames' likelihood picks one.
 _SMOOTHING_GRID = (0.0, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
-# The hold's per-band variance: one of these times the variance of the training
-# frames' frame-to-frame changes, chosen with the smoothing.
-_HOLD_GRID = (0.01, 0.03, 0.1, 0.3, 1.0)
+# The holds' per-band variances: these times the variance of the training frames'
+# frame-to-frame changes (a tight hold for a sound that stays, looser ones for one
+# that moves a little; the network weighs them).
+_HOLD_FACTORS = (0.01, 0.1, 1.0)
+_N_HOLDS = len(_HOLD_FACTORS)
 _MIN_CODE_VAR = 0.05**2
 
 
@@ -252,14 +264,17 @@ def _codebook_log_likelihood(frames, centres, variances, weights, chunk=2048):
     return np.concatenate(out)
 
 
-def _mix_two(a, b, n_iter=20):
-    """Total log-likelihood of the two-component mixture ``w a + (1 - w) b``
-    (per-frame log densities ``a``, ``b``) at the ``w`` EM finds."""
-    w = 0.5
+def _mixture_total(parts, n_iter=30):
+    """Total log-likelihood of the mixture of components whose per-frame log
+    densities are the rows of ``parts`` (C, n), at the constant weights EM
+    finds."""
+    log_w = np.full((len(parts), 1), -np.log(len(parts)))
     for _ in range(n_iter):
-        la, lb = np.log(w) + a, np.log(1 - w) + b
-        w = float(np.clip(np.mean(np.exp(la - np.logaddexp(la, lb))), 1e-3, 1 - 1e-3))
-    return float(np.logaddexp(np.log(w) + a, np.log(1 - w) + b).sum())
+        joint = log_w + parts
+        resp = np.exp(joint - np.logaddexp.reduce(joint, axis=0))
+        log_w = np.log(np.clip(resp.mean(axis=1, keepdims=True), 1e-4, None))
+        log_w -= np.logaddexp.reduce(log_w)
+    return float(np.logaddexp.reduce(log_w + parts, axis=0).sum())
 
 
 class _MelFrames:
@@ -672,7 +687,7 @@ class SpectralGenerator(_MelFrames, BaseNeuralEstimator):
         Since the codes are fixed, choosing among them can raise a frame's
         log-likelihood by at most ``log(n_codes) / n_mels`` nats per band
         (0.065 at the defaults) over the codebook's own mixture; the context
-        tells more through the ``hold``.
+        tells more through the ``hold`` components.
     codebook_smoothing : "auto" or float >= 0, default="auto"
         Variance added to every code's per-band variance, in units of the
         band's own variance (standardised frames). The members' spread alone
@@ -687,20 +702,20 @@ class SpectralGenerator(_MelFrames, BaseNeuralEstimator):
         4-fold cross-validation over whole training waveforms (over the
         quarters of each waveform when there are fewer than 4): codes fitted
         on the other folds score the held-out fold's frames (code frequencies
-        as weights; with the ``hold`` beside them, chosen together with its
-        spread). The chosen value is ``codebook_smoothing_``.
+        as weights; with the ``hold`` components beside them at the constant
+        weights EM finds). The chosen value is ``codebook_smoothing_``.
     hold : bool, default=True
-        Beside the codes, a *hold* component: the next frame near the
-        window's last frame (the sound going on), with a per-band spread
-        (``hold_scale_``, a multiple of the variance of the training frames'
-        frame-to-frame changes chosen with ``codebook_smoothing`` by the same
-        cross-validation). The network predicts its weight beside the codes'.
-        A frame of music is mostly the frame before it: without the hold every
-        drawn frame is a code plus fresh noise, and sustained sounds came out
-        as static (spectral flux three to five times the real clips' in
-        paper_003; Palestrina's clips recognised 0 of 6) while the held-out
-        score stayed near the codebook's own (Palestrina by class at 22050 Hz:
-        -3.92 nats per band and frame, -1.30 with the hold; baseline -4.24).
+        Beside the codes, three *hold* components: the next frame near the
+        window's last frame (the sound going on), with per-band spreads of
+        0.01, 0.1 and 1 times the variance of the training frames'
+        frame-to-frame changes (``hold_scale_``: a sound that stays, one that
+        moves a little, one that moves); the network predicts their weights
+        beside the codes'. A frame of music is mostly the frame before it:
+        without the holds every drawn frame is a code plus fresh noise, and
+        sustained sounds came out as static (spectral flux three to five
+        times the real clips' in paper_003) while the held-out score stayed
+        near the codebook's own (Palestrina rendered by class at 22050 Hz:
+        -3.92 nats per band and frame, -1.31 with the holds; baseline -4.24).
         Ignored without a codebook (``n_codes=None``).
     dropout : float, default=0.0
         Before the output layer.
@@ -736,12 +751,10 @@ class SpectralGenerator(_MelFrames, BaseNeuralEstimator):
         codebook_smoothing_)``.
     codebook_smoothing_ : float or None
         The smoothing used (``codebook_smoothing``; None without a codebook).
-    hold_scale_ : ndarray of shape (n_mels,) or None
-        The hold component's per-band spread (standardised units; ``hold``):
-        ``sqrt(max(hold_factor_ * v, 0.05**2))``, ``v`` the per-band variance
-        of the training frames' frame-to-frame changes.
-    hold_factor_ : float or None
-        Chosen with the smoothing by cross-validation (``hold``).
+    hold_scale_ : ndarray of shape (3, n_mels) or None
+        The holds' per-band spreads (standardised units; ``hold``):
+        ``sqrt(max(f * v, 0.05**2))`` for ``f`` in 0.01, 0.1 and 1, ``v`` the
+        per-band variance of the training frames' frame-to-frame changes.
     n_channels_in_ : int
         Always 1 (mono).
     n_features_in_ : int
@@ -877,16 +890,16 @@ class SpectralGenerator(_MelFrames, BaseNeuralEstimator):
         if self.n_codes is not None:
             codebook = getattr(self, "codebook_", None)
             if codebook is None:  # not fitted: the layout only
-                rows = self.n_codes + int(self._holds())
+                rows = self.n_codes + _N_HOLDS * self._holds()
                 codebook = np.zeros((rows, self.n_mels), dtype=np.float32)
                 log_std = np.zeros_like(codebook)
             else:
                 log_std = np.log(self.codebook_scale_)
                 if self._holds():
-                    # the hold: one more component, its mean a placeholder (the
-                    # window's last frame takes its place), its spread the hold's
-                    codebook = np.vstack([codebook, np.zeros((1, self.n_mels))])
-                    log_std = np.vstack([log_std, np.log(self.hold_scale_)[None]])
+                    # the holds: more components, their means placeholders (the
+                    # window's last frame takes their place), their own spreads
+                    codebook = np.vstack([codebook, np.zeros((_N_HOLDS, self.n_mels))])
+                    log_std = np.vstack([log_std, np.log(self.hold_scale_)])
             codebook = torch.from_numpy(np.asarray(codebook, dtype=np.float32))
             log_std = torch.from_numpy(np.asarray(log_std, dtype=np.float32))
         return ConvBiGRUFrameNet(
@@ -911,48 +924,38 @@ class SpectralGenerator(_MelFrames, BaseNeuralEstimator):
     def _fit_codebook(self, scaled):
         """The codebook (k-means centroids of the standardised training
         frames, each with its members' per-band variance, at least 0.05**2,
-        plus ``codebook_smoothing_``) and the hold's spread
-        (``hold_factor_`` times the per-band variance of the frames'
+        plus ``codebook_smoothing_``) and the holds' spreads (each of
+        ``_HOLD_FACTORS`` times the per-band variance of the frames'
         frame-to-frame changes, at least 0.05**2).
 
-        ``"auto"`` values are chosen together by cross-validation over whole
-        waveforms (4 folds; with fewer than 4 waveforms, over the quarters of
-        each): codes fitted on the other folds' frames (every second one),
-        every candidate scores the held-out fold's frames under the codebook
-        mixture (code frequencies as weights, no context), with the hold
-        beside it at the constant weight EM finds, and the best total wins.
+        ``codebook_smoothing="auto"`` is chosen by cross-validation over
+        whole waveforms (4 folds; with fewer than 4 waveforms, over the
+        quarters of each): codes fitted on the other folds' frames (every
+        second one), every candidate scores the held-out fold's frames under
+        the codebook mixture (code frequencies as weights, no context), with
+        the holds beside it at the constant weights EM finds, and the best
+        total wins.
         """
-        self.hold_scale_ = self.hold_factor_ = None
+        self.hold_scale_ = None
         if self.n_codes is None:
             self.codebook_ = self.codebook_scale_ = self.codebook_smoothing_ = None
             return
-        change_var = None
+        hold_var = None
         if self._holds():
             changes = np.concatenate([np.diff(m, axis=1) for m in scaled], axis=1)
             change_var = changes.astype(np.float64).var(axis=1)
-        smoothing, factor = self._choose_spreads(scaled, change_var)
-        self.codebook_smoothing_ = smoothing
+            hold_var = np.maximum(np.multiply.outer(_HOLD_FACTORS, change_var), _MIN_CODE_VAR)
+            self.hold_scale_ = np.sqrt(hold_var).astype(np.float32)
+        if self.codebook_smoothing == "auto":
+            self.codebook_smoothing_ = self._choose_smoothing(scaled, hold_var)
+        else:
+            self.codebook_smoothing_ = float(self.codebook_smoothing)
         frames = np.concatenate(scaled, axis=1).T.astype(np.float64)
         centres, within, _ = self._kmeans(frames)
         self.codebook_ = centres.astype(np.float32)
-        self.codebook_scale_ = np.sqrt(within + smoothing).astype(np.float32)
-        if change_var is not None:
-            self.hold_factor_ = factor
-            self.hold_scale_ = np.sqrt(np.maximum(factor * change_var, _MIN_CODE_VAR)).astype(
-                np.float32
-            )
+        self.codebook_scale_ = np.sqrt(within + self.codebook_smoothing_).astype(np.float32)
 
-    def _choose_spreads(self, scaled, change_var, n_folds=4):
-        """(smoothing, hold factor): the given values, or the cross-validated
-        best of the candidates for those set to "auto"."""
-        smoothings = (
-            _SMOOTHING_GRID
-            if self.codebook_smoothing == "auto"
-            else (float(self.codebook_smoothing),)
-        )
-        factors = (None,) if change_var is None else _HOLD_GRID
-        if len(smoothings) * len(factors) == 1:
-            return smoothings[0], factors[0]
+    def _choose_smoothing(self, scaled, hold_var, n_folds=4):
         if len(scaled) >= n_folds:
             pieces = scaled
             fold = check_random_state(self.random_state).permutation(len(pieces)) % n_folds
@@ -963,7 +966,7 @@ class SpectralGenerator(_MelFrames, BaseNeuralEstimator):
                 pieces += [m[:, a:b] for a, b in zip(edges[:-1], edges[1:])]
                 fold += list(range(n_folds))
             fold = np.asarray(fold)
-        totals = np.zeros((len(smoothings), len(factors)))
+        totals = np.zeros(len(_SMOOTHING_GRID))
         for k in range(n_folds):
             held = [p for p, f in zip(pieces, fold) if f == k and p.shape[1] > 1]
             rest = [p for p, f in zip(pieces, fold) if f != k and p.shape[1]]
@@ -973,22 +976,18 @@ class SpectralGenerator(_MelFrames, BaseNeuralEstimator):
             # every held-out frame after the first of its piece, and the one before it
             now = np.concatenate([p[:, 1:] for p in held], axis=1).T.astype(np.float64)
             before = np.concatenate([p[:, :-1] for p in held], axis=1).T.astype(np.float64)
+            holds = []
+            if hold_var is not None:
+                holds = [
+                    -0.5 * (((now - before) ** 2 / v).sum(axis=1) + np.log(v).sum())
+                    - 0.5 * now.shape[1] * _LOG_2PI
+                    for v in hold_var
+                ]
             centres, within, weights = self._kmeans(fit_frames)
-            for i, smoothing in enumerate(smoothings):
+            for i, smoothing in enumerate(_SMOOTHING_GRID):
                 codes = _codebook_log_likelihood(now, centres, within + smoothing, weights)
-                for j, factor in enumerate(factors):
-                    if factor is None:
-                        totals[i, j] += codes.sum()
-                        continue
-                    var = np.maximum(factor * change_var, _MIN_CODE_VAR)
-                    hold = -0.5 * (
-                        ((now - before) ** 2 / var).sum(axis=1)
-                        + np.log(var).sum()
-                        + now.shape[1] * _LOG_2PI
-                    )
-                    totals[i, j] += _mix_two(hold, codes)
-        i, j = np.unravel_index(int(np.argmax(totals)), totals.shape)
-        return float(smoothings[i]), factors[j]
+                totals[i] += _mixture_total(np.stack([codes, *holds])) if holds else codes.sum()
+        return float(_SMOOTHING_GRID[int(np.argmax(totals))])
 
     def _kmeans(self, frames):
         """(centres, members' per-band variance (at least 0.05**2), code
@@ -1164,7 +1163,7 @@ class SpectralGenerator(_MelFrames, BaseNeuralEstimator):
         probs = torch.softmax(logits / temperature, dim=-1)
         k = torch.multinomial(probs, 1, generator=gen)[:, 0]
         mean = means[0][k]
-        held = k == logits.shape[1] - 1
+        held = k >= logits.shape[1] - _N_HOLDS
         mean = torch.where(held[:, None], window[:, :, -1], mean)
         noise = torch.randn(mean.shape, generator=gen, device=window.device)
         return mean + temperature * torch.exp(log_std[0][k]) * noise
