@@ -2,7 +2,8 @@
 Griffin-Lim phase reconstruction (librosa).
 
 * :class:`SpectralGenerator` -- the paper's Conv1D + bidirectional GRU body over
-  log-mel frames, a mixture-density output for the next frame (drawn, not
+  log-mel frames, a mixture-density output for the next frame (a codebook of
+  the training audio's frame types and holds of the last frame; drawn, not
   averaged), rolled forward for clips of any length.
 * :class:`MeanSpectrumGenerator` -- the trivial baseline: every frame drawn
   independently from the training audio's per-band mean and spread.
@@ -636,9 +637,15 @@ class SpectralGenerator(_MelFrames, BaseNeuralEstimator):
     a bidirectional GRU -- reads the last ``width`` log-mel frames
     (:class:`skmusic.features.MelSpectrogram`, dB, standardised per band)
     instead of 9,000 raw samples, and predicts the next frame as a mixture
-    of ``n_components`` diagonal Gaussians (a mixture density network [2]_),
-    trained by maximum likelihood on every window of the training audio.
-    :meth:`sample` *draws* each next frame from the mixture (so clips keep
+    of diagonal Gaussians (a mixture density network [2]_), trained by
+    maximum likelihood on every window of the training audio. At the
+    defaults the mixture's components are fixed and the network predicts
+    their weights: ``n_codes`` frame types of the training audio (k-means
+    centroids, their spreads widened by a cross-validated
+    ``codebook_smoothing`` so that other recordings' frames keep some
+    density) and three *holds* centred on the window's last frame (the sound
+    going on, ``hold``). :meth:`sample` *draws* each next frame from the
+    mixture (so clips keep
     the texture and level of the training audio instead of fading to an
     average), feeds it back, and rolls forward for clips of any length;
     the frames become sound by Griffin-Lim phase reconstruction [3]_
