@@ -338,7 +338,7 @@ def _load_tunes(per_class, n_jobs):
         )
         data += notes
         target += [label] * len(notes)
-    return Bunch(data=data, target=np.asarray(target))
+    return Bunch(data=data, target=np.asarray(target), groups=tune_families(data))
 
 
 def _music(name, quick, n_jobs, split="families"):
@@ -350,7 +350,7 @@ def _music(name, quick, n_jobs, split="families"):
         songs = load_corpus(name, max_per_class=per_class, n_jobs=n_jobs, verbose=False)
         source = f"load_corpus({name!r}, max_per_class={per_class})"
     y = songs.target
-    groups = tune_families(songs.data) if split == "families" else None
+    groups = songs.groups if split == "families" else None  # load_corpus's tune families
     folds = song_folds(y, groups=groups, cv=n_folds, random_state=0)
     counts = ", ".join(f"{c} {n}" for c, n in zip(*np.unique(y, return_counts=True)))
     how = (

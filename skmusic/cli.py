@@ -138,6 +138,17 @@ def _load(data, *, classes=None, max_per_class=None, verbose=True, name="compose
     return bunch, kind
 
 
+def _classes(bunch):
+    """(labels of every song, the classes, songs per class); a single class is a user error."""
+    import numpy as np
+
+    y = np.asarray(bunch.target)
+    labels, counts = np.unique(y, return_counts=True)
+    if len(labels) < 2:
+        raise CommandError(f"the data has a single class ({labels[0]}); give two or more")
+    return y, labels, counts
+
+
 def _limit_threads(n):
     """Torch threads of this process: OpenMP spinning on a busy 2-core machine
     makes 2+ threads many times slower than 1 for these small networks."""
@@ -168,10 +179,7 @@ def _cmd_compare(args):
     bunch, kind = _load(
         args.data, classes=classes, max_per_class=max_per_class, verbose=not args.silent
     )
-    y = np.asarray(bunch.target)
-    labels, counts = np.unique(y, return_counts=True)
-    if len(labels) < 2:
-        raise CommandError(f"the data has a single class ({labels[0]}); give two or more")
+    y, labels, counts = _classes(bunch)
     if counts.min() < cv:
         raise CommandError(
             f"class '{labels[np.argmin(counts)]}' has {counts.min()} songs, fewer than "
@@ -294,10 +302,7 @@ def _compare_learning_curve(args):
     bunch, kind = _load(
         args.data, classes=classes, max_per_class=max_per_class, verbose=not args.silent
     )
-    y = np.asarray(bunch.target)
-    labels, counts = np.unique(y, return_counts=True)
-    if len(labels) < 2:
-        raise CommandError(f"the data has a single class ({labels[0]}); give two or more")
+    y, labels, counts = _classes(bunch)
     if counts.min() < cv + 1:
         raise CommandError(
             f"class '{labels[np.argmin(counts)]}' has {counts.min()} songs: a learning curve "

@@ -367,7 +367,7 @@ class NoteLSTMGenerator(PresetMixin, DensityMixin, BaseNeuralEstimator):
             return
         held = np.unique(owner[split_valid_indices(split)])
         valid = [seqs[i] for i in held]
-        train = [ids for i, ids in enumerate(seqs) if i not in set(held.tolist())]
+        train = [seqs[i] for i in np.setdiff1d(np.arange(len(seqs)), held)]
         lstm = np.concatenate(self._lstm_log_probs(valid))
         best = (lstm.mean(), None, 0.0)
         for params in _MIX_MODELS:
