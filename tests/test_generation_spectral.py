@@ -303,6 +303,37 @@ def test_hold_component_scores_held_notes_far_above_the_codes_alone():
     assert held.sample(seconds=0.2, n_samples=2, random_state=0).shape == (2, 1, 400)
 
 
+def test_drawn_holds_scatter_around_the_held_sound_instead_of_wandering():
+    """A roll-out of holds only: every held frame is the anchor (the window's
+    last frame) plus fresh noise, so the spread around it stays the hold's own
+    however long the sound is held (fed back, the noise would add up)."""
+    import torch
+
+    gen = SpectralGenerator(**TINY).fit(np.stack([held_notes(s) for s in range(4)]))
+    n_codes, n_mels = len(gen.codebook_), gen.n_mels
+
+    class AlwaysTheLooseHold(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.dummy = torch.nn.Parameter(torch.zeros(1))
+
+        def forward(self, window):
+            logits = torch.full((window.shape[0], n_codes + 3), -1e9)
+            logits[:, -1] = 0.0
+            means = torch.zeros(1, n_codes + 3, n_mels)
+            return logits, means, torch.full((1, n_codes + 3, n_mels), np.log(0.1))
+
+    gen.net_.module_ = AlwaysTheLooseHold()
+    gen.low_, gen.high_ = gen.mean_ - 100 * gen.scale_, gen.mean_ + 100 * gen.scale_
+    window = np.zeros((8, n_mels, gen.width))
+    rng = torch.Generator().manual_seed(0)
+    frames = gen._roll(window, 400, 1.0, rng)
+    spread_early = frames[:, :, :50].std()
+    spread_late = frames[:, :, -50:].std()
+    assert 0.08 < spread_early < 0.12 and 0.08 < spread_late < 0.12
+    assert np.abs(frames.mean()) < 0.01
+
+
 def test_shared_components_log_prob_equals_the_expanded_one():
     import torch
 

@@ -723,6 +723,14 @@ class SpectralGenerator(_MelFrames, BaseNeuralEstimator):
         times the real clips' in paper_003) while the held-out score stayed
         near the codebook's own (Palestrina rendered by class at 22050 Hz:
         -3.92 nats per band and frame, -1.31 with the holds; baseline -4.24).
+        :meth:`sample` centres a drawn hold on the frame the held sound began
+        with (the last frame drawn from a code; at first the prompt's last
+        frame) rather than on the frame just drawn: fed back, each hold's
+        noise would move the next hold's centre, a random walk that carries
+        a held chord away band by band (in paper_003's clarinet choir,
+        rendered by class at 10 kHz, the bands of held frames changed twice
+        as much as the real ones and the clips were heard as the flute
+        class, 1 of 6 recognised; 5 of 6 with the holds anchored).
         Ignored without a codebook (``n_codes=None``).
     dropout : float, default=0.0
         Before the output layer.
@@ -1150,30 +1158,37 @@ class SpectralGenerator(_MelFrames, BaseNeuralEstimator):
         high = torch.from_numpy(((self.high_ - self.mean_) / self.scale_).astype(np.float32))
         low, high = low.to(device), high.to(device)
         frames = []
+        # the frame a drawn hold is centred on: the last frame drawn from a code
+        # (at first the window's last frame), so that held frames scatter around
+        # the held sound rather than wander from it (see ``hold``)
+        anchor = window[:, :, -1]
         with inference(module):
             for _ in range(n_frames):
                 if self._holds():
-                    new = self._draw_with_hold(module, window, temperature, gen)
+                    new, held = self._draw_with_hold(module, window, anchor, temperature, gen)
                 else:
                     new = module.sample(window, temperature=temperature, generator=gen)
                 new = torch.maximum(torch.minimum(new, high), low)
+                if self._holds():
+                    anchor = torch.where(held[:, None], anchor, new)
                 frames.append(new.cpu().numpy())
                 window = torch.cat([window[:, :, 1:], new[:, :, None]], dim=2)
         return np.stack(frames, axis=2).astype(np.float64)
 
     @staticmethod
-    def _draw_with_hold(module, window, temperature, gen):
-        """The frame after each window: a component drawn from the mixing
-        weights (logits / ``temperature``) -- a code, or the hold (the window's
-        last frame) -- then a frame from its Gaussian (std x ``temperature``)."""
+    def _draw_with_hold(module, window, anchor, temperature, gen):
+        """(the frame after each window, whether a hold gave it): a component
+        drawn from the mixing weights (logits / ``temperature``) -- a code, or
+        a hold, centred on ``anchor`` (B, M) -- then a frame from its Gaussian
+        (std x ``temperature``)."""
         logits, means, log_std = module(window)
         probs = torch.softmax(logits / temperature, dim=-1)
         k = torch.multinomial(probs, 1, generator=gen)[:, 0]
         mean = means[0][k]
         held = k >= logits.shape[1] - _N_HOLDS
-        mean = torch.where(held[:, None], window[:, :, -1], mean)
+        mean = torch.where(held[:, None], anchor, mean)
         noise = torch.randn(mean.shape, generator=gen, device=window.device)
-        return mean + temperature * torch.exp(log_std[0][k]) * noise
+        return mean + temperature * torch.exp(log_std[0][k]) * noise, held
 
     def sample(
         self,
