@@ -49,10 +49,14 @@ Run::
     python benchmarks/paper_003_gtzan_generation.py --quick   # both parts, small, <= 5 min
     python benchmarks/paper_003_gtzan_generation.py --part audio
     python benchmarks/paper_003_gtzan_generation.py --part symbolic
+    python benchmarks/paper_003_gtzan_generation.py --part audio --backend numpy
 
-Writes benchmarks/results/paper_003[_quick].md with the confusion matrices in
-paper_003_confusion[_quick].png and real beside generated spectrograms in
-paper_003_spectrograms[_quick].png (audio), and paper_003_symbolic[_quick].md with
+``--backend`` picks the renderer (``auto``, the default: FluidSynth where installed,
+else the built-in synthesizer). Writes benchmarks/results/paper_003[_quick].md
+(built-in synthesizer; ``paper_003_fluidsynth[_quick].md`` when FluidSynth rendered
+the audio) with the confusion matrices in paper_003[_fluidsynth]_confusion[_quick].png
+and real beside generated spectrograms in paper_003[_fluidsynth]_spectrograms[_quick].png
+(audio), and paper_003_symbolic[_quick].md with
 paper_003_symbolic_confusion[_quick].png and one generated MIDI piece per class
 under paper_003_symbolic_midi/ (notes).
 """
@@ -73,7 +77,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
-from skmusic.datasets import load_corpus
+from skmusic.datasets import fluidsynth_available, load_corpus
 from skmusic.features import ChannelScaler, MelSpectrogram, NoteTokenizer, ScoreFeatures
 from skmusic.generation import (
     ClassConditionalGenerator,
@@ -181,7 +185,7 @@ def spectral_flux(clip, mel):
     return float(np.mean(np.abs(np.diff(S, axis=1))))
 
 
-def audio(quick, start):
+def audio(quick, start, backend="auto"):
     from skmusic.nn import SpectrogramCNNClassifier
 
     classes = ALL_CLASSES[:3] if quick else ALL_CLASSES
@@ -208,10 +212,13 @@ def audio(quick, start):
         max_per_class=per_class,
         as_audio=True,
         instrumentation="by_class",
+        backend=backend,
         sr=SR,
         max_seconds=seconds,
         verbose=False,
     )
+    # the built-in synthesizer's results in paper_003.md, FluidSynth's beside them
+    stem = "paper_003_fluidsynth" if songs.backend == "fluidsynth" else "paper_003"
     y_song = np.asarray(songs.target)
     tr, te = family_split(y_song, songs.groups)
     train_songs = [songs.data[i] for i in tr]
@@ -403,7 +410,7 @@ def audio(quick, start):
     cm_real = confusion_matrix(y_te, real_pred, labels=classes)
     suffix = "_quick" if quick else ""
     png = confusion_png(
-        f"paper_003_confusion{suffix}.png",
+        f"{stem}_confusion{suffix}.png",
         classes,
         [(f"real held-out 5-s clips (acc. {real_acc:.2f})", cm_real)]
         + [
@@ -413,7 +420,7 @@ def audio(quick, start):
     )
     real_example = {c: X_te[y_te == c][0] for c in classes}
     spec_png = spectrogram_png(
-        f"paper_003_spectrograms{suffix}.png",
+        f"{stem}_spectrograms{suffix}.png",
         classes,
         [
             ("real held-out clip", real_example),
@@ -519,7 +526,12 @@ def audio(quick, start):
             "General MIDI: church organ for bach, a choir for palestrina, lute/recorder/harp "
             "for trecento, a fast fiddle for ryans_mammoth, a tin whistle for oneills"
             if songs.backend == "fluidsynth"
-            else "FluidSynth is not installed here, so the built-in synthesizer plays each "
+            else (
+                "`--backend numpy`"
+                if fluidsynth_available()
+                else "FluidSynth is not installed here"
+            )
+            + ", so the built-in synthesizer plays each "
             "ensemble's timbre: organ for bach, clarinet for palestrina, guitar for "
             "trecento, strings for ryans_mammoth, flute for oneills"
         )
@@ -585,7 +597,11 @@ def audio(quick, start):
         "what the classifier hears: a free mixture of diagonal Gaussians gave frames whose "
         "bands wander independently (harmonics blur within a second, `n_codes=None`); "
         "choosing the next frame from a codebook of the class's own frame types keeps every "
-        "frame's harmonic shape. The codebook's spreads decide its held-out likelihood: "
+        "frame's harmonic shape. Beside the codes, three holds continue the sound: a drawn "
+        "hold is centred on the frame the held sound began with, not on the frame just drawn "
+        "(fed back, each hold's noise moved the next one's centre, a random walk that carried "
+        "the clarinet choir's held chords away band by band until they were heard as the "
+        "flute class). The codebook's spreads decide its held-out likelihood: "
         "fitted to the training frames alone they left the frames of other songs almost no "
         "density (palestrina below its baseline in the previous run), so they are now "
         "widened by a smoothing chosen on held-out training songs. Our earlier run on the "
@@ -595,7 +611,7 @@ def audio(quick, start):
         "default)."
     )
     write_result(
-        "paper_003",
+        stem,
         "Seed 003: per-class audio generators (spectral at its defaults and tuned, trivial "
         "baseline, waveform), their clips classified by a mel-spectrogram CNN trained on "
         "real audio",
@@ -795,11 +811,17 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small, <= 5 minutes")
     parser.add_argument("--part", choices=["all", "audio", "symbolic"], default="all")
+    parser.add_argument(
+        "--backend",
+        choices=["auto", "numpy", "fluidsynth"],
+        default="auto",
+        help="renderer of the audio part (auto: FluidSynth where installed)",
+    )
     args = parser.parse_args()
     if args.part in ("all", "symbolic"):
         symbolic(args.quick, setup())
     if args.part in ("all", "audio"):
-        audio(args.quick, setup())
+        audio(args.quick, setup(), args.backend)
 
 
 if __name__ == "__main__":
