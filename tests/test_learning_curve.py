@@ -319,6 +319,14 @@ def test_the_time_signature_never_reaches_the_meter_tasks_input(suite, tmp_path)
     assert notes[0].dtype == NOTE_DTYPE  # pitch, onset, duration, velocity, part: no meter
     for other in notes[1:]:  # the same notes under another time signature: the same input
         assert np.array_equal(notes[0], other)
+    # and so the same rows for the note network, "metric_position" (read from onsets) included
+    from skmusic.features import NoteSequence
+    from skmusic.nn.notes import NOTE_NETWORK_FEATURES
+
+    assert "metric_position" in NOTE_NETWORK_FEATURES
+    rows = NoteSequence(features=NOTE_NETWORK_FEATURES).fit_transform(notes)
+    for other in rows[1:]:
+        assert np.array_equal(rows[0], other)
     labels = [suite.meter_label(f, b) for _, f, b in suite.abc_tunes(str(paths[0]))]
     assert labels == ["compound"]
 
