@@ -272,7 +272,8 @@ def make_candidates(
     :class:`~skmusic.ensemble.VotingSliceClassifier` that votes per song, so
     any song-level split is leak-free. Networks run at their defaults: they
     normalize their own input (no scaler step), hold out a validation split
-    and stop early. Candidates for scores only are left out for audio, and
+    and stop early (the note network trains on every song for its whole
+    schedule). Candidates for scores only are left out for audio, and
     MiniRocket where neither sktime nor aeon is installed, unless named
     (then a ValueError says why).
 
