@@ -88,6 +88,7 @@ from skmusic.generation import (
     write_tokens_midi,
 )
 from skmusic.metrics import generated_confusion_matrix
+from skmusic.model_selection import describe_families, song_folds
 
 SR = 10000
 CLIP = 5 * SR  # 5-second clips, as the paper's classifier
@@ -163,19 +164,10 @@ def spectrogram_png(name, classes, columns, mel):
 def family_split(target, groups):
     """(train, test) piece indices, about 75 % / 25 %, stratified by class, every
     tune family (``load_corpus(...).groups``, :func:`skmusic.model_selection.tune_families`)
-    on one side only."""
+    on one side only: the first of :func:`~skmusic.model_selection.song_folds`' folds,
+    always grouped (also where no family holds two pieces)."""
     splitter = StratifiedGroupKFold(n_splits=4, shuffle=True, random_state=0)
-    return next(splitter.split(np.zeros(len(target)), target, groups))
-
-
-def family_note(groups):
-    """How many pieces the tune families merged, in words."""
-    _, sizes = np.unique(groups, return_counts=True)
-    merged = int(sizes[sizes > 1].sum())
-    return (
-        f"{len(groups)} pieces in {len(sizes)} tune families "
-        f"({merged} pieces share a family with another, in {int(np.sum(sizes > 1))} families)"
-    )
+    return song_folds(target, groups=groups, cv=splitter)[0]
 
 
 def spectral_flux(clip, mel):
@@ -225,9 +217,9 @@ def audio(quick, start, backend="auto"):
     X_tr, y_tr = clips(train_songs, y_song[tr], CLIP)
     X_te, y_te = clips([songs.data[i] for i in te], y_song[te], CLIP)
     log(
-        f"{len(y_song)} songs ({len(tr)} train / {len(te)} test; {family_note(songs.groups)}) "
-        f"rendered by class through {songs.backend} -> {len(X_tr)} train and {len(X_te)} "
-        f"test 5-s clips at {SR} Hz"
+        f"{len(y_song)} songs ({len(tr)} train / {len(te)} test; "
+        f"{describe_families(songs.groups)}) rendered by class through {songs.backend} -> "
+        f"{len(X_tr)} train and {len(X_te)} test 5-s clips at {SR} Hz"
     )
 
     # Classifier on real audio (the paper's Figure 6).
@@ -537,7 +529,7 @@ def audio(quick, start, backend="auto"):
         )
         + "; a stand-in for genre audio) -- split by song and tune family "
         f"(`StratifiedGroupKFold` over `load_corpus(...).groups`, one fold of 4 held out: "
-        f"{family_note(songs.groups)}; {len(tr)} train / {len(te)} test songs), then cut "
+        f"{describe_families(songs.groups)}; {len(tr)} train / {len(te)} test songs), then cut "
         f"into non-overlapping 5-s clips ({len(X_tr)} train, {len(X_te)} test). Classifier: "
         f"`MelSpectrogram(sr={SR}, n_fft=1024, hop_length=256, n_mels=64)` -> "
         "`ChannelScaler` -> `SpectrogramCNNClassifier.from_preset('gtzan')` (5 conv + "
@@ -682,7 +674,7 @@ def symbolic(quick, start):
     y_te = y_song[te][ok_te]
     log(
         f"{len(y_song)} pieces ({len(ids_tr)} train / {len(real_te)} test; "
-        f"{family_note(songs.groups)}), melody tokens, "
+        f"{describe_families(songs.groups)}), melody tokens, "
         f"vocabulary {tokenizer.n_tokens_}"
     )
 
@@ -765,7 +757,7 @@ def symbolic(quick, start):
         "(`StratifiedGroupKFold` over `load_corpus(...).groups`, "
         "`skmusic.model_selection.tune_families`: pieces whose melodic incipits agree up to "
         f"transposition and one interval are one family; one fold of 4 held out: "
-        f"{family_note(songs.groups)}). Tokens: "
+        f"{describe_families(songs.groups)}). Tokens: "
         "`NoteTokenizer(durations=True, rests=True, part=0)` -- the "
         f"first part's notes and rests with durations -- fitted on the training pieces "
         f"(vocabulary {tokenizer.n_tokens_}). Generators: "
