@@ -217,15 +217,15 @@ def test_codebook_is_the_mixtures_fixed_components(X, fitted):
     n_codes = fitted.codebook_.shape[0]
     assert fitted.codebook_.shape == fitted.codebook_scale_.shape == (n_codes, 12)
     assert n_codes <= fitted.n_codes and np.all(fitted.codebook_scale_ >= 0.05)
-    # the module holds the codebook and the hold (its last component); only the
-    # mixing weights are trained
+    # the module holds the codebook and the three holds (its last components); only
+    # the mixing weights are trained
     module = fitted.net_.module_
     np.testing.assert_array_equal(module.codebook[:-3].numpy(), fitted.codebook_)
     np.testing.assert_allclose(
         module.codebook_log_std[-3:].numpy(), np.log(fitted.hold_scale_), rtol=1e-6
     )
     assert "codebook" not in dict(module.named_parameters())
-    # without the hold: the codes alone
+    # without the holds: the codes alone
     codes_only = SpectralGenerator(**TINY, hold=False).fit(X)
     assert codes_only.hold_scale_ is None
     np.testing.assert_array_equal(codes_only.net_.module_.codebook.numpy(), fitted.codebook_)

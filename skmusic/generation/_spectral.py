@@ -1162,14 +1162,15 @@ class SpectralGenerator(_MelFrames, BaseNeuralEstimator):
         # (at first the window's last frame), so that held frames scatter around
         # the held sound rather than wander from it (see ``hold``)
         anchor = window[:, :, -1]
+        holds = self._holds()
         with inference(module):
             for _ in range(n_frames):
-                if self._holds():
+                if holds:
                     new, held = self._draw_with_hold(module, window, anchor, temperature, gen)
                 else:
                     new = module.sample(window, temperature=temperature, generator=gen)
                 new = torch.maximum(torch.minimum(new, high), low)
-                if self._holds():
+                if holds:
                     anchor = torch.where(held[:, None], anchor, new)
                 frames.append(new.cpu().numpy())
                 window = torch.cat([window[:, :, 1:], new[:, :, None]], dim=2)
