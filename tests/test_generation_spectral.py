@@ -303,35 +303,86 @@ def test_hold_component_scores_held_notes_far_above_the_codes_alone():
     assert held.sample(seconds=0.2, n_samples=2, random_state=0).shape == (2, 1, 400)
 
 
-def test_drawn_holds_scatter_around_the_held_sound_instead_of_wandering():
-    """A roll-out of holds only: every held frame is the anchor (the window's
-    last frame) plus fresh noise, so the spread around it stays the hold's own
-    however long the sound is held (fed back, the noise would add up)."""
+def plucked_notes(seed, seconds=2.0, note=0.5, decay=0.15):
+    """Half-second plucked notes: every note dies away (about 0.9 dB a frame)."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(int(note * SR)) / SR
+    envelope = np.minimum(1.0, t / 0.01) * np.exp(-t / decay)
+    notes = [
+        envelope * np.sin(2 * np.pi * f * t) for f in rng.uniform(150, 900, int(seconds / note))
+    ]
+    return (0.4 * np.concatenate(notes))[None].astype(np.float32)
+
+
+def holds_only(gen, first_code=None):
+    """A stand-in for ``gen``'s network that always draws the loose hold (after
+    drawing ``first_code`` once, when given)."""
     import torch
 
-    gen = SpectralGenerator(**TINY).fit(np.stack([held_notes(s) for s in range(4)]))
     n_codes, n_mels = len(gen.codebook_), gen.n_mels
 
-    class AlwaysTheLooseHold(torch.nn.Module):
+    class HoldsOnly(torch.nn.Module):
         def __init__(self):
             super().__init__()
             self.dummy = torch.nn.Parameter(torch.zeros(1))
+            self.calls = 0
 
         def forward(self, window):
             logits = torch.full((window.shape[0], n_codes + 3), -1e9)
             logits[:, -1] = 0.0
-            means = torch.zeros(1, n_codes + 3, n_mels)
-            return logits, means, torch.full((1, n_codes + 3, n_mels), np.log(0.1))
+            if first_code is not None and self.calls == 0:
+                logits[:, -1], logits[:, first_code] = -1e9, 0.0
+            self.calls += 1
+            means = torch.from_numpy(np.vstack([gen.codebook_, np.zeros((3, n_mels))]))
+            return logits, means[None].float(), torch.full((1, n_codes + 3, n_mels), np.log(0.1))
 
-    gen.net_.module_ = AlwaysTheLooseHold()
+    return HoldsOnly()
+
+
+def test_drawn_holds_follow_the_drift_of_their_code_without_noise():
+    """A roll-out of holds only: every held frame is the one before moved by
+    the drift of the code the held sound began with, with no fresh noise, so
+    a held sound neither scatters nor wanders however long it is held."""
+    import torch
+
+    gen = SpectralGenerator(**TINY).fit(np.stack([held_notes(s) for s in range(4)]))
+    n_codes, n_mels = len(gen.codebook_), gen.n_mels
+    assert gen.hold_drift_.shape == (n_codes, n_mels) and gen.hold_drift_.dtype == np.float32
     gen.low_, gen.high_ = gen.mean_ - 100 * gen.scale_, gen.mean_ + 100 * gen.scale_
-    window = np.zeros((8, n_mels, gen.width))
-    rng = torch.Generator().manual_seed(0)
-    frames = gen._roll(window, 400, 1.0, rng)
-    spread_early = frames[:, :, :50].std()
-    spread_late = frames[:, :, -50:].std()
-    assert 0.08 < spread_early < 0.12 and 0.08 < spread_late < 0.12
-    assert np.abs(frames.mean()) < 0.01
+    gen.hold_drift_ = np.zeros_like(gen.hold_drift_)
+    gen.net_.module_ = holds_only(gen)
+    window = np.repeat(gen.codebook_[:8, :, None], gen.width, axis=2)
+    frames = gen._roll(window, 400, 1.0, torch.Generator().manual_seed(0))
+    np.testing.assert_allclose(frames, np.repeat(window[:, :, -1:], 400, axis=2), atol=1e-6)
+    # every code its own drift: the first drawn code's moves the held frames after it
+    gen.hold_drift_ = (0.001 * np.arange(n_codes)[:, None] * np.ones(n_mels)).astype(np.float32)
+    gen.net_.module_ = holds_only(gen, first_code=n_codes - 1)
+    frames = gen._roll(window, 50, 1.0, torch.Generator().manual_seed(0))
+    np.testing.assert_allclose(
+        np.diff(frames, axis=2), 0.001 * (n_codes - 1), atol=1e-5
+    )  # the code drawn first, not the one nearest the window
+
+
+def test_held_plucked_notes_decay_in_a_sample_and_held_notes_stay():
+    """The holds' drift is learned from the training audio: a plucked sound's
+    held frames die away as its notes do, a steady sound's stay level."""
+    import torch
+
+    levels = {}
+    for name, make in (("plucked", plucked_notes), ("steady", held_notes)):
+        gen = SpectralGenerator(**TINY).fit(np.stack([make(s) for s in range(6)]))
+        drift_db = gen.hold_drift_ * gen.scale_  # dB per frame
+        at_peak = drift_db[np.arange(len(drift_db)), gen.codebook_.argmax(axis=1)]
+        levels[name + " drift"] = np.median(at_peak)
+        gen.net_.module_ = holds_only(gen)
+        window, _ = gen._prompt_frames(np.stack([make(s)[:, :1300] for s in (20, 21, 22)]), None)
+        frames = gen._roll(window, 20, 1.0, torch.Generator().manual_seed(0))
+        db = frames * gen.scale_[None, :, None] + gen.mean_[None, :, None]
+        peak = window[:, :, -1].argmax(axis=1)  # the prompt's loudest band
+        levels[name] = db[np.arange(3), peak, -1] - db[np.arange(3), peak, 0]
+    assert levels["plucked drift"] < -0.3 and abs(levels["steady drift"]) < 0.1
+    assert np.all(levels["plucked"] < -5.0)  # dB over 19 frames (0.3 s)
+    assert np.all(np.abs(levels["steady"]) < 1.0)
 
 
 def test_shared_components_log_prob_equals_the_expanded_one():

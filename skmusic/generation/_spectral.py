@@ -244,6 +244,9 @@ _SMOOTHING_GRID = (0.0, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 _HOLD_FACTORS = (0.01, 0.1, 1.0)
 _N_HOLDS = len(_HOLD_FACTORS)
 _MIN_CODE_VAR = 0.05**2
+# Held frames' worth of the class-wide drift that every code's own hold drift is
+# shrunk toward (a code that begins few held sounds borrows the class's drift).
+_DRIFT_PRIOR = 10.0
 
 
 def _codebook_log_likelihood(frames, centres, variances, weights, chunk=2048):
@@ -265,17 +268,46 @@ def _codebook_log_likelihood(frames, centres, variances, weights, chunk=2048):
     return np.concatenate(out)
 
 
-def _mixture_total(parts, n_iter=30):
-    """Total log-likelihood of the mixture of components whose per-frame log
-    densities are the rows of ``parts`` (C, n), at the constant weights EM
-    finds."""
+def _mixture_log_weights(parts, n_iter=30):
+    """Log mixing weights (C, 1) that EM finds for the mixture of components
+    whose per-frame log densities are the rows of ``parts`` (C, n)."""
     log_w = np.full((len(parts), 1), -np.log(len(parts)))
     for _ in range(n_iter):
         joint = log_w + parts
         resp = np.exp(joint - np.logaddexp.reduce(joint, axis=0))
         log_w = np.log(np.clip(resp.mean(axis=1, keepdims=True), 1e-4, None))
         log_w -= np.logaddexp.reduce(log_w)
+    return log_w
+
+
+def _mixture_total(parts, n_iter=30):
+    """Total log-likelihood of the mixture of components whose per-frame log
+    densities are the rows of ``parts`` (C, n), at the constant weights EM
+    finds."""
+    log_w = _mixture_log_weights(parts, n_iter)
     return float(np.logaddexp.reduce(log_w + parts, axis=0).sum())
+
+
+def _hold_log_likelihoods(now, before, hold_var):
+    """Log density of every frame of ``now`` (n, M) under each hold centred on
+    the frame ``before`` it (n, M), with per-band variances the rows of
+    ``hold_var`` (H, M); a list of H arrays of shape (n,)."""
+    return [
+        -0.5 * (((now - before) ** 2 / v).sum(axis=1) + np.log(v).sum())
+        - 0.5 * now.shape[1] * _LOG_2PI
+        for v in hold_var
+    ]
+
+
+def _nearest_code(frames, centres, chunk=4096):
+    """Index of the centre (K, M) nearest every frame of ``frames`` (n, M)."""
+    norms = (centres**2).sum(axis=1)
+    return np.concatenate(
+        [
+            (norms - 2 * frames[start : start + chunk] @ centres.T).argmin(axis=1)
+            for start in range(0, len(frames), chunk)
+        ]
+    ).astype(np.intp)
 
 
 class _MelFrames:
@@ -723,14 +755,21 @@ class SpectralGenerator(_MelFrames, BaseNeuralEstimator):
         times the real clips' in paper_003) while the held-out score stayed
         near the codebook's own (Palestrina rendered by class at 22050 Hz:
         -3.92 nats per band and frame, -1.31 with the holds; baseline -4.24).
-        :meth:`sample` centres a drawn hold on the frame the held sound began
-        with (the last frame drawn from a code; at first the prompt's last
-        frame) rather than on the frame just drawn: fed back, each hold's
-        noise would move the next hold's centre, a random walk that carries
-        a held chord away band by band (in paper_003's clarinet choir,
-        rendered by class at 10 kHz, the bands of held frames changed twice
-        as much as the real ones and the clips were heard as the flute
-        class, 1 of 6 recognised; 5 of 6 with the holds anchored).
+        :meth:`sample` draws a hold without noise: the held frame is the
+        window's last frame moved by the drift of the code the held sound
+        began with (the last code drawn; at first the code nearest the
+        prompt's last frame), ``hold_drift_``, the mean per-band change of
+        the training frames that the holds explain after frames of that
+        code. A plucked note's held frames so decay as its training notes
+        do, and a choir's chord stays. The holds' spreads serve the
+        likelihood only: drawn independently per band and frame, their noise
+        is a speckle that real audio lacks (paper_003's real held-out
+        trecento clips, FluidSynth at 10 kHz, with noise of 0.3 band
+        standard deviations added to their frames were all heard as the
+        choir class), and fed back it is a random walk that carries a held
+        chord away band by band; held still (no drift), plucked lute and
+        harp notes rang on like the choir's chords (trecento 0 of 6
+        recognised at three sampling seeds; 4, 5 and 6 of 6 with the drift).
         Ignored without a codebook (``n_codes=None``).
     dropout : float, default=0.0
         Before the output layer.
@@ -770,6 +809,13 @@ class SpectralGenerator(_MelFrames, BaseNeuralEstimator):
         The holds' per-band spreads (standardised units; ``hold``):
         ``sqrt(max(f * v, 0.05**2))`` for ``f`` in 0.01, 0.1 and 1, ``v`` the
         per-band variance of the training frames' frame-to-frame changes.
+    hold_drift_ : ndarray of shape (n_codes_, n_mels) or None
+        Per code, the mean per-band change per frame (standardised units) of
+        the training frames after a frame nearest that code, each weighed by
+        the holds' responsibility for it (beside the codebook's mixture, at
+        the constant weights EM finds), shrunk toward the mean over all codes
+        by 10 frames' worth; :meth:`sample` moves held frames by it
+        (``hold``). None without the holds.
     n_channels_in_ : int
         Always 1 (mono).
     n_features_in_ : int
@@ -951,7 +997,7 @@ class SpectralGenerator(_MelFrames, BaseNeuralEstimator):
         the holds beside it at the constant weights EM finds, and the best
         total wins.
         """
-        self.hold_scale_ = None
+        self.hold_scale_ = self.hold_drift_ = None
         if self.n_codes is None:
             self.codebook_ = self.codebook_scale_ = self.codebook_smoothing_ = None
             return
@@ -966,9 +1012,48 @@ class SpectralGenerator(_MelFrames, BaseNeuralEstimator):
         else:
             self.codebook_smoothing_ = float(self.codebook_smoothing)
         frames = np.concatenate(scaled, axis=1).T.astype(np.float64)
-        centres, within, _ = self._kmeans(frames)
+        centres, within, weights = self._kmeans(frames)
         self.codebook_ = centres.astype(np.float32)
         self.codebook_scale_ = np.sqrt(within + self.codebook_smoothing_).astype(np.float32)
+        if hold_var is not None:
+            self.hold_drift_ = self._fit_hold_drift(
+                scaled, centres, within + self.codebook_smoothing_, weights, hold_var
+            )
+
+    @staticmethod
+    def _fit_hold_drift(scaled, centres, variances, weights, hold_var):
+        """Per code, the mean per-band change of the training frames that the
+        holds explain, after a frame nearest that code (standardised units,
+        float32 (K, M)).
+
+        Every frame after the first of its waveform is weighed by the holds'
+        responsibility for it (the holds beside the codebook's mixture, at the
+        constant weights EM finds: a frame far from the one before it, a new
+        sound, belongs to the codes), and its change from the frame before is
+        credited to the code nearest that frame. Each code's mean is shrunk
+        toward the class-wide one by ``_DRIFT_PRIOR`` frames' worth.
+        """
+        now = np.concatenate([m[:, 1:] for m in scaled], axis=1).T.astype(np.float64)
+        before = np.concatenate([m[:, :-1] for m in scaled], axis=1).T.astype(np.float64)
+        drift = np.zeros(centres.shape, dtype=np.float32)
+        if not len(now):
+            return drift
+        parts = np.stack(
+            [
+                _codebook_log_likelihood(now, centres, variances, weights),
+                *_hold_log_likelihoods(now, before, hold_var),
+            ]
+        )
+        joint = _mixture_log_weights(parts) + parts
+        held = np.exp(joint[1:] - np.logaddexp.reduce(joint, axis=0)).sum(axis=0)
+        change = now - before
+        overall = held @ change / max(held.sum(), 1e-12)
+        code = _nearest_code(before, centres)
+        sums = np.zeros(centres.shape)
+        np.add.at(sums, code, held[:, None] * change)
+        counts = np.bincount(code, weights=held, minlength=len(centres))
+        drift[:] = (sums + _DRIFT_PRIOR * overall) / (counts + _DRIFT_PRIOR)[:, None]
+        return drift
 
     def _choose_smoothing(self, scaled, hold_var, n_folds=4):
         if len(scaled) >= n_folds:
@@ -991,13 +1076,7 @@ class SpectralGenerator(_MelFrames, BaseNeuralEstimator):
             # every held-out frame after the first of its piece, and the one before it
             now = np.concatenate([p[:, 1:] for p in held], axis=1).T.astype(np.float64)
             before = np.concatenate([p[:, :-1] for p in held], axis=1).T.astype(np.float64)
-            holds = []
-            if hold_var is not None:
-                holds = [
-                    -0.5 * (((now - before) ** 2 / v).sum(axis=1) + np.log(v).sum())
-                    - 0.5 * now.shape[1] * _LOG_2PI
-                    for v in hold_var
-                ]
+            holds = [] if hold_var is None else _hold_log_likelihoods(now, before, hold_var)
             centres, within, weights = self._kmeans(fit_frames)
             for i, smoothing in enumerate(_SMOOTHING_GRID):
                 codes = _codebook_log_likelihood(now, centres, within + smoothing, weights)
@@ -1158,38 +1237,43 @@ class SpectralGenerator(_MelFrames, BaseNeuralEstimator):
         high = torch.from_numpy(((self.high_ - self.mean_) / self.scale_).astype(np.float32))
         low, high = low.to(device), high.to(device)
         frames = []
-        # the frame a drawn hold is centred on: the last frame drawn from a code
-        # (at first the window's last frame), so that held frames scatter around
-        # the held sound rather than wander from it (see ``hold``)
-        anchor = window[:, :, -1]
         holds = self._holds()
+        if holds:
+            drift = torch.from_numpy(self.hold_drift_).to(device)
+            # the code each held sound began with (the last code drawn): its
+            # drift moves the held frames; at first the code nearest the
+            # window's last frame
+            code = torch.cdist(window[:, :, -1], torch.from_numpy(self.codebook_).to(device))
+            code = code.argmin(dim=1)
         with inference(module):
             for _ in range(n_frames):
                 if holds:
-                    new, held = self._draw_with_hold(module, window, anchor, temperature, gen)
+                    new, k, held = self._draw_with_hold(
+                        module, window, drift[code], temperature, gen
+                    )
+                    code = torch.where(held, code, k)
                 else:
                     new = module.sample(window, temperature=temperature, generator=gen)
                 new = torch.maximum(torch.minimum(new, high), low)
-                if holds:
-                    anchor = torch.where(held[:, None], anchor, new)
                 frames.append(new.cpu().numpy())
                 window = torch.cat([window[:, :, 1:], new[:, :, None]], dim=2)
         return np.stack(frames, axis=2).astype(np.float64)
 
     @staticmethod
-    def _draw_with_hold(module, window, anchor, temperature, gen):
-        """(the frame after each window, whether a hold gave it): a component
-        drawn from the mixing weights (logits / ``temperature``) -- a code, or
-        a hold, centred on ``anchor`` (B, M) -- then a frame from its Gaussian
-        (std x ``temperature``)."""
+    def _draw_with_hold(module, window, drift, temperature, gen):
+        """(the frame after each window, the component drawn, whether it is a
+        hold): a component drawn from the mixing weights (logits /
+        ``temperature``); a code gives a frame from its Gaussian (std x
+        ``temperature``), a hold the window's last frame moved by ``drift``
+        (B, M), without noise."""
         logits, means, log_std = module(window)
         probs = torch.softmax(logits / temperature, dim=-1)
         k = torch.multinomial(probs, 1, generator=gen)[:, 0]
-        mean = means[0][k]
         held = k >= logits.shape[1] - _N_HOLDS
-        mean = torch.where(held[:, None], anchor, mean)
+        mean = means[0][k]
         noise = torch.randn(mean.shape, generator=gen, device=window.device)
-        return mean + temperature * torch.exp(log_std[0][k]) * noise, held
+        drawn = mean + temperature * torch.exp(log_std[0][k]) * noise
+        return torch.where(held[:, None], window[:, :, -1] + drift, drawn), k, held
 
     def sample(
         self,
@@ -1217,7 +1301,8 @@ class SpectralGenerator(_MelFrames, BaseNeuralEstimator):
             Clips to draw without a prompt.
         temperature : float, default=1.0
             Divides the mixing logits and multiplies the standard deviations
-            of every draw (below 1 is more conservative).
+            of every code's draw (below 1 is more conservative); held frames
+            are drawn without noise (``hold``).
         random_state : int, RandomState instance or None, default=None
             Seeds the draws and Griffin-Lim's initial phases; ``None`` uses the
             estimator's ``random_state``.
