@@ -195,6 +195,44 @@ def test_note_sequence_categorical_rows_hold_their_codes():
         assert row.min() >= 0 and row.max() < CATEGORICAL_NOTE_FEATURES[name]
 
 
+def test_onset_recurrence_reads_the_period_whatever_the_phase_and_mode_reads_the_key():
+    # onsets 0, 1, 1.5, 2, 3: at 1.5 an onset 1.5 back (bit 1: 2); at 2, 1 and 2 back
+    # (1 + 4); at 3, 1, 1.5, 2 and 3 back, none 4 back (1 + 2 + 4 + 8)
+    melody = make_notes([60, 62, 64, 65, 67], [0, 1, 1.5, 2, 3], 0.5)
+    rec, pos = NoteSequence(features=("onset_recurrence", "metric_position")).transform([melody])[0]
+    np.testing.assert_array_equal(rec, [0, 1, 2, 5, 15])
+    # a pickup of an eighth shifts every onset: the slots move, the recurrence does not
+    late = melody.copy()
+    late["onset"] += 0.5
+    rec_late, pos_late = NoteSequence(features=("onset_recurrence", "metric_position")).transform(
+        [late]
+    )[0]
+    np.testing.assert_array_equal(rec_late, rec)
+    assert not np.array_equal(pos_late, pos)
+    # bars of a half and a quarter (3/4) against bars of a dotted quarter and an eighth
+    # (2/4): an onset 3 quarters back (bit 3) in nearly every bar of the first, never in the
+    # second; 2 back (bit 2) in every bar of the second, every other note of the first
+    waltz = make_notes(np.full(24, 60), np.sort(np.r_[np.arange(12) * 3, np.arange(12) * 3 + 2]), 1)
+    march = make_notes(
+        np.full(24, 60), np.sort(np.r_[np.arange(12) * 2, np.arange(12) * 2 + 1.5]), 1
+    )
+    (w,), (m,) = NoteSequence(features=("onset_recurrence",)).transform([waltz, march])
+    w, m = w.astype(int), m.astype(int)
+    assert np.mean(w & 8 > 0) > 0.9 and np.mean(m & 8 > 0) == 0
+    assert np.mean(m & 4 > 0) > 0.9 and np.mean(w & 4 > 0) < 0.6
+    assert rec.max() < CATEGORICAL_NOTE_FEATURES["onset_recurrence"]
+    # mode: 0 for a C major scale, 1 for A harmonic minor, on every note, and unchanged
+    # by transposition
+    c_major = make_notes([60, 62, 64, 65, 67, 69, 71, 72, 67, 64, 60], np.arange(11), 1)
+    a_minor = make_notes([57, 59, 60, 62, 64, 65, 68, 69, 64, 60, 57], np.arange(11), 1)
+    up = a_minor.copy()
+    up["pitch"] += 3
+    modes = NoteSequence(features=("mode",)).transform([c_major, a_minor, up])
+    np.testing.assert_array_equal(modes[0][0], np.zeros(11))
+    np.testing.assert_array_equal(modes[1][0], np.ones(11))
+    np.testing.assert_array_equal(modes[2][0], modes[1][0])
+
+
 def test_part_interval_class_follows_each_part_not_the_merged_line():
     score = _chords()
     rows = ("pitch", "interval_class", "part_interval_class")

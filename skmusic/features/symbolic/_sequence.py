@@ -35,6 +35,8 @@ _SEQUENCE_FEATURES = (
     "beat_class",
     "chord_size",
     "metric_position",
+    "mode",
+    "onset_recurrence",
 )
 
 #: Rows of :class:`NoteSequence` that are integer categories (not magnitudes), with
@@ -52,6 +54,8 @@ CATEGORICAL_NOTE_FEATURES = {
     "beat_class": 12,
     "chord_size": 9,
     "metric_position": 24,
+    "mode": 2,
+    "onset_recurrence": 2**5,
 }
 
 _MAX_INTERVAL = 12  # interval_class: steps beyond an octave share the octave's class
@@ -59,6 +63,18 @@ _LOG2_DURATION_RANGE = (-8, 6)  # duration_class: half-steps of log2, 1/16 to 8 
 _MAX_RATIO_STEPS = 6  # duration_ratio: half-steps of log2, a ratio of 1/8 to 8
 _BEAT_DIVISIONS = 12  # beat_class: sixteenths and triplets both fall on a division
 _MAX_CHORD = 8  # chord_size: larger chords share the class of 8 notes
+_RECURRENCE_LAGS = (1.0, 1.5, 2.0, 3.0, 4.0)  # onset_recurrence: quarter notes back
+
+
+def _onset_recurrence(onset):
+    """Bit ``i`` set where some note starts exactly ``_RECURRENCE_LAGS[i]`` quarters earlier."""
+    grid = np.round(np.asarray(onset, dtype=np.float64) * 12).astype(np.int64)
+    present = np.unique(grid)
+    code = np.zeros(len(grid), dtype=np.int64)
+    for bit, lag in enumerate(_RECURRENCE_LAGS):
+        earlier = np.isin(grid - round(lag * 12), present)
+        code |= earlier.astype(np.int64) << bit
+    return code
 
 
 def _log2_steps(values, lo, hi):
@@ -90,7 +106,8 @@ def _part_steps(notes):
 def _note_sequence(notes, *, features, chords, part, i=0):
     notes = _sort_by_time(_select_part(notes, part, i))
     # the key from every note of the part, before chords are reduced to one note
-    tonic = best_key(key_correlations(notes))[0] if "degree" in features else None
+    if "degree" in features or "mode" in features:
+        tonic, major = best_key(key_correlations(notes))
     starts = _group_starts(notes["onset"])
     if "part_interval_class" in features:
         part_step = _part_steps(notes)
@@ -142,6 +159,10 @@ def _note_sequence(notes, *, features, chords, part, i=0):
             col = np.minimum(chord_size, _MAX_CHORD)
         elif feature == "metric_position":
             col = np.floor(np.round(onset * 2, _ONSET_DECIMALS)) % 24
+        elif feature == "mode":
+            col = np.full(len(notes), 0.0 if major else 1.0)
+        elif feature == "onset_recurrence":
+            col = _onset_recurrence(onset)
         else:  # rest: silence before the note, after every earlier column ended
             latest_end = np.r_[onset[0], np.maximum.accumulate(end)[:-1]]
             col = np.maximum(onset - latest_end, 0.0)
@@ -206,7 +227,17 @@ class NoteSequence(_StatelessScoreTransformer):
         - ``"metric_position"``: the eighth-note slot of the onset within a
           cycle of 12 quarter notes, ``floor(2 * onset) % 24`` (0-23): bars of
           2, 3, 4 or 6 quarters fall on fixed slots of the cycle, so the slots'
-          histogram shows the meter (the score's own bar lines are not read).
+          histogram shows the meter (the score's own bar lines are not read);
+        - ``"onset_recurrence"``: which of the lags 1, 1.5, 2, 3 and 4 quarter
+          notes back hold an onset too, as bits of a code (0-31; bit 0 for 1
+          quarter back ... bit 4 for 4). Unlike ``"metric_position"`` it does not
+          depend on where the first bar starts (a pickup shifts every slot), so
+          its histogram shows the meter's period (2, 3 or 4 quarters; 1.5 for a
+          compound beat) whatever the phase, as ``ScoreFeatures``' onset
+          autocorrelation does;
+        - ``"mode"``: the mode of the estimated key (the key of ``"degree"``),
+          0 major, 1 minor, the same for every note of the score: with it the
+          network reads each ``"degree"`` knowing which scale it belongs to.
 
         Every row but ``"pitch"``, ``"pitch_class"``, ``"octave"`` (and
         ``"velocity"``, ``"onset"``, ``"part"``) is unchanged by transposing
