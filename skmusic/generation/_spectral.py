@@ -769,7 +769,8 @@ class SpectralGenerator(_MelFrames, BaseNeuralEstimator):
         choir class), and fed back it is a random walk that carries a held
         chord away band by band; held still (no drift), plucked lute and
         harp notes rang on like the choir's chords (trecento 0 of 6
-        recognised at three sampling seeds; 4, 5 and 6 of 6 with the drift).
+        recognised at three sampling seeds; 4, 5 and 6 of 6 with the drift,
+        by that benchmark's CNN trained for all its epochs).
         Ignored without a codebook (``n_codes=None``).
     dropout : float, default=0.0
         Before the output layer.
