@@ -191,7 +191,10 @@ def audio(quick, start, backend="auto"):
     spec_budget = 60 if quick else 180
     wave_budget = 10 if quick else 20  # seconds of waveform training per class
     hop = 3000  # waveform training windows every 0.3 s
-    cnn_cap = 30 if quick else 90
+    # the classifier too trains until its early stopping or its 60 epochs (about 90 s on an
+    # idle machine; a 90-s cap stopped it at 45-49 under load, and its verdicts moved with
+    # the load): the cap is a safety net only
+    cnn_cap = 120 if quick else 360
     mel_params = dict(sr=SR, n_fft=1024, hop_length=256, n_mels=64)  # the classifier's
     # the tuned generators model finer frames (128 bands): their inversion then keeps
     # more of each class's harmonics (the resynthesised rows)
