@@ -17,6 +17,7 @@ from typing import ClassVar
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator, _fit_context
+from sklearn.metrics import pairwise_distances_argmin
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
@@ -299,15 +300,12 @@ def _hold_log_likelihoods(now, before, hold_var):
     ]
 
 
-def _nearest_code(frames, centres, chunk=4096):
-    """Index of the centre (K, M) nearest every frame of ``frames`` (n, M)."""
-    norms = (centres**2).sum(axis=1)
-    return np.concatenate(
-        [
-            (norms - 2 * frames[start : start + chunk] @ centres.T).argmin(axis=1)
-            for start in range(0, len(frames), chunk)
-        ]
-    ).astype(np.intp)
+def _frame_pairs(pieces):
+    """(now, before): every frame after the first of its piece (n, M) and the
+    frame before it, from pieces of shape (M, frames), as float64."""
+    now = np.concatenate([p[:, 1:] for p in pieces], axis=1).T.astype(np.float64)
+    before = np.concatenate([p[:, :-1] for p in pieces], axis=1).T.astype(np.float64)
+    return now, before
 
 
 class _MelFrames:
@@ -1034,8 +1032,7 @@ class SpectralGenerator(_MelFrames, BaseNeuralEstimator):
         credited to the code nearest that frame. Each code's mean is shrunk
         toward the class-wide one by ``_DRIFT_PRIOR`` frames' worth.
         """
-        now = np.concatenate([m[:, 1:] for m in scaled], axis=1).T.astype(np.float64)
-        before = np.concatenate([m[:, :-1] for m in scaled], axis=1).T.astype(np.float64)
+        now, before = _frame_pairs(scaled)
         drift = np.zeros(centres.shape, dtype=np.float32)
         if not len(now):
             return drift
@@ -1049,7 +1046,7 @@ class SpectralGenerator(_MelFrames, BaseNeuralEstimator):
         held = np.exp(joint[1:] - np.logaddexp.reduce(joint, axis=0)).sum(axis=0)
         change = now - before
         overall = held @ change / max(held.sum(), 1e-12)
-        code = _nearest_code(before, centres)
+        code = pairwise_distances_argmin(before, centres)
         sums = np.zeros(centres.shape)
         np.add.at(sums, code, held[:, None] * change)
         counts = np.bincount(code, weights=held, minlength=len(centres))
@@ -1075,8 +1072,7 @@ class SpectralGenerator(_MelFrames, BaseNeuralEstimator):
                 continue
             fit_frames = np.concatenate(rest, axis=1).T[::2].astype(np.float64)
             # every held-out frame after the first of its piece, and the one before it
-            now = np.concatenate([p[:, 1:] for p in held], axis=1).T.astype(np.float64)
-            before = np.concatenate([p[:, :-1] for p in held], axis=1).T.astype(np.float64)
+            now, before = _frame_pairs(held)
             holds = [] if hold_var is None else _hold_log_likelihoods(now, before, hold_var)
             centres, within, weights = self._kmeans(fit_frames)
             for i, smoothing in enumerate(_SMOOTHING_GRID):

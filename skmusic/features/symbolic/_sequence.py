@@ -68,11 +68,12 @@ _RECURRENCE_LAGS = (1.0, 1.5, 2.0, 3.0, 4.0)  # onset_recurrence: quarter notes 
 
 def _onset_recurrence(onset):
     """Bit ``i`` set where some note starts exactly ``_RECURRENCE_LAGS[i]`` quarters earlier."""
-    grid = np.round(np.asarray(onset, dtype=np.float64) * 12).astype(np.int64)
+    # onsets on the grid of beat_class: twelfths of a quarter note
+    grid = np.round(np.asarray(onset, dtype=np.float64) * _BEAT_DIVISIONS).astype(np.int64)
     present = np.unique(grid)
     code = np.zeros(len(grid), dtype=np.int64)
     for bit, lag in enumerate(_RECURRENCE_LAGS):
-        earlier = np.isin(grid - round(lag * 12), present)
+        earlier = np.isin(grid - round(lag * _BEAT_DIVISIONS), present)
         code |= earlier.astype(np.int64) << bit
     return code
 
