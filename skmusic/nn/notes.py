@@ -93,6 +93,9 @@ class NoteNetworkClassifier(EnsembleMixin, BaseNeuralClassifier):
         Dilated residual blocks (dilation 1, 2, 4, ...).
     kernel_size : int, default=3
     dropout : float, default=0.2
+        Inside the residual blocks, the probability of zeroing a whole channel
+        of a song (spatial dropout); on the song summaries' layer and before the
+        head, of a single feature.
     summaries : bool, default=True
         Give the head song-level histograms and moments of the whole song
         (standardized, through a small dropout-regularized layer) beside the
