@@ -152,7 +152,9 @@ def plot_training_curves(estimator_or_history, *, keys=None, title=None, ax=None
     keys : list of str, default=None
         History columns to draw; ``None``: every one of ``train_loss``,
         ``valid_loss``, ``valid_acc`` that was recorded. Accuracies go on a
-        second y axis.
+        second y axis. A history without validation scores (the network
+        trained on every song, ``validation_fraction=None``) is drawn with a
+        note saying so.
     title : str, default=None
     ax : matplotlib Axes, default=None
     path : str, default=None
@@ -223,6 +225,19 @@ def plot_training_curves(estimator_or_history, *, keys=None, title=None, ax=None
         frameon=False,
     )
     ax.grid(alpha=0.3)
+    if not any(k.startswith("valid") for k in recorded):
+        # a newcomer looks for the validation curve: say why there is none
+        ax.text(
+            0.98,
+            0.96,
+            "no validation curve: every training song was trained on\n"
+            "(validation_fraction=None)",
+            transform=ax.transAxes,
+            ha="right",
+            va="top",
+            fontsize=8,
+            color="0.35",
+        )
     if title:
         ax.set_title(title)
     return _save(ax, path)

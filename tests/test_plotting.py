@@ -93,6 +93,22 @@ def test_training_curves_of_a_fit_stopped_mid_epoch_by_the_time_budget(one_torch
     assert len(clf.history_) == 2 and "train_loss" not in clf.history_[-1]
     ax = plot_training_curves(clf)
     assert [len(line.get_xdata()) for line in ax.get_lines()] == [1, 1]
+    assert not any("no validation" in t.get_text() for t in ax.texts)
+
+
+def test_training_curves_say_why_there_is_no_validation_curve(one_torch_thread, tmp_path):
+    """A network trained on every song (the note network's default) has only a
+    training loss: the plot says why, instead of leaving a newcomer to look for it."""
+    from skmusic.nn import ResNet1DClassifier
+
+    X = np.random.RandomState(0).randn(20, 1, 8)
+    y = np.arange(20) % 2
+    clf = ResNet1DClassifier(
+        4, n_blocks=1, max_epochs=2, validation_fraction=None, random_state=0
+    ).fit(X, y)
+    ax = plot_training_curves(clf, path=tmp_path / "c.png")
+    assert [line.get_label() for line in ax.get_lines()] == ["train_loss"]
+    assert any("validation_fraction=None" in t.get_text() for t in ax.texts)
 
 
 def test_training_curves_need_a_fitted_network():
