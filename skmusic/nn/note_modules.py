@@ -134,9 +134,9 @@ class DilatedResidualBlock(nn.Module):
     spatial dropout of temporal convolutional networks, Bai et al. 2018), after
     the GELU and on the residual branch. One random number per channel instead
     of one per note and channel: on a CPU, drawing the element-wise masks took
-    about a sixth of a note network's fit (40 of 195 s, 640 songs, five
-    networks), and the music task suite's six tasks scored the same either way
-    (``benchmarks/results/music_tasks.md``).
+    about a fifth of a note network's fit (38 of 195 s under a profiler; 640
+    songs, five networks: 151-157 s instead of 191 s), and the music task
+    suite's tasks scored the same either way (``benchmarks/results/music_tasks.md``).
 
     Parameters
     ----------
