@@ -230,8 +230,7 @@ def plot_training_curves(estimator_or_history, *, keys=None, title=None, ax=None
         ax.text(
             0.98,
             0.96,
-            "no validation curve: every training song was trained on\n"
-            "(validation_fraction=None)",
+            "no validation curve: every training song was trained on\n(validation_fraction=None)",
             transform=ax.transAxes,
             ha="right",
             va="top",
