@@ -186,6 +186,21 @@ def test_song_summaries_read_the_whole_song_standardized_by_the_training_songs()
     torch.testing.assert_close(seen[1], torch.from_numpy(summaries))
 
 
+def test_residual_dropout_zeroes_whole_channels_of_a_song_in_training_only():
+    """Spatial dropout: in training a channel of a song is kept whole (scaled) or zeroed
+    at every note, never note by note; in evaluation nothing is dropped."""
+    from skmusic.nn.note_modules import DilatedResidualBlock
+
+    torch.manual_seed(0)
+    block = DilatedResidualBlock(channels=16, kernel_size=3, dilation=1, dropout=0.5)
+    x = torch.ones(8, 16, 40)
+    dropped = block.dropout.train()(x)
+    per_channel = dropped.amax(dim=-1)
+    assert torch.equal(dropped, per_channel[..., None].expand_as(dropped))
+    assert set(per_channel.unique().tolist()) == {0.0, 2.0}
+    assert torch.equal(block.dropout.eval()(x), x)
+
+
 def test_random_window_cuts_every_longer_sequence():
     X = torch.arange(2 * 1 * 10, dtype=torch.float32).reshape(2, 1, 10)
     torch.manual_seed(0)
