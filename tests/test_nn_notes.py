@@ -245,6 +245,39 @@ def test_n_estimators_average_members_trained_on_their_own_splits():
     )
 
 
+@pytest.mark.parametrize(
+    "n_songs, notes, max_train_notes, expected",
+    [
+        (300, 400, 128, 5),  # 300 long songs: windows of 128 notes, 38,400 steps an epoch
+        (320, 400, 128, 4),  # 40,960
+        (480, 400, 128, 3),
+        (640, 400, 128, 2),
+        (640, 56, 128, 5),  # short songs: batches padded to 56 notes, 35,840
+        (300, 400, None, 1),  # whole songs in training: 120,000
+        (5000, 400, 128, 1),  # never fewer than one
+    ],
+)
+def test_auto_ensemble_follows_the_padded_training_windows(
+    n_songs, notes, max_train_notes, expected
+):
+    from skmusic.nn.data import SequenceDataset
+
+    X = torch.zeros(n_songs, 2, notes)
+    lengths = torch.full((n_songs,), notes)
+    lengths[1:] = notes // 2  # the longest song pads every batch
+    clf = NoteNetworkClassifier(max_train_notes=max_train_notes)
+    assert clf.n_estimators == "auto"
+    assert clf._n_members(SequenceDataset(X, lengths)) == expected
+    assert clf._n_members(SequenceDataset(X, None)) == expected  # no lengths: all full
+    assert clf.set_params(n_estimators=5)._n_members(SequenceDataset(X, lengths)) == 5
+
+
+def test_auto_ensemble_trains_five_networks_on_a_small_folder():
+    X, y = _toy()
+    clf = NoteNetworkClassifier(**{**TINY, "n_estimators": "auto", "max_epochs": 2}).fit(X, y)
+    assert clf.n_estimators_ == 5 and len(clf.nets_) == 5
+
+
 # ---------------------------------------------------------------- real scores
 
 

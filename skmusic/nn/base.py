@@ -326,13 +326,16 @@ class EnsembleMixin:
         """``n_estimators``, with ``"auto"`` resolved for the training ``dataset``."""
         if self.n_estimators != "auto":
             return int(self.n_estimators)
-        if dataset.lengths is None:
-            total = dataset.X.shape[0] * dataset.X.shape[-1]
-        else:
-            total = int(dataset.lengths.sum())
+        total = self._epoch_timesteps(dataset)
         return int(
             min(self.AUTO_ENSEMBLE_MAX, max(1, self.AUTO_ENSEMBLE_TIMESTEPS // max(1, total)))
         )
+
+    def _epoch_timesteps(self, dataset):
+        """Timesteps one epoch of training reads: the sum of the sequences' lengths."""
+        if dataset.lengths is None:
+            return int(dataset.X.shape[0] * dataset.X.shape[-1])
+        return int(dataset.lengths.sum())
 
     def _fit_net(self, dataset, **kwargs):
         """Train the members, each with its own seed and validation split."""

@@ -109,14 +109,23 @@ class NoteNetworkClassifier(EnsembleMixin, BaseNeuralClassifier):
         every longer song (a new window every epoch): training costs little on
         long songs, and the windows are augmentation. The song summaries and
         prediction always read the whole song. ``None`` trains on whole songs.
-    n_estimators : int or "auto", default=5
+    n_estimators : int or "auto", default="auto"
         Networks trained one after another, each with its own seed (drawn
         from ``random_state``) and validation split, if any; their class
         probabilities are averaged. Fit time grows in proportion; a
-        ``max_time`` budget is shared among them. ``"auto"`` as in
-        :class:`~skmusic.nn.base.EnsembleMixin`. (One network of this size
-        stops learning after 5-15 epochs on a few hundred songs; five of them,
-        each a short schedule, were worth more than one long one.)
+        ``max_time`` budget is shared among them. ``"auto"``: five networks
+        for up to 300 training songs (every folder of up to 40 songs a class
+        in the music task suite, and ``skmusic compare``'s), fewer beyond, so
+        that networks times songs stays within 1,500 (for songs of 128 notes
+        or more; shorter songs cost less and get more) and a fit within about
+        90 s on two cores: ``min(5, max(1, AUTO_ENSEMBLE_TIMESTEPS // (songs *
+        window)))`` with ``AUTO_ENSEMBLE_TIMESTEPS = 1500 * 128`` and the
+        window ``max_train_notes`` notes (or the longest song, if shorter).
+        (One network of this size stops learning after 5-15 epochs on a few
+        hundred songs; five of them, each a short schedule, were worth more
+        than one long one on tens of songs a class; at 80 and 160 songs a
+        class the first two or three of five scored as all five did,
+        ``benchmarks/results/music_tasks.md``.)
     augment : augmenter or list of augmenters, default=None
         Training-time augmentation from :mod:`skmusic.nn.augment`, applied in
         the raw units of the input (the network looks the categories up after
@@ -187,7 +196,7 @@ class NoteNetworkClassifier(EnsembleMixin, BaseNeuralClassifier):
         summaries=True,
         normalize="channel",
         max_train_notes=128,
-        n_estimators=5,
+        n_estimators="auto",
         augment=None,
         max_epochs=20,
         batch_size=32,
@@ -229,6 +238,24 @@ class NoteNetworkClassifier(EnsembleMixin, BaseNeuralClassifier):
         self.device = device
         self.verbose = verbose
         self.random_state = random_state
+
+    #: Networks times note steps an epoch, at most, for ``n_estimators="auto"``:
+    #: 1,500 songs' windows of 128 notes.
+    AUTO_ENSEMBLE_TIMESTEPS = 1_500 * 128
+
+    def _epoch_timesteps(self, dataset):
+        """Note steps one epoch of training costs: every song's window, padded.
+
+        A batch is padded to its longest window (``max_train_notes`` notes, or the
+        longest song if shorter), so an epoch costs about songs x that length
+        whatever the lengths of the other songs.
+        """
+        n_songs, width = dataset.X.shape[0], dataset.X.shape[-1]
+        if dataset.lengths is not None:
+            width = int(dataset.lengths.max())
+        if self.max_train_notes is not None:
+            width = min(width, self.max_train_notes)
+        return int(n_songs * width)
 
     def _prepare(self, batch, *, fit):
         """Learn the vocabularies and statistics in ``fit``; the batch stays in raw units.
