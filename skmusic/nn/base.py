@@ -300,7 +300,8 @@ class EnsembleMixin:
     members' class probabilities. A ``max_time`` budget is shared equally.
 
     ``"auto"`` resolves from the training set's size, counted as the sum of
-    its sequences' lengths after shortening (one epoch's work):
+    its sequences' lengths after shortening (one epoch's work,
+    ``_epoch_timesteps``, which a network may count its own way):
     ``min(5, max(1, 50_000 // total))`` -- five members for a set as small as
     ArrowHead's (36 series of 251 steps), where one network's result depends
     much on its seed, one from 50,000 timesteps on, where an epoch is

@@ -116,16 +116,16 @@ class NoteNetworkClassifier(EnsembleMixin, BaseNeuralClassifier):
         ``max_time`` budget is shared among them. ``"auto"``: five networks
         for up to 300 training songs (every folder of up to 40 songs a class
         in the music task suite, and ``skmusic compare``'s), fewer beyond, so
-        that networks times songs stays within 1,500 (for songs of 128 notes
-        or more; shorter songs cost less and get more) and a fit within about
-        90 s on two cores: ``min(5, max(1, AUTO_ENSEMBLE_TIMESTEPS // (songs *
+        that networks times songs stays within 1,500 (where every song is
+        shorter than 128 notes, batches are shorter and more songs fit) and a
+        fit within about 90 s on two cores: ``min(5, max(1, AUTO_ENSEMBLE_TIMESTEPS // (songs *
         window)))`` with ``AUTO_ENSEMBLE_TIMESTEPS = 1500 * 128`` and the
         window ``max_train_notes`` notes (or the longest song, if shorter).
         (One network of this size stops learning after 5-15 epochs on a few
         hundred songs; five of them, each a short schedule, were worth more
         than one long one on tens of songs a class; at 80 and 160 songs a
-        class the first two or three of five scored as all five did,
-        ``benchmarks/results/music_tasks.md``.)
+        class the first two to four of five scored as all five did,
+        ``benchmarks/results/note_members.md``.)
     augment : augmenter or list of augmenters, default=None
         Training-time augmentation from :mod:`skmusic.nn.augment`, applied in
         the raw units of the input (the network looks the categories up after
