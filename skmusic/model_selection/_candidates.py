@@ -299,8 +299,8 @@ def make_candidates(
     max_epochs : int, default=None
         Upper bound on the epochs of every network (early stopping usually
         ends sooner); ``None``: 30 with ``quick`` (and one network where
-        a network averages several: the note network's default five of 20
-        epochs, ResNet-1D's and InceptionTime's ``n_estimators="auto"``),
+        a network averages several: the note network's, ResNet-1D's and
+        InceptionTime's ``n_estimators="auto"``, up to five networks),
         else the networks' default.
     deep_grid : dict, default=None
         Grid of every network, keys for the candidate pipeline, e.g.
