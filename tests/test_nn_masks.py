@@ -77,9 +77,10 @@ def test_spectrogram_cnn_maps_are_channels_last_and_compute_what_the_default_lay
     net = SpectrogramCNNNet(12, 3, (4, 8, 4), dropout=0.0)
     plain = copy.deepcopy(net).to(memory_format=torch.contiguous_format)
     layouts = []
+    channels_last = torch.channels_last
     for block in net.blocks:
         block.register_forward_hook(
-            lambda m, args, out: layouts.append(out.is_contiguous(memory_format=torch.channels_last))
+            lambda m, args, out: layouts.append(out.is_contiguous(memory_format=channels_last))
         )
     assert not plain.blocks[1][0].weight.is_contiguous(memory_format=torch.channels_last)
     X, lengths = torch.randn(4, 12, 40), torch.tensor([40, 23, 9, 2])
