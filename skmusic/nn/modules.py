@@ -376,7 +376,8 @@ class SpectrogramCNNNet(nn.Module):
         self.global_pool = global_pool
         self.out = nn.Linear(size, n_outputs)
         # channels-last kernels make every map channels-last: on a CPU, oneDNN's
-        # convolutions and poolings run faster on them (a fit 15-25% faster)
+        # convolutions and poolings run faster on them (a fit in 0.65-0.83 of the
+        # time, benchmarks/results/music_tasks.md)
         self.to(memory_format=torch.channels_last)
 
     def forward(self, X, lengths=None):

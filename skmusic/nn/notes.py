@@ -118,9 +118,10 @@ class NoteNetworkClassifier(EnsembleMixin, BaseNeuralClassifier):
         in the music task suite, and ``skmusic compare``'s), fewer beyond, so
         that networks times songs stays within 1,500 (where every song is
         shorter than 128 notes, batches are shorter and more songs fit) and a
-        fit within about 90 s on two cores: ``min(5, max(1, AUTO_ENSEMBLE_TIMESTEPS // (songs *
-        window)))`` with ``AUTO_ENSEMBLE_TIMESTEPS = 1500 * 128`` and the
-        window ``max_train_notes`` notes (or the longest song, if shorter).
+        fit under 2 minutes on two cores (the suite's slowest, 480 songs, took
+        78 s): ``min(5, max(1, AUTO_ENSEMBLE_TIMESTEPS // (songs * window)))``
+        with ``AUTO_ENSEMBLE_TIMESTEPS = 1500 * 128`` and the window
+        ``max_train_notes`` notes (or the longest song, if shorter).
         (One network of this size stops learning after 5-15 epochs on a few
         hundred songs; five of them, each a short schedule, were worth more
         than one long one on tens of songs a class; at 80 and 160 songs a
