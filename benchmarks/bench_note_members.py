@@ -25,10 +25,9 @@ import time
 import numpy as np
 from _common import RESULTS, command_line, log, md_table, setup
 from bench_music_tasks import load_task
+from sklearn.base import clone
 
 from skmusic.model_selection import make_candidates, song_folds
-from skmusic.nn import NoteNetworkClassifier
-from skmusic.nn.data import SequenceDataset
 
 TASKS = ("folk", "meter", "mode", "voice", "era", "dance")
 HELD_OUT = ("era", "dance")
@@ -66,11 +65,7 @@ def run(name):
             clf.nets_ = nets[:k]
             scores.append(round(float(est.score(Xt, yt)), 4))
         clf.nets_ = nets
-        notes = [np.asarray(s) for s in est[0].transform(X)]
-        lengths = np.array([s.shape[-1] for s in notes])
-        auto = NoteNetworkClassifier()._n_members(
-            SequenceDataset(np.zeros((len(notes), 1, 1)), _tensor(lengths))
-        )
+        auto = auto_members(est, X)
         row = dict(task=name, size=size, draw=draw, n_train=len(y), auto=auto, fit=round(fit, 1))
         row["scores"] = scores
         with ROWS.open("a") as f:
@@ -78,10 +73,12 @@ def run(name):
         log(f"  {row}")
 
 
-def _tensor(lengths):
-    import torch
-
-    return torch.as_tensor(lengths, dtype=torch.int64)
+def auto_members(est, X):
+    """Networks ``n_estimators="auto"`` trains on ``X`` with the fitted pipeline ``est``:
+    its own rule on the training set the classifier builds from ``X``."""
+    clf = est[-1]
+    dataset = clf._make_dataset(clf._prepare(est[:-1].transform(X), fit=False))
+    return clone(clf).set_params(n_estimators="auto")._n_members(dataset)
 
 
 def report(elapsed):
