@@ -92,6 +92,44 @@ def test_spectrogram_cnn_maps_are_channels_last_and_compute_what_the_default_lay
         torch.testing.assert_close(a.grad, b.grad, rtol=1e-3, atol=1e-5)
 
 
+@pytest.mark.parametrize("activation", ["relu", "elu", "leaky_relu"])
+def test_spectrogram_cnn_activates_after_pooling_to_the_same_bits(activation):
+    # a rising activation commutes with max-pooling: after the pool (in place
+    # but for ELU) it gives the outputs of the conv-norm-activation-pool order
+    # bit for bit, on a quarter of the values, and ReLU's gradients too (ELU and
+    # leaky ReLU may round two negative inputs to one output, a tie that sends
+    # the pool's gradient to the other input)
+    import copy
+
+    import torch
+
+    from skmusic.nn.masking import global_pool, pool_image, zero_padding
+    from skmusic.nn.modules import _ACTIVATIONS, SpectrogramCNNNet
+
+    torch.manual_seed(0)
+    net = SpectrogramCNNNet(12, 3, (4, 8, 4), activation=activation, dropout=0.0)
+    ref = copy.deepcopy(net)
+    assert all(len(block) == 2 for block in net.blocks)  # conv, norm; no activation
+    assert net.activation.inplace == (activation != "elu")
+    act = _ACTIVATIONS[activation]()  # not in place
+
+    def activate_then_pool(X, lengths):
+        x = X.unsqueeze(1)
+        for block, pool in zip(ref.blocks, ref.pool_sizes, strict=True):
+            x, lengths = pool_image(act(block(zero_padding(x, lengths))), lengths, pool)
+        return ref.out(global_pool(x, lengths, ref.global_pool))
+
+    X, lengths = torch.randn(4, 12, 40), torch.tensor([40, 23, 9, 2])
+    out, expected = net(X, lengths), activate_then_pool(X, lengths)
+    assert torch.equal(out, expected)
+    out.sum().backward(), expected.sum().backward()
+    for a, b in zip(net.parameters(), ref.parameters(), strict=True):
+        if activation == "relu":
+            assert torch.equal(a.grad, b.grad)
+        else:
+            torch.testing.assert_close(a.grad, b.grad, rtol=1e-4, atol=1e-6)
+
+
 def test_inception_module_reads_padding_zeros_only_where_no_input_is_negative():
     # every module but the first reads a ReLU's output; there the padding's zeros
     # stand in for -inf in the max-pool, with the same output and gradients

@@ -368,10 +368,14 @@ class SpectrogramCNNNet(nn.Module):
                 nn.Sequential(
                     nn.Conv2d(size, out_channels, kernel_size, padding="same"),
                     nn.BatchNorm2d(out_channels),
-                    _ACTIVATIONS[activation](),
                 )
             )
             size = out_channels
+        # every activation here rises monotonically, so it commutes with max-pooling:
+        # applied after the pool it computes what it would before, on a quarter of the
+        # values; in place on the pool's fresh output, but for ELU, whose in-place
+        # gradient (from its output, not its input) rounds differently
+        self.activation = _ACTIVATIONS[activation](inplace=activation != "elu")
         self.dropout = nn.Dropout(dropout) if dropout else nn.Identity()
         self.global_pool = global_pool
         self.out = nn.Linear(size, n_outputs)
@@ -384,7 +388,7 @@ class SpectrogramCNNNet(nn.Module):
         x = X.unsqueeze(1)
         for block, pool in zip(self.blocks, self.pool_sizes, strict=True):
             x, lengths = _pool_image(block(_zero_padding(x, lengths)), lengths, pool)
-            x = self.dropout(x)
+            x = self.dropout(self.activation(x))
         return self.out(_global_pool(x, lengths, self.global_pool))
 
 
