@@ -594,7 +594,8 @@ def load_task(name, quick, n_jobs=1):
 
 def candidates_for(kind, models, quick, seed):
     """Classical candidates with compare --quick's small grids; networks at their defaults
-    (``quick``: one network of at most 30 epochs, as compare --quick builds them)."""
+    (``quick``: at most 30 epochs and one ResNet-1D or InceptionTime network, the note
+    network at its defaults, as compare --quick builds them)."""
     networks = list(LEARNING_CURVE_NETWORKS[kind])
     out = make_candidates(kind, models=["classical"], quick=True, random_state=seed)
     out += make_candidates(kind, models=networks, quick=quick, random_state=seed)
@@ -736,7 +737,12 @@ def write_report(rows, tasks, args, elapsed, stem, note):
         "size (`skmusic.model_selection.learning_curve_table`). Draw d uses fold d % 3; "
         f"draws per size: {DRAWS['quick' if args.quick else 'full']}. Networks at their "
         "defaults"
-        + (" (`--quick`: one network of at most 30 epochs)" if args.quick else "")
+        + (
+            " (`--quick`: at most 30 epochs, one ResNet-1D or InceptionTime network; the note "
+            "network at its defaults)"
+            if args.quick
+            else ""
+        )
         + "; classical models with `compare --quick`'s grids, tuned on each draw alone.",
         "",
         "## Tasks",
@@ -866,8 +872,8 @@ def main():
     parser.add_argument(
         "--quick",
         action="store_true",
-        help=f"10 and 20 songs a class, pools of {POOL['quick']} a class, one network of at most "
-        "30 epochs",
+        help=f"10 and 20 songs a class, pools of {POOL['quick']} a class, networks of at most "
+        "30 epochs as compare --quick builds them",
     )
     parser.add_argument("--n-jobs", type=int, default=2, help="parallel fits (default 2)")
     parser.add_argument("--seed", type=int, default=0, help="folds, draws and models (default 0)")

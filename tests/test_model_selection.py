@@ -118,15 +118,20 @@ def test_compare_models_deep_and_classical_song_level(corpus_scores):
 
 
 def test_note_network_budget_quick_and_default():
-    """Quick: one network of 30 epochs (every network's quick cap); otherwise
-    the estimator's own defaults; an explicit max_epochs wins either way."""
+    """The estimator's own defaults, quick or not (its 20 epochs are under the
+    quick cap of 30, its five networks cheaper than one ResNet-1D); an explicit
+    max_epochs wins either way."""
 
     def clf(**kwargs):
         return make_candidates(models=["note_network"], **kwargs)[0].estimator[-1]
 
     default = NoteNetworkClassifier()
     assert (clf().n_estimators, clf().max_epochs) == (default.n_estimators, default.max_epochs)
-    assert (clf(quick=True).n_estimators, clf(quick=True).max_epochs) == (1, 30)
+    assert (clf(quick=True).n_estimators, clf(quick=True).max_epochs) == ("auto", 20)
+    assert (
+        clf(quick=True).get_params()
+        == default.set_params(categorical=clf().categorical, random_state=0).get_params()
+    )
     assert clf(quick=True, max_epochs=4).max_epochs == 4
     assert clf(max_epochs=4).max_epochs == 4
     for name in ("resnet1d", "inception_time"):  # their seed ensembles: one network when quick

@@ -213,13 +213,14 @@ def _networks(max_epochs, random_state, quick=False):
     }
 
 
-def _note_network(max_epochs, quick, random_state, deep_grid):
-    """The note network at its defaults on whole songs, in its own representation;
-    with ``quick``, one network instead of the default average of five."""
+def _note_network(max_epochs, random_state, deep_grid):
+    """The note network at its defaults on whole songs, in its own representation,
+    ``quick`` or not: its 20 epochs are under the quick cap of 30, and its networks
+    ("auto": five on a folder of a few dozen songs a class) cost less than one
+    ResNet-1D (one network of 30 epochs had 0.840 on ``compare --quick``, the
+    defaults 0.860; benchmarks/results/compare_quick.md)."""
     notes = NoteSequence(features=NOTE_NETWORK_FEATURES)
     params = dict(categorical=notes.categorical_rows(), random_state=random_state)
-    if quick:
-        params["n_estimators"] = 1
     if max_epochs is not None:
         params["max_epochs"] = max_epochs
     # the slice networks' grid keys (clf__estimator__lr) name the network directly here
@@ -228,10 +229,10 @@ def _note_network(max_epochs, quick, random_state, deep_grid):
 
 
 def _deep(kind, name, quick, random_state, width, hop, max_epochs, deep_grid):
+    if name == "note_network":
+        return _note_network(max_epochs, random_state, deep_grid)
     if max_epochs is None and quick:
         max_epochs = 30
-    if name == "note_network":
-        return _note_network(max_epochs, quick, random_state, deep_grid)
     net = _networks(max_epochs, random_state, quick)[name]
     if kind == "symbolic":
         steps = [("notes", NoteSequence(features=NOTE_FEATURES))]
@@ -299,9 +300,10 @@ def make_candidates(
     max_epochs : int, default=None
         Upper bound on the epochs of every network (early stopping usually
         ends sooner); ``None``: 30 with ``quick`` (and one network where
-        a network averages several: the note network's, ResNet-1D's and
-        InceptionTime's ``n_estimators="auto"``, up to five networks),
-        else the networks' default.
+        a network averages several: ResNet-1D's and InceptionTime's
+        ``n_estimators="auto"``, up to five networks), else the networks'
+        default. The note network keeps its defaults (20 epochs, up to five
+        networks) with ``quick`` too: they cost less than one ResNet-1D.
     deep_grid : dict, default=None
         Grid of every network, keys for the candidate pipeline, e.g.
         ``{"clf__estimator__lr": [0.001, 0.003]}``; ``None``: the defaults

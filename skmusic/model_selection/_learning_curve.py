@@ -253,8 +253,9 @@ def learning_curve_table(
         Folds of that tuning; a draw with fewer songs in a class than
         ``inner_cv`` uses the first setting.
     quick : bool, default=False
-        Passed to :func:`make_candidates`: small grids, one network of at
-        most 30 epochs where a network averages several.
+        Passed to :func:`make_candidates`: small grids, networks of at most
+        30 epochs, one where ResNet-1D or InceptionTime would average several
+        (the note network at its defaults).
     scoring : str or callable, default="accuracy"
     n_jobs : int, default=None
         Fits run in parallel (joblib).
