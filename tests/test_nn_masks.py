@@ -130,6 +130,29 @@ def test_spectrogram_cnn_activates_after_pooling_to_the_same_bits(activation):
             torch.testing.assert_close(a.grad, b.grad, rtol=1e-4, atol=1e-6)
 
 
+def test_spectrogram_cnn_pickled_with_the_activation_in_its_blocks_loads_as_the_same_network():
+    # a model saved before the activation followed the pool (blocks of conv, norm,
+    # activation) loads into the current layout and predicts what it did
+    import copy
+    import pickle
+
+    import torch
+
+    from skmusic.nn.modules import SpectrogramCNNNet
+
+    torch.manual_seed(0)
+    net = SpectrogramCNNNet(12, 3, (4, 8), dropout=0.0).eval()
+    old = copy.deepcopy(net)
+    for block in old.blocks:
+        block.append(torch.nn.ReLU())
+    del old.activation
+    X, lengths = torch.randn(3, 12, 30), torch.tensor([30, 11, 4])
+    loaded = pickle.loads(pickle.dumps(old))
+    assert all(len(block) == 2 for block in loaded.blocks)
+    assert isinstance(loaded.activation, torch.nn.ReLU)
+    assert torch.equal(loaded(X, lengths), net(X, lengths))
+
+
 def test_inception_module_reads_padding_zeros_only_where_no_input_is_negative():
     # every module but the first reads a ReLU's output; there the padding's zeros
     # stand in for -inf in the max-pool, with the same output and gradients

@@ -384,6 +384,15 @@ class SpectrogramCNNNet(nn.Module):
         # time, benchmarks/results/music_tasks.md)
         self.to(memory_format=torch.channels_last)
 
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if "activation" not in self._modules:
+            # pickled before the activation followed the pool (skmusic of 2026-12-07 and
+            # earlier): blocks of conv, norm, activation; the same network in this order
+            self.activation = self.blocks[0][2]
+            for block in self.blocks:
+                del block[2]
+
     def forward(self, X, lengths=None):
         x = X.unsqueeze(1)
         for block, pool in zip(self.blocks, self.pool_sizes, strict=True):
