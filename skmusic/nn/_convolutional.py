@@ -357,7 +357,10 @@ class RCNNClassifier(BaseNeuralClassifier):
     is refined over ``n_steps`` steps with shared recurrent weights; batch norm
     in place of local response normalisation), each followed by dropout, then
     global max pooling and a linear layer. The defaults are Bai and Wang's 2 conv
-    + 3 recurrent conv layers.
+    + 3 recurrent conv layers. They are the costliest network here: on 200 songs
+    of 10 s (2,000 mel slices) a default fit took 550 s on one CPU core, the
+    spectrogram CNN 129 s and the CRNN 38 s (``benchmarks/results/fit_times.md``);
+    ``n_recurrent``, ``n_steps`` or ``max_time`` bound it.
 
     Parameters
     ----------
