@@ -1,10 +1,12 @@
 """Shared helpers for the paper_00N_*.py benchmark scripts (not part of the library).
 
 Markdown tables, the results file (command, machine note, comparison with the
-paper), a wall-clock safety cap for network training, and song-level
-slice/song accuracy of a fitted ``VotingSliceClassifier`` pipeline.
+paper), rows kept one JSON object a line across runs, a wall-clock safety cap for
+network training, and song-level slice/song accuracy of a fitted
+``VotingSliceClassifier`` pipeline.
 """
 
+import json
 import os
 import platform
 import sys
@@ -98,6 +100,17 @@ def epochs_run(voting_pipeline):
     inner = voting_pipeline[-1].estimator_
     net = getattr(inner, "net_", None)
     return len(net.history) if net is not None else "-"
+
+
+def append_row(path, row):
+    """Append ``row`` (a dict) to the JSON-lines file ``path``."""
+    with Path(path).open("a") as f:
+        f.write(json.dumps(row) + "\n")
+
+
+def read_rows(path):
+    """Every row of the JSON-lines file ``path``, in order."""
+    return [json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()]
 
 
 def log(msg):

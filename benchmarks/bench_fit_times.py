@@ -18,12 +18,11 @@ of one run).
 """
 
 import argparse
-import json
 import time
 from datetime import UTC, datetime
 
 import numpy as np
-from _common import RESULTS, command_line, epochs_run, log, md_table, setup
+from _common import RESULTS, append_row, command_line, epochs_run, log, md_table, read_rows, setup
 
 from skmusic.datasets import load_corpus
 from skmusic.model_selection import make_candidates
@@ -65,12 +64,11 @@ def run(models):
             "command": command_line(),
         }
         log(f"  {name:16s} {fit:6.1f} s, {row['epochs']} epochs, {row['slices']} slices")
-        with ROWS.open("a") as f:
-            f.write(json.dumps(row) + "\n")
+        append_row(ROWS, row)
 
 
 def report():
-    rows = [json.loads(line) for line in ROWS.read_text().splitlines() if line.strip()]
+    rows = read_rows(ROWS)
     table = md_table(
         ["run (UTC)", "model", "songs", "slices", "epochs", "fit (s)", "within 2 min"],
         [

@@ -19,11 +19,10 @@ from all rows there (``--report`` writes it without fitting).
 """
 
 import argparse
-import json
 import time
 
 import numpy as np
-from _common import RESULTS, command_line, log, md_table, setup
+from _common import RESULTS, append_row, command_line, log, md_table, read_rows, setup
 from bench_music_tasks import load_task
 from sklearn.base import clone
 
@@ -68,8 +67,7 @@ def run(name):
         auto = auto_members(est, X)
         row = dict(task=name, size=size, draw=draw, n_train=len(y), auto=auto, fit=round(fit, 1))
         row["scores"] = scores
-        with ROWS.open("a") as f:
-            print(json.dumps(row), file=f)
+        append_row(ROWS, row)
         log(f"  {row}")
 
 
@@ -82,7 +80,7 @@ def auto_members(est, X):
 
 
 def report(elapsed):
-    rows = [json.loads(line) for line in ROWS.read_text().splitlines() if line.strip()]
+    rows = read_rows(ROWS)
     table = []
     for r in rows:
         s = r["scores"]
